@@ -1,0 +1,30 @@
+import { defineFunctions } from '../../shared/platform/manifest.ts';
+
+export const functions = defineFunctions('roster-intake', [
+  {
+    name: 'roster-intake-api',
+    description: 'Accept a roster file, validate rows, queue them in chunks; import status',
+    entry: 'services/roster-intake/handlers/api.ts',
+    trigger: {
+      kind: 'http',
+      auth: 'ops',
+      routes: [
+        { method: 'POST', path: '/api/rounds/{roundId}/rosters' },
+        { method: 'GET', path: '/api/rounds/{roundId}/rosters/{importId}' },
+      ],
+    },
+    tables: { rounds: 'read', respondents: 'readWrite' },
+    sendsTo: ['roster-chunks'],
+    usesSecret: true,
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
+  {
+    name: 'roster-intake-chunk',
+    description: 'Write one chunk of validated roster rows to the respondents table, idempotently',
+    entry: 'services/roster-intake/handlers/chunk.ts',
+    trigger: { kind: 'queue', queue: 'roster-chunks', batchSize: 5 },
+    tables: { respondents: 'readWrite' },
+    timeoutSeconds: 30,
+  },
+]);

@@ -1,0 +1,36 @@
+import { defineFunctions } from '../../shared/platform/manifest.ts';
+
+const scoringTables = { rounds: 'read', samples: 'read', submissions: 'read', results: 'readWrite' } as const;
+
+export const functions = defineFunctions('scoring', [
+  {
+    name: 'scoring-api',
+    description: 'Run scoring on demand; read results',
+    entry: 'services/scoring/handlers/api.ts',
+    trigger: {
+      kind: 'http',
+      auth: 'ops',
+      routes: [
+        { method: 'POST', path: '/api/rounds/{roundId}/scoring' },
+        { method: 'GET', path: '/api/rounds/{roundId}/results' },
+      ],
+    },
+    tables: scoringTables,
+    timeoutSeconds: 29,
+  },
+  {
+    name: 'scoring-events',
+    description: 'Keep live counters (returned forms) per unit × field',
+    entry: 'services/scoring/handlers/events.ts',
+    trigger: { kind: 'queue', queue: 'scoring-events', batchSize: 10 },
+    tables: { results: 'readWrite' },
+  },
+  {
+    name: 'scoring-nightly',
+    description: 'Recompute every open round’s results (02:00 Asia/Ho_Chi_Minh)',
+    entry: 'services/scoring/handlers/nightly.ts',
+    trigger: { kind: 'schedule', expression: 'cron(0 19 * * ? *)' },
+    tables: scoringTables,
+    timeoutSeconds: 300,
+  },
+]);

@@ -1,0 +1,65 @@
+/**
+ * Function manifests: each service declares its functions once in `services/<service>/functions.ts`.
+ * The CDK stateless stack and the local runtime both read `ALL_FUNCTIONS` (services/manifests.ts),
+ * so routes, queues and permissions are defined in exactly one place.
+ */
+import type { BucketName, QueueName, TableName } from './resources.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+
+export interface HttpRoute {
+  method: HttpMethod;
+  /** API Gateway v2 route path, with `{param}` segments, e.g. `/api/rounds/{roundId}`. */
+  path: string;
+}
+
+export type Trigger =
+  | {
+      kind: 'http';
+      routes: HttpRoute[];
+      /** `ops` routes need an authenticated principal (JWT authorizer in AWS, dev token locally). */
+      auth: 'ops' | 'public';
+    }
+  | { kind: 'queue'; queue: QueueName; batchSize: number; maxBatchingWindowSeconds?: number }
+  | {
+      kind: 'schedule';
+      /** EventBridge Scheduler expression, e.g. `cron(0 2 * * ? *)` (UTC) or `rate(1 day)`. */
+      expression: string;
+      /** Fixed JSON payload delivered as the event. */
+      payload?: Record<string, unknown>;
+    };
+
+export type Access = 'read' | 'readWrite';
+
+export interface FunctionManifest {
+  /** Unique, kebab-case, `<service>-<purpose>`; also the CDK construct id. */
+  name: string;
+  service: string;
+  description: string;
+  /** Path of the handler module from the repository root. */
+  entry: string;
+  /** Exported handler name (default `handler`). */
+  handler?: string;
+  trigger: Trigger;
+  tables: Partial<Record<TableName, Access>>;
+  /** Queues this function sends to (its trigger queue is granted consume access separately). */
+  sendsTo: QueueName[];
+  buckets: Partial<Record<BucketName, Access>>;
+  /** Needs the form-token / PII secret. */
+  usesSecret: boolean;
+  memoryMb?: number;
+  timeoutSeconds?: number;
+}
+
+export const defineFunctions = (
+  service: string,
+  fns: Array<Omit<FunctionManifest, 'service' | 'sendsTo' | 'buckets' | 'tables' | 'usesSecret'> & Partial<FunctionManifest>>,
+): FunctionManifest[] =>
+  fns.map((f) => ({
+    tables: {},
+    sendsTo: [],
+    buckets: {},
+    usesSecret: false,
+    ...f,
+    service,
+  }));
