@@ -1,0 +1,87 @@
+/**
+ * `npm start`: the whole system on this machine. Data persists in `.data/` (DIEUTRA_DATA_DIR) across
+ * restarts; `--fresh` wipes it first; `--no-seed` skips the demo round.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readMainConfig } from './config.ts';
+import { LocalRuntimeError } from './errors.ts';
+import type { LocalRuntime } from './runtime.ts';
+import { persistedSecret } from './secret.ts';
+
+/** What the runtime writes into the data folder; `--fresh` removes exactly these. */
+const DATA_ENTRIES = ['dynamodb', 'fauxqs', 'secret', 'dev-token'];
+
+// fauxqs loads node:sqlite, which Node 22 flags as experimental on every start: noise, not news.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name === 'ExperimentalWarning' && /SQLite/i.test(warning.message)) return;
+  console.warn(`${warning.name}: ${warning.message}`);
+});
+
+const fail = (error: unknown): never => {
+  const message =
+    error instanceof LocalRuntimeError || !(error instanceof Error) ? String((error as Error).message ?? error) : error.message;
+  console.error(`✖ ${message.split('\n')[0]}`);
+  if (!(error instanceof LocalRuntimeError) && error instanceof Error && process.env.DEBUG) console.error(error);
+  process.exit(1);
+};
+
+const banner = (runtime: LocalRuntime, dataDir: string): string => {
+  const { baseUrl, devToken, endpoints } = runtime;
+  return [
+    '',
+    `dieutra đang chạy / running at ${baseUrl}`,
+    `  Ứng dụng / app        ${baseUrl}/`,
+    `  Sức khỏe / health     ${baseUrl}/api/health`,
+    `  API vận hành / ops    ${baseUrl}/api/rounds   (Authorization: Bearer <dev token>)`,
+    `  DynamoDB Local        ${endpoints.dynamodb}`,
+    `  SQS + S3 (fauxqs)     ${endpoints.sqs}`,
+    `  Mã dev / dev token    ${devToken}`,
+    `  Dữ liệu / data        ${dataDir}`,
+    '',
+    `  curl -H "Authorization: Bearer ${devToken}" ${baseUrl}/api/rounds`,
+    '',
+    'Ctrl-C để dừng / to stop',
+    '',
+  ].join('\n');
+};
+
+const main = async (): Promise<void> => {
+  const config = readMainConfig(process.env, process.argv.slice(2));
+  if (config.fresh) {
+    await Promise.all(DATA_ENTRIES.map((entry) => rm(join(config.dataDir, entry), { recursive: true, force: true })));
+    console.log(`[local] --fresh: cleared ${config.dataDir}`);
+  }
+  await mkdir(config.dataDir, { recursive: true });
+  const devToken = config.devToken ?? (await persistedSecret(config.dataDir, 'dev-token'));
+
+  // Imported after the warning filter is in place (fauxqs pulls node:sqlite at load).
+  const { startLocalRuntime } = await import('./runtime.ts');
+  let runtime: LocalRuntime | undefined;
+  let shuttingDown = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (shuttingDown) {
+      // Second Ctrl-C: leave now; the exit hook still kills DynamoDB Local.
+      process.exit(130);
+    }
+    shuttingDown = true;
+    console.log(`\n[local] ${signal}: đang dừng / stopping…`);
+    const stopping = runtime ? runtime.stop() : Promise.resolve();
+    stopping.then(
+      () => process.exit(0),
+      (error: unknown) => fail(error),
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+
+  runtime = await startLocalRuntime({ port: config.port, dataDir: config.dataDir, devToken, seed: config.seed });
+  if (shuttingDown) {
+    await runtime.stop();
+    process.exit(0);
+  }
+  console.log(banner(runtime, config.dataDir));
+};
+
+main().catch(fail);

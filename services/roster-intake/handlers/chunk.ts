@@ -1,0 +1,8 @@
+import { queueHandler } from '../../../shared/platform/queue.ts';
+import { rosterChunkMessageSchema } from '../messages.ts';
+import { respondentStore } from '../store.ts';
+import { writeChunk } from '../write-chunk.ts';
+
+const store = respondentStore();
+
+export const handler = queueHandler('roster-intake', rosterChunkMessageSchema, (message) => writeChunk(message, store));

@@ -1,0 +1,217 @@
+/**
+ * The only code that talks to the `respondents` table.
+ *   ROUND#r / IMPORT#id      import report (status, counts, row errors)
+ *   ROUND#r / DOSSIER#id     one dossier (hồ sơ) row: person key, unit, field, completion date
+ *   ROUND#r / PERSON#key     one person: sealed name and phone (AES-GCM), first import wins
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../../shared/platform/clients.ts';
+import { tableName } from '../../shared/platform/config.ts';
+import type { RowIssue } from './parse-roster.ts';
+import type { ChunkRow } from './messages.ts';
+
+export const MAX_STORED_ERRORS = 1000;
+
+export interface ImportRecord {
+  importId: string;
+  roundId: string;
+  status: 'processing' | 'completed';
+  filename: string;
+  fileHash: string;
+  createdAt: string;
+  createdBy: string;
+  dataRows: number;
+  valid: number;
+  rejected: number;
+  warnings: number;
+  chunkCount: number;
+  chunksDone: number;
+  stored: number;
+  duplicates: number;
+  errors: RowIssue[];
+  errorsTruncated: boolean;
+}
+
+export interface DossierRecord {
+  dossierId: string;
+  personKey: string;
+  unitCode: string;
+  fieldCode: string;
+  completedOn: string;
+  importId: string;
+  row: number;
+}
+
+export interface PersonRecord {
+  personKey: string;
+  nameEnc: string;
+  phoneEnc: string;
+  phoneKind: 'mobile' | 'landline';
+}
+
+const roundPk = (roundId: string) => `ROUND#${roundId}`;
+
+const queryAll = async (table: string, pk: string, prefix: string): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+};
+
+export const respondentStore = () => {
+  const table = tableName('respondents');
+  const db = dynamo();
+  return {
+    async getImport(roundId: string, importId: string): Promise<ImportRecord | null> {
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: { pk: roundPk(roundId), sk: `IMPORT#${importId}` }, ConsistentRead: true }),
+      );
+      if (!out.Item) return null;
+      const { pk: _p, sk: _s, chunksDoneSet, ...rest } = out.Item;
+      return { ...(rest as Omit<ImportRecord, 'chunksDone'>), chunksDone: (chunksDoneSet as Set<string> | undefined)?.size ?? 0 };
+    },
+
+    /** Creates the import report unless this file was already imported into this round. */
+    async createImport(record: Omit<ImportRecord, 'chunksDone' | 'stored' | 'duplicates'>): Promise<boolean> {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: { pk: roundPk(record.roundId), sk: `IMPORT#${record.importId}`, ...record, stored: 0, duplicates: 0 },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    /**
+     * Writes one dossier unless its id exists. Returns 'written', 'replayed' (this import's own
+     * earlier write: a redelivered message) or 'duplicate' (another import holds the id).
+     */
+    async putDossier(roundId: string, importId: string, row: ChunkRow): Promise<'written' | 'replayed' | 'duplicate'> {
+      const item: DossierRecord = {
+        dossierId: row.dossierId,
+        personKey: row.personKey,
+        unitCode: row.unitCode,
+        fieldCode: row.fieldCode,
+        completedOn: row.completedOn,
+        importId,
+        row: row.row,
+      };
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: { pk: roundPk(roundId), sk: `DOSSIER#${row.dossierId}`, ...item },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return 'written';
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing = await db.send(
+          new GetCommand({ TableName: table, Key: { pk: roundPk(roundId), sk: `DOSSIER#${row.dossierId}` }, ConsistentRead: true }),
+        );
+        return existing.Item?.importId === importId && existing.Item?.row === row.row ? 'replayed' : 'duplicate';
+      }
+    },
+
+    async putPerson(roundId: string, row: ChunkRow): Promise<void> {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: roundPk(roundId), sk: `PERSON#${row.personKey}` },
+          UpdateExpression:
+            'SET nameEnc = if_not_exists(nameEnc, :n), phoneEnc = if_not_exists(phoneEnc, :p), phoneKind = if_not_exists(phoneKind, :k), personKey = :key',
+          ExpressionAttributeValues: { ':n': row.nameEnc, ':p': row.phoneEnc, ':k': row.phoneKind, ':key': row.personKey },
+        }),
+      );
+    },
+
+    /**
+     * Records a finished chunk exactly once (a redelivered message adds nothing) and
+     * completes the import when every chunk is in. Returns false for a replay.
+     */
+    async completeChunk(
+      roundId: string,
+      importId: string,
+      chunkIndex: number,
+      counts: { stored: number; duplicates: number; errors: RowIssue[] },
+    ): Promise<boolean> {
+      const key = { pk: roundPk(roundId), sk: `IMPORT#${importId}` };
+      let chunksDone: number;
+      let chunkCount: number;
+      try {
+        const out = await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key,
+            UpdateExpression:
+              'ADD chunksDoneSet :c, stored :s, duplicates :d SET errors = list_append(if_not_exists(errors, :empty), :e)',
+            ConditionExpression: 'attribute_exists(pk) AND NOT contains(chunksDoneSet, :ci)',
+            ExpressionAttributeValues: {
+              ':c': new Set([String(chunkIndex)]),
+              ':ci': String(chunkIndex),
+              ':s': counts.stored,
+              ':d': counts.duplicates,
+              ':e': counts.errors,
+              ':empty': [],
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        chunksDone = (out.Attributes?.chunksDoneSet as Set<string>).size;
+        chunkCount = out.Attributes?.chunkCount as number;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+      if (chunksDone >= chunkCount) {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key,
+            UpdateExpression: 'SET #s = :done, completedAt = :t',
+            ConditionExpression: '#s = :processing',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':done': 'completed', ':processing': 'processing', ':t': new Date().toISOString() },
+          }),
+        ).catch((error) => {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
+      }
+      return true;
+    },
+
+    async listDossiers(roundId: string): Promise<DossierRecord[]> {
+      return (await queryAll(table, roundPk(roundId), 'DOSSIER#')) as unknown as DossierRecord[];
+    },
+
+    async countImportsInProgress(roundId: string): Promise<number> {
+      const items = await queryAll(table, roundPk(roundId), 'IMPORT#');
+      return items.filter((i) => i.status === 'processing').length;
+    },
+
+    async listPersons(roundId: string): Promise<PersonRecord[]> {
+      return (await queryAll(table, roundPk(roundId), 'PERSON#')) as unknown as PersonRecord[];
+    },
+  };
+};
+
+export type RespondentStore = ReturnType<typeof respondentStore>;

@@ -1,0 +1,76 @@
+import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
+import type { Principal } from '../../shared/platform/auth.ts';
+import { canonicalJson, sha256Hex } from '../../shared/platform/crypto.ts';
+import { ConflictError, type ErrorDetail, ValidationError } from '../../shared/platform/errors.ts';
+import { idFrom, newId } from '../../shared/platform/ids.ts';
+import { slugify } from '../../shared/platform/text.ts';
+import type { CreateRoundInput, Round } from './schemas.ts';
+import type { RoundStore } from './store.ts';
+
+/** From 1 July 2025 Vietnam has two-tier local government (no districts). */
+const defaultStructure = (year: number): Round['structure'] => (year >= 2026 ? 'two-tier' : 'three-tier');
+
+const duplicates = (codes: string[]): string[] => codes.filter((c, i) => codes.indexOf(c) !== i);
+
+const checkInput = (input: CreateRoundInput, fields: Round['fields']): void => {
+  const details: ErrorDetail[] = [];
+  for (const code of duplicates(input.units.map((u) => u.code))) {
+    details.push({ path: 'units', code: 'DUPLICATE_CODE', message: `Mã đơn vị "${code}" bị trùng.` });
+  }
+  for (const code of duplicates(fields.map((f) => f.code))) {
+    details.push({ path: 'fields', code: 'DUPLICATE_CODE', message: `Mã lĩnh vực "${code}" bị trùng.` });
+  }
+  fields.forEach((f, i) => {
+    if (!f.code) details.push({ path: `fields.${i}.code`, code: 'INVALID_CODE', message: 'Không tạo được mã lĩnh vực từ tên.' });
+  });
+  // A parent outside the list (e.g. the province itself) is fine; a unit cannot be its own parent.
+  input.units.forEach((u, i) => {
+    if (u.parentCode === u.code) {
+      details.push({ path: `units.${i}.parentCode`, code: 'PARENT_CYCLE', message: `Đơn vị "${u.code}" không thể là cấp trên của chính nó.` });
+    }
+  });
+  if (details.length > 0) throw new ValidationError('Danh sách đơn vị hoặc lĩnh vực không hợp lệ.', details);
+};
+
+export const createRound = async (
+  input: CreateRoundInput,
+  ctx: { principal: Principal; idempotencyKey: string | undefined; store: RoundStore; now?: Date },
+): Promise<{ created: boolean; round: Round }> => {
+  const templateId = input.templateId ?? DEFAULT_TEMPLATE_IDS[input.kind];
+  let template: ReturnType<typeof getTemplate>;
+  try {
+    template = getTemplate(templateId);
+  } catch {
+    throw new ValidationError(`Không có mẫu phiếu "${templateId}".`, undefined, 'TEMPLATE_NOT_FOUND');
+  }
+  if (template.kind !== input.kind) {
+    throw new ValidationError(`Mẫu phiếu "${templateId}" dành cho ${template.kind}, không phải ${input.kind}.`, undefined, 'TEMPLATE_KIND_MISMATCH');
+  }
+  const fields = input.fields.map((f) => ({ code: f.code ?? slugify(f.name), name: f.name }));
+  checkInput(input, fields);
+
+  const requestHash = sha256Hex(canonicalJson(input));
+  const round: Round = {
+    // An Idempotency-Key makes a re-sent create return the first round instead of a copy.
+    id: ctx.idempotencyKey ? idFrom('r', ctx.principal.sub, ctx.idempotencyKey) : newId('r'),
+    name: input.name,
+    year: input.year,
+    kind: input.kind,
+    templateId,
+    structure: input.structure ?? defaultStructure(input.year),
+    units: input.units,
+    fields,
+    status: 'PLANNED',
+    createdAt: (ctx.now ?? new Date()).toISOString(),
+    createdBy: ctx.principal.sub,
+    requestHash,
+  };
+  const result = await ctx.store.putIfAbsent(round);
+  if (!result.created && result.round.requestHash !== requestHash) {
+    throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key này đã được dùng cho một yêu cầu khác.');
+  }
+  return result;
+};
+
+/** What the API shows of a round (no internal hashes). */
+export const publicRound = ({ requestHash: _h, ...round }: Round) => round;

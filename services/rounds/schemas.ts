@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { cleanText } from '../../shared/platform/text.ts';
+
+const code = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'Mã chỉ gồm chữ không dấu, số, dấu chấm, gạch (tối đa 40 ký tự).');
+const name = z.string().transform(cleanText).pipe(z.string().min(1).max(200));
+
+// đơn vị = assessed administrative unit (sở, UBND huyện/xã, bộ phận một cửa …)
+export const unitInputSchema = z.strictObject({
+  code,
+  name,
+  parentCode: code.optional(),
+  type: z.string().trim().min(1).max(40).optional(),
+});
+
+// lĩnh vực = administrative field (stratum key together with the unit)
+export const fieldInputSchema = z.strictObject({ code: code.optional(), name });
+
+export const createRoundSchema = z.strictObject({
+  name,
+  year: z.number().int().min(2010).max(2100),
+  kind: z.enum(['SIPAS', 'PAR']),
+  templateId: z.string().trim().min(1).max(80).optional(),
+  /** Local government structure the round's units follow (2-tier from 1/7/2025). */
+  structure: z.enum(['three-tier', 'two-tier']).optional(),
+  units: z.array(unitInputSchema).min(1).max(5000),
+  fields: z.array(fieldInputSchema).min(1).max(500),
+});
+export type CreateRoundInput = z.infer<typeof createRoundSchema>;
+
+export const roundSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  year: z.number(),
+  kind: z.enum(['SIPAS', 'PAR']),
+  templateId: z.string(),
+  structure: z.enum(['three-tier', 'two-tier']),
+  units: z.array(z.object({ code: z.string(), name: z.string(), parentCode: z.string().optional(), type: z.string().optional() })),
+  fields: z.array(z.object({ code: z.string(), name: z.string() })),
+  status: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  requestHash: z.string(),
+});
+export type Round = z.infer<typeof roundSchema>;

@@ -1,0 +1,61 @@
+/** The only code that talks to the `rounds` table. Other services read rounds through here. */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../../shared/platform/clients.ts';
+import { tableName } from '../../shared/platform/config.ts';
+import { type Round, roundSchema } from './schemas.ts';
+
+const key = (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'META' });
+
+export interface RoundStore {
+  /** Writes the round unless its id exists; returns the stored round either way. */
+  putIfAbsent(round: Round): Promise<{ created: boolean; round: Round }>;
+  get(roundId: string): Promise<Round | null>;
+  list(limit: number): Promise<Round[]>;
+}
+
+const toRound = (item: Record<string, unknown>): Round => {
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest } = item;
+  return roundSchema.parse(rest);
+};
+
+export const roundStore = (): RoundStore => {
+  const table = tableName('rounds');
+  const get = async (roundId: string): Promise<Round | null> => {
+    const out = await dynamo().send(new GetCommand({ TableName: table, Key: key(roundId), ConsistentRead: true }));
+    return out.Item ? toRound(out.Item) : null;
+  };
+  return {
+    get,
+    async putIfAbsent(round) {
+      try {
+        await dynamo().send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...key(round.id), gsi1pk: 'ROUNDS', gsi1sk: `${round.createdAt}#${round.id}`, ...round },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return { created: true, round };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing = await get(round.id);
+        if (!existing) throw error;
+        return { created: false, round: existing };
+      }
+    },
+    async list(limit) {
+      const out = await dynamo().send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': 'ROUNDS' },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
+      return (out.Items ?? []).map(toRound);
+    },
+  };
+};

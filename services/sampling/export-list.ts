@@ -1,0 +1,43 @@
+import { canAccessUnit, type Principal } from '../../shared/platform/auth.ts';
+import { decryptPii, formToken, type Keys } from '../../shared/platform/crypto.ts';
+import { type CsvCell, toCsv } from '../../shared/platform/csv.ts';
+import type { Round } from '../rounds/schemas.ts';
+import type { RespondentStore } from '../roster-intake/store.ts';
+import { tokenAssignment } from './run-draw.ts';
+import type { SampleStore } from './store.ts';
+
+const HEADER = ['STT', 'Mã đơn vị', 'Đơn vị', 'Lĩnh vực', 'Danh sách', 'Thứ tự', 'Họ và tên', 'Số điện thoại', 'Liên kết phiếu'];
+
+/**
+ * Official or reserve list as CSV, ordered by unit, field and rank. Tokens are re-derived
+ * (never stored), so the same sample exports byte-identically every time.
+ */
+export const exportList = async (
+  round: Round,
+  sampleId: string,
+  list: 'official' | 'reserve',
+  ctx: { principal: Principal; baseUrl: string; keys: Keys; samples: SampleStore; respondents: RespondentStore },
+): Promise<string> => {
+  const assignments = (await ctx.samples.listAssignments(sampleId)).filter(
+    (a) => a.list === list && canAccessUnit(ctx.principal, a.unitCode),
+  );
+  const persons = new Map((await ctx.respondents.listPersons(round.id)).map((p) => [p.personKey, p]));
+  const unitName = new Map(round.units.map((u) => [u.code, u.name]));
+  const fieldName = new Map(round.fields.map((f) => [f.code, f.name]));
+  const rows: CsvCell[][] = assignments.map((a, i) => {
+    const person = persons.get(a.personKey);
+    const token = formToken(ctx.keys, tokenAssignment(a));
+    return [
+      i + 1,
+      a.unitCode,
+      unitName.get(a.unitCode) ?? '',
+      fieldName.get(a.fieldCode) ?? a.fieldCode,
+      list === 'official' ? 'Chính thức' : 'Dự phòng',
+      a.rank,
+      person ? decryptPii(ctx.keys, person.nameEnc) : '',
+      person ? { safe: decryptPii(ctx.keys, person.phoneEnc) } : '',
+      { safe: `${ctx.baseUrl}/f/${token}` },
+    ];
+  });
+  return toCsv(HEADER, rows);
+};

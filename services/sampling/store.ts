@@ -1,0 +1,158 @@
+/**
+ * The only code that talks to the `samples` table.
+ *   ROUND#r / SAMPLE#id                 sample manifest (request, status, counts, roster hash)
+ *   SAMPLE#id / A#unit#field#O|R#rank   one assignment (person key, token hash)
+ *   TOKEN#sha256(token) / TOKEN         token lookup for the public form (no token is stored)
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../../shared/platform/clients.ts';
+import { tableName } from '../../shared/platform/config.ts';
+import type { StratumCount } from './draw.ts';
+
+export interface SampleManifest {
+  sampleId: string;
+  roundId: string;
+  seed: string;
+  officialPerStratum: number;
+  reservePerStratum: number;
+  algorithm: string;
+  status: 'pending' | 'completed';
+  requestedAt: string;
+  requestedBy: string;
+  completedAt?: string;
+  rosterHash?: string;
+  dossiers?: number;
+  strata?: StratumCount[];
+  totals?: { official: number; reserve: number; shortfall: number };
+}
+
+export interface Assignment {
+  sampleId: string;
+  roundId: string;
+  unitCode: string;
+  fieldCode: string;
+  list: 'official' | 'reserve';
+  rank: number;
+  personKey: string;
+  tokenHash: string;
+}
+
+const strip = <T>(item: Record<string, unknown>): T => {
+  const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, ...rest } = item;
+  return rest as T;
+};
+
+export const assignmentSk = (a: Pick<Assignment, 'unitCode' | 'fieldCode' | 'list' | 'rank'>): string =>
+  `A#${a.unitCode}#${a.fieldCode}#${a.list === 'official' ? 'O' : 'R'}#${String(a.rank).padStart(5, '0')}`;
+
+export const sampleStore = () => {
+  const table = tableName('samples');
+  const db = dynamo();
+
+  const batchPut = async (items: Record<string, unknown>[]): Promise<void> => {
+    for (let i = 0; i < items.length; i += 25) {
+      let pending: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed items');
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+        pending = (out.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
+      }
+    }
+  };
+
+  return {
+    async getManifest(roundId: string, sampleId: string): Promise<SampleManifest | null> {
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: { pk: `ROUND#${roundId}`, sk: `SAMPLE#${sampleId}` }, ConsistentRead: true }),
+      );
+      return out.Item ? strip<SampleManifest>(out.Item) : null;
+    },
+
+    async createManifest(m: SampleManifest): Promise<boolean> {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: { pk: `ROUND#${m.roundId}`, sk: `SAMPLE#${m.sampleId}`, ...m },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async listManifests(roundId: string): Promise<SampleManifest[]> {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': `ROUND#${roundId}`, ':p': 'SAMPLE#' },
+        }),
+      );
+      return (out.Items ?? []).map((i) => strip<SampleManifest>(i));
+    },
+
+    /** Deterministic puts: a redelivered draw rewrites identical items. */
+    async putAssignments(assignments: Assignment[]): Promise<void> {
+      await batchPut(
+        assignments.flatMap((a) => [
+          { pk: `SAMPLE#${a.sampleId}`, sk: assignmentSk(a), ...a },
+          { pk: `TOKEN#${a.tokenHash}`, sk: 'TOKEN', ...a },
+        ]),
+      );
+    },
+
+    async completeManifest(
+      roundId: string,
+      sampleId: string,
+      result: Required<Pick<SampleManifest, 'rosterHash' | 'dossiers' | 'strata' | 'totals' | 'completedAt'>>,
+    ): Promise<void> {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: `ROUND#${roundId}`, sk: `SAMPLE#${sampleId}` },
+          UpdateExpression: 'SET #s = :s, rosterHash = :h, dossiers = :d, strata = :st, totals = :t, completedAt = if_not_exists(completedAt, :c)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':s': 'completed',
+            ':h': result.rosterHash,
+            ':d': result.dossiers,
+            ':st': result.strata,
+            ':t': result.totals,
+            ':c': result.completedAt,
+          },
+        }),
+      );
+    },
+
+    async listAssignments(sampleId: string): Promise<Assignment[]> {
+      const items: Assignment[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+            ExpressionAttributeValues: { ':pk': `SAMPLE#${sampleId}`, ':p': 'A#' },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        items.push(...(out.Items ?? []).map((i) => strip<Assignment>(i)));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+      return items;
+    },
+
+    async findByTokenHash(tokenHash: string): Promise<Assignment | null> {
+      const out = await db.send(new GetCommand({ TableName: table, Key: { pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' } }));
+      return out.Item ? strip<Assignment>(out.Item) : null;
+    },
+  };
+};
+
+export type SampleStore = ReturnType<typeof sampleStore>;

@@ -1,0 +1,8 @@
+import { queueHandler } from '../../../shared/platform/queue.ts';
+import { scoringDeps } from '../deps.ts';
+import { handleScoringEvent } from '../handle-event.ts';
+import { scoringEventSchema } from '../schemas.ts';
+
+const deps = scoringDeps();
+
+export const handler = queueHandler('scoring', scoringEventSchema, (event) => handleScoringEvent(event, deps));

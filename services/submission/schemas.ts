@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+export const submissionRequestSchema = z.strictObject({
+  token: z
+    .string()
+    .min(16)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/),
+  answers: z.record(z.string().min(1).max(64), z.unknown()),
+});
+export type SubmissionRequest = z.infer<typeof submissionRequestSchema>;
+
+export const submissionAcceptedEventSchema = z.object({
+  kind: z.literal('submission-accepted'),
+  roundId: z.string(),
+  sampleId: z.string(),
+  unitCode: z.string(),
+  fieldCode: z.string(),
+  tokenHash: z.string(),
+  receiptId: z.string(),
+});
+export type SubmissionAcceptedEvent = z.infer<typeof submissionAcceptedEventSchema>;
+
+export interface Receipt {
+  receiptId: string;
+  submittedAt: string;
+}

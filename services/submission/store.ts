@@ -1,0 +1,85 @@
+/**
+ * The only code that talks to the `submissions` table: one item per token hash, written
+ * with a condition so that exactly one response per token is ever stored.
+ *   TOKEN#hash / SUBMISSION   (gsi1: ROUND#r / S#unit#field#hash for scoring)
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../../shared/platform/clients.ts';
+import { tableName } from '../../shared/platform/config.ts';
+
+export interface StoredSubmission {
+  tokenHash: string;
+  roundId: string;
+  sampleId: string;
+  unitCode: string;
+  fieldCode: string;
+  templateId: string;
+  answers: Record<string, unknown>;
+  bodyHash: string;
+  receiptId: string;
+  channel: 'web' | 'paper';
+  submittedAt: string;
+}
+
+const strip = (item: Record<string, unknown>): StoredSubmission => {
+  const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, ...rest } = item;
+  return rest as unknown as StoredSubmission;
+};
+
+export const submissionStore = () => {
+  const table = tableName('submissions');
+  const db = dynamo();
+  const key = (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'SUBMISSION' });
+  return {
+    async get(tokenHash: string): Promise<StoredSubmission | null> {
+      const out = await db.send(new GetCommand({ TableName: table, Key: key(tokenHash), ConsistentRead: true }));
+      return out.Item ? strip(out.Item) : null;
+    },
+
+    /** Stores the submission unless the token already has one; returns the stored one. */
+    async putOnce(s: StoredSubmission): Promise<{ created: boolean; stored: StoredSubmission }> {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              ...key(s.tokenHash),
+              gsi1pk: `ROUND#${s.roundId}`,
+              gsi1sk: `S#${s.unitCode}#${s.fieldCode}#${s.tokenHash}`,
+              ...s,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return { created: true, stored: s };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing = await this.get(s.tokenHash);
+        if (!existing) throw error;
+        return { created: false, stored: existing };
+      }
+    },
+
+    async listByRound(roundId: string): Promise<StoredSubmission[]> {
+      const items: StoredSubmission[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :p',
+            ExpressionAttributeValues: { ':p': `ROUND#${roundId}` },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        items.push(...(out.Items ?? []).map(strip));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+      return items;
+    },
+  };
+};
+
+export type SubmissionStore = ReturnType<typeof submissionStore>;

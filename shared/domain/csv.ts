@@ -1,0 +1,54 @@
+/** Small CSV helpers shared by catalogue import/export (data-rules rules 2, 3, 14). */
+import { parse } from 'csv-parse/sync';
+import { CatalogueError } from './errors.ts';
+
+/** Delimiter of a file: the one among `,` `;` TAB that occurs most in the header line (rule 2). */
+export function detectDelimiter(text: string): ',' | ';' | '\t' {
+  const firstLine = text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '') ?? '';
+  const candidates = [',', ';', '\t'] as const;
+  let best: ',' | ';' | '\t' = ',';
+  let bestCount = 0;
+  for (const c of candidates) {
+    const count = firstLine.split(c).length - 1;
+    if (count > bestCount) {
+      best = c;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/** Parse into records; record i is spreadsheet row i + 1 (blank lines count, quoted newlines do not). */
+export function parseCsvRecords(text: string): string[][] {
+  const body = text.replace(/^\uFEFF/, '');
+  try {
+    return parse(body, {
+      delimiter: detectDelimiter(body),
+      relax_column_count: true,
+      skip_empty_lines: false,
+      record_delimiter: ['\r\n', '\n', '\r'],
+    }) as string[][];
+  } catch (error) {
+    const line = (error as { lines?: number }).lines;
+    throw new CatalogueError([
+      {
+        where: 'tệp CSV',
+        code: 'MALFORMED_CSV',
+        message: `tệp CSV: lỗi cú pháp${line === undefined ? '' : ` gần dòng ${line}`} (dấu ngoặc kép chưa đóng?)`,
+      },
+    ]);
+  }
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One CSV cell: formula-safe (rule 14: a leading = + - @ TAB CR gets a `'`) and RFC 4180 quoted. */
+export function csvCell(value: string, delimiter: string): string {
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return /["\r\n]/.test(safe) || safe.includes(delimiter) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Undo the formula guard on import: `'=x` → `=x`. */
+export function unguardCell(value: string): string {
+  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+}

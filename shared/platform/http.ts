@@ -1,0 +1,162 @@
+/**
+ * One handler factory for every HTTP function: routes by `routeKey`, authenticates and
+ * authorises, parses and validates the body with zod, and maps errors to
+ * `{ error: { code, message } }` once. Handlers stay a few lines long.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { type Principal, principalFromClaims, type Role, requirePrincipal, requireRole } from './auth.ts';
+import { platformConfig } from './config.ts';
+import {
+  AppError,
+  MalformedJsonError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from './errors.ts';
+import { logger } from './logger.ts';
+import { zodDetails } from './validation.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+export interface HttpRequest<B> {
+  event: HttpEvent;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: B;
+  rawBody: Buffer;
+  principal: Principal | null;
+  /** Scheme + host the caller used (or DIEUTRA_PUBLIC_BASE_URL), for links in responses. */
+  baseUrl: string;
+}
+
+export interface RouteDef<B> {
+  auth: 'ops' | 'public';
+  roles?: readonly Role[];
+  /** Parse the body as JSON and validate it; without a schema the raw body is passed on. */
+  body?: z.ZodType<B>;
+  maxBodyBytes?: number;
+  handle: (req: HttpRequest<B>) => Promise<HttpResult>;
+}
+
+export const route = <B = undefined>(def: RouteDef<B>): RouteDef<B> => def;
+
+const DEFAULT_MAX_BODY = 256 * 1024;
+const OPS_ROLES: readonly Role[] = ['admin', 'operator', 'viewer'];
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+export const json = (statusCode: number, data: unknown, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode,
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...SECURITY_HEADERS,
+    ...headers,
+  },
+  body: JSON.stringify(data),
+});
+
+export const text = (
+  statusCode: number,
+  contentType: string,
+  body: string,
+  headers: Record<string, string> = {},
+): HttpResult => ({
+  statusCode,
+  headers: { 'content-type': contentType, 'cache-control': 'no-store', ...SECURITY_HEADERS, ...headers },
+  body,
+});
+
+export const html = (statusCode: number, body: string): HttpResult =>
+  text(statusCode, 'text/html; charset=utf-8', body, {
+    // Inline script is the form's own small enhancer; nothing is loaded from elsewhere.
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  });
+
+export const errorBody = (code: string, message: string, details?: unknown): { error: Record<string, unknown> } => ({
+  error: details ? { code, message, details } : { code, message },
+});
+
+const lowerHeaders = (h: Record<string, string | undefined> | undefined): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
+  return out;
+};
+
+const rawBodyOf = (event: HttpEvent): Buffer =>
+  event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+
+const baseUrlOf = (event: HttpEvent, headers: Record<string, string>): string => {
+  const configured = platformConfig().DIEUTRA_PUBLIC_BASE_URL;
+  if (configured) return configured.replace(/\/$/, '');
+  const proto = headers['x-forwarded-proto'] ?? 'https';
+  return `${proto}://${event.requestContext.domainName}`;
+};
+
+const parseJsonBody = <B>(raw: Buffer, headers: Record<string, string>, schema: z.ZodType<B>): B => {
+  const type = headers['content-type'] ?? '';
+  if (raw.length > 0 && !/^application\/(.+\+)?json\b/i.test(type)) {
+    throw new UnsupportedMediaTypeError('Nội dung phải có Content-Type: application/json.');
+  }
+  let data: unknown;
+  try {
+    data = raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new MalformedJsonError();
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new ValidationError('Dữ liệu gửi lên không hợp lệ.', zodDetails(parsed.error));
+  return parsed.data;
+};
+
+export const toErrorResponse = (error: unknown, service: string): HttpResult => {
+  if (error instanceof AppError) return json(error.statusCode, errorBody(error.code, error.message, error.details));
+  logger(service).error('unhandled error', { error: error instanceof Error ? error : String(error) });
+  return json(500, errorBody('INTERNAL_ERROR', 'Lỗi hệ thống, vui lòng thử lại sau.'));
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: each route carries its own body type
+export const httpHandler = (service: string, routes: Record<string, RouteDef<any>>) =>
+  middy<HttpEvent, HttpResult, Error, Context>()
+    .use({
+      onError: (request) => {
+        request.response = toErrorResponse(request.error, service);
+      },
+    })
+    .handler(async (event) => {
+      // HEAD is answered by the GET route (link scanners probe form links with HEAD).
+      const key = event.routeKey.startsWith('HEAD ') ? `GET ${event.routeKey.slice(5)}` : event.routeKey;
+      const def = routes[key];
+      if (!def) throw new NotFoundError('Không tìm thấy đường dẫn.');
+      const headers = lowerHeaders(event.headers);
+      let principal = principalFromClaims(event.requestContext.authorizer?.jwt?.claims);
+      if (def.auth === 'ops') {
+        principal = requirePrincipal(principal);
+        requireRole(principal, def.roles ?? OPS_ROLES);
+      }
+      const rawBody = rawBodyOf(event);
+      const limit = def.maxBodyBytes ?? DEFAULT_MAX_BODY;
+      if (rawBody.length > limit) throw new PayloadTooLargeError(limit);
+      const body = def.body ? parseJsonBody(rawBody, headers, def.body) : undefined;
+      const result = await def.handle({
+        event,
+        params: (event.pathParameters ?? {}) as Record<string, string>,
+        query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        headers,
+        body,
+        rawBody,
+        principal,
+        baseUrl: baseUrlOf(event, headers),
+      });
+      if (event.requestContext.http.method === 'HEAD') return { ...result, body: '' };
+      return result;
+    });
