@@ -6,7 +6,9 @@
 import { z } from 'zod';
 
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653] as const;
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653,
+] as const;
 
 /** `-c key=value` always arrives as a string; lists may be given comma-separated. */
 const stringList = z
@@ -21,7 +23,10 @@ export const contextSchema = z
     /** Part of every stack name (`dieutra-<stage>-stateful`); short so derived names stay under AWS limits. */
     stage: z
       .string()
-      .regex(/^[a-z][a-z0-9-]{0,15}$/, 'stage: 1–16 characters, lowercase letters, digits or "-", letter first'),
+      .regex(
+        /^[a-z][a-z0-9-]{0,15}$/,
+        'stage: 1–16 characters, lowercase letters, digits or "-", letter first',
+      ),
     /** Issuer of ops JWTs (an external IdP). Without it the stateful stack creates a Cognito user pool. */
     jwtIssuer: z.url({ protocol: /^https$/ }).optional(),
     /** Accepted `aud` / `client_id` values for ops JWTs; required together with `jwtIssuer`. */

@@ -75,7 +75,7 @@ export class ServiceFunction extends NodejsFunction {
       handler: manifest.handler ?? 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: repoPath('package-lock.json'),
-      runtime: Runtime.NODEJS_20_X,
+      runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: manifest.memoryMb ?? DEFAULT_MEMORY_MB,
       timeout: Duration.seconds(manifest.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
@@ -122,7 +122,7 @@ export class ServiceFunction extends NodejsFunction {
     for (const [name, access] of Object.entries(tables) as Array<[TableName, 'read' | 'readWrite']>) {
       const table = resources.tables[name];
       if (access === 'readWrite') table.grantReadWriteData(this);
-      else table.grantReadWriteData(this);
+      else table.grantReadData(this);
       this.addEnvironment(tableEnvVar(name), table.tableName);
     }
     for (const name of sendsTo) {

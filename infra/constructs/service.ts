@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionManifest } from '../../shared/platform/manifest.ts';
 import { FunctionSchedule } from './function-schedule.ts';
@@ -46,7 +46,7 @@ export class Service extends Construct {
         fn.addEventSource(
           new SqsEventSource(props.resources.queues[trigger.queue], {
             batchSize: trigger.batchSize,
-            reportBatchItemFailures: false,
+            reportBatchItemFailures: true,
             ...(trigger.maxBatchingWindowSeconds !== undefined
               ? { maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds) }
               : {}),

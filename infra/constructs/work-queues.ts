@@ -56,14 +56,16 @@ export class WorkQueues extends Construct {
     // Any message in a DLQ is a record that was not processed: alarm on the first one.
     const alarm = new Alarm(this, `${name}-alarm`, {
       alarmDescription: `Messages in ${name}: records of ${def.name} failed ${def.maxReceiveCount} times`,
-      metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      metric: dlq.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(new SnsAction(alarmTopic));
-    if (def.name === 'scoring-events') alarm.node.scope && (alarm.node.scope as Construct).node.tryRemoveChild(alarm.node.id);
     return dlq;
   }
 }

@@ -19,11 +19,10 @@ process.on('warning', (warning) => {
   console.warn(`${warning.name}: ${warning.message}`);
 });
 
+/** Known failures (busy port, no Java, …) are one clear line; anything else shows in full. */
 const fail = (error: unknown): never => {
-  const message =
-    error instanceof LocalRuntimeError || !(error instanceof Error) ? String((error as Error).message ?? error) : error.message;
-  console.error(`✖ ${message.split('\n')[0]}`);
-  if (!(error instanceof LocalRuntimeError) && error instanceof Error && process.env.DEBUG) console.error(error);
+  if (error instanceof LocalRuntimeError) console.error(`✖ ${error.message.split('\n')[0]}`);
+  else console.error('✖', error);
   process.exit(1);
 };
 

@@ -30,7 +30,8 @@ export class StatefulStack extends Stack {
     const queues = new WorkQueues(this, 'Queues', { alarmTopic: alarms.topic });
     const buckets = new UploadBuckets(this, 'Buckets');
     const secret = new AppSecret(this, 'AppSecret');
-    if (props.createOpsIdentity) this.opsIdentity = new OpsIdentity(this, 'OpsIdentity', { stage: props.stage });
+    if (props.createOpsIdentity)
+      this.opsIdentity = new OpsIdentity(this, 'OpsIdentity', { stage: props.stage });
     this.resources = {
       tables: tables.tables,
       queues: queues.queues,

@@ -75,6 +75,7 @@ export const parseRoster = (bytes: Buffer): ParsedRoster => {
   try {
     records = parse(text, {
       delimiter: detectDelimiter(text),
+      record_delimiter: ['\r\n', '\n', '\r'],
       relax_column_count: true,
       skip_empty_lines: false,
       bom: true,

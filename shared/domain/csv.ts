@@ -2,14 +2,16 @@
 import { parse } from 'csv-parse/sync';
 import { CatalogueError } from './errors.ts';
 
-/** Delimiter of a file: the one among `,` `;` TAB that occurs most in the header line (rule 2). */
+/**
+ * Delimiter of a file among `,` `;` TAB (rule 2): the one that splits some line of the first 20 into the
+ * most cells — the header line in practice, even below title rows.
+ */
 export function detectDelimiter(text: string): ',' | ';' | '\t' {
-  const firstLine = text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '') ?? '';
-  const candidates = [',', ';', '\t'] as const;
+  const lines = text.split(/\r\n|\n|\r/).slice(0, 20);
   let best: ',' | ';' | '\t' = ',';
   let bestCount = 0;
-  for (const c of candidates) {
-    const count = firstLine.split(c).length - 1;
+  for (const c of [',', ';', '\t'] as const) {
+    const count = Math.max(0, ...lines.map((l) => l.split(c).length - 1));
     if (count > bestCount) {
       best = c;
       bestCount = count;

@@ -5,7 +5,7 @@
  * points (54.2 + 8.23 …) are exact and quotients such as 32/38 carry far more digits than any report
  * needs. Values are rounded exactly once, when reported, by `round2` (half-up, 2 decimals).
  */
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
 export type Dec = Decimal;

@@ -7,7 +7,11 @@ const fromContext = (context: Record<string, unknown>) => () => loadConfig((key)
 
 describe('context validation', () => {
   it('accepts a stage alone, with defaults', () => {
-    expect(fromContext({ stage: 'dev' })()).toMatchObject({ stage: 'dev', apiRateLimit: 50, logRetentionDays: 30 });
+    expect(fromContext({ stage: 'dev' })()).toMatchObject({
+      stage: 'dev',
+      apiRateLimit: 50,
+      logRetentionDays: 30,
+    });
   });
 
   it.each([
@@ -45,10 +49,9 @@ describe('with an external JWT issuer', () => {
     expect(s.stateful.stackName).toBe('dieutra-prod-stateful');
     expect(s.stateful.terminationProtection).toBe(true);
     s.statefulTemplate.resourceCountIs('AWS::Cognito::UserPool', 0);
-    const [[, authorizer]] = resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Authorizer') as [
-      [string, { Properties: Record<string, unknown> }],
-    ];
-    expect(propsOf(authorizer).JwtConfiguration).toEqual({
+    const authorizers = resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    expect(propsOf(authorizers[0]![1]).JwtConfiguration).toEqual({
       Issuer: 'https://idp.example.vn/realms/snv',
       Audience: ['ops-web'],
     });

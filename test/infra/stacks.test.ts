@@ -2,6 +2,7 @@ import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ALL_FUNCTIONS } from '../../services/manifests.ts';
 import type { FunctionManifest } from '../../shared/platform/manifest.ts';
 import {
   QUEUE_NAMES,
@@ -11,7 +12,6 @@ import {
   TABLES,
   tableEnvVar,
 } from '../../shared/platform/resources.ts';
-import { ALL_FUNCTIONS } from '../../services/manifests.ts';
 import { type SynthesizedApp, synthApp } from './synth-app.ts';
 import {
   actionsOf,
@@ -95,7 +95,8 @@ describe('functions', () => {
   it('passes each declared table, queue and the secret through its env var, and nothing undeclared', () => {
     for (const f of ALL_FUNCTIONS) {
       const env = fnEnv(f.name);
-      for (const table of TABLE_NAMES) expect(tableEnvVar(table) in env, `${f.name} ${table}`).toBe(table in f.tables);
+      for (const table of TABLE_NAMES)
+        expect(tableEnvVar(table) in env, `${f.name} ${table}`).toBe(table in f.tables);
       for (const queue of QUEUE_NAMES) expect(queueEnvVar(queue) in env).toBe(f.sendsTo.includes(queue));
       expect('DIEUTRA_SECRET_ARN' in env, f.name).toBe(f.usesSecret);
     }
@@ -114,7 +115,12 @@ describe('least privilege', () => {
   });
 
   it('grants write access to a table only where the manifest says readWrite', () => {
-    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    const writes = [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ];
     for (const f of ALL_FUNCTIONS) {
       const statements = fnStatements(f.name);
       for (const table of TABLE_NAMES) {
@@ -190,7 +196,8 @@ describe('queues', () => {
     const workQueues = queueProps().filter(([id]) => !ids.includes(id));
     expect(workQueues).toHaveLength(QUEUE_NAMES.length);
     for (const name of QUEUE_NAMES) {
-      const q = s.statefulTemplate.toJSON().Resources[logicalId(s.stateful, s.stateful.resources.queues[name])];
+      const q =
+        s.statefulTemplate.toJSON().Resources[logicalId(s.stateful, s.stateful.resources.queues[name])];
       expect(propsOf(q).RedrivePolicy).toMatchObject({ maxReceiveCount: QUEUES[name].maxReceiveCount });
       expect(propsOf(q).VisibilityTimeout).toBe(QUEUES[name].visibilityTimeoutSeconds);
     }
@@ -217,7 +224,9 @@ describe('queues', () => {
   });
 
   it('connects every queue consumer with its batch size and ReportBatchItemFailures', () => {
-    const mappings = resourcesOf(s.statelessTemplate, 'AWS::Lambda::EventSourceMapping').map(([, m]) => propsOf(m));
+    const mappings = resourcesOf(s.statelessTemplate, 'AWS::Lambda::EventSourceMapping').map(([, m]) =>
+      propsOf(m),
+    );
     const consumers = byTrigger('queue');
     expect(mappings).toHaveLength(consumers.length);
     for (const f of consumers) {
@@ -280,7 +289,8 @@ describe('uploads bucket and secret', () => {
 });
 
 describe('HTTP API', () => {
-  const routes = () => resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Route').map(([, r]) => propsOf(r));
+  const routes = () =>
+    resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Route').map(([, r]) => propsOf(r));
   const jwtAuthorizerId = () => {
     const authorizers = resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);

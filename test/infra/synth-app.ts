@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadConfig } from '../../infra/config.ts';
-import { addDieutraStacks, type DieutraStacks } from '../../infra/stacks/dieutra-app.ts';
 import { repoPath } from '../../infra/constructs/paths.ts';
+import { addDieutraStacks, type DieutraStacks } from '../../infra/stacks/dieutra-app.ts';
 import { ALL_FUNCTIONS } from '../../services/manifests.ts';
 
 const cdkJsonContext = (): Record<string, unknown> =>

@@ -14,7 +14,9 @@ export interface PolicyStatement {
 }
 
 export const resourcesOf = (template: Template, type: string): Array<[string, CfnResource]> =>
-  Object.entries(template.toJSON().Resources as Record<string, CfnResource>).filter(([, r]) => r.Type === type);
+  Object.entries(template.toJSON().Resources as Record<string, CfnResource>).filter(
+    ([, r]) => r.Type === type,
+  );
 
 export const propsOf = (resource: CfnResource): Record<string, unknown> => resource.Properties ?? {};
 

@@ -1,0 +1,59 @@
+import { inject } from 'vitest';
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: test convenience
+  json: any;
+}
+
+export const baseUrl = (): string => inject('baseUrl');
+export const devToken = (): string => inject('devToken');
+
+export const api = async (
+  method: string,
+  path: string,
+  opts: { body?: unknown; raw?: string | Buffer; type?: string; token?: string | null; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> => {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  const token = opts.token === undefined ? devToken() : opts.token;
+  if (token) headers.authorization = `Bearer ${token}`;
+  let body: string | Buffer | undefined;
+  if (opts.raw !== undefined) {
+    body = opts.raw;
+    headers['content-type'] = opts.type ?? 'text/csv';
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] = opts.type ?? 'application/json';
+  }
+  const res = await fetch(`${baseUrl()}${path}`, { method, headers, body });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+};
+
+/** Polls until `fn` returns a value (not undefined) or the deadline passes. Never a fixed sleep. */
+export const eventually = async <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+let counter = 0;
+/** A unique suffix per call so test files never collide inside the shared runtime. */
+export const unique = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
