@@ -25,11 +25,16 @@ export const readMainConfig = (env: NodeJS.ProcessEnv, argv: readonly string[]):
     );
   }
   const unknown = argv.filter((a) => !['--fresh', '--no-seed'].includes(a));
-  if (unknown.length > 0) throw new Error(`Tham số không hợp lệ / unknown argument(s): ${unknown.join(' ')} (use --fresh, --no-seed)`);
+  if (unknown.length > 0)
+    throw new Error(
+      `Tham số không hợp lệ / unknown argument(s): ${unknown.join(' ')} (use --fresh, --no-seed)`,
+    );
   return {
     port: parsed.data.PORT,
     // A relative DIEUTRA_DATA_DIR is taken from the current folder; the default lives in the repository.
-    dataDir: parsed.data.DIEUTRA_DATA_DIR ? resolve(parsed.data.DIEUTRA_DATA_DIR) : resolve(REPO_ROOT, '.data'),
+    dataDir: parsed.data.DIEUTRA_DATA_DIR
+      ? resolve(parsed.data.DIEUTRA_DATA_DIR)
+      : resolve(REPO_ROOT, '.data'),
     devToken: parsed.data.DIEUTRA_DEV_TOKEN,
     fresh: argv.includes('--fresh'),
     seed: !argv.includes('--no-seed'),

@@ -32,7 +32,24 @@ const STRATA: Array<[string, string]> = [
 ];
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi', 'Đỗ', 'Ngô'];
 const MIDDLE = ['Văn', 'Thị', 'Minh', 'Thu', 'Đức', 'Ngọc', 'Hữu', 'Thanh'];
-const GIVEN = ['An', 'Bình', 'Chi', 'Dũng', 'Hà', 'Hùng', 'Lan', 'Lân', 'Mai', 'Nam', 'Phương', 'Quân', 'Sơn', 'Trang', 'Tuấn', 'Yến'];
+const GIVEN = [
+  'An',
+  'Bình',
+  'Chi',
+  'Dũng',
+  'Hà',
+  'Hùng',
+  'Lan',
+  'Lân',
+  'Mai',
+  'Nam',
+  'Phương',
+  'Quân',
+  'Sơn',
+  'Trang',
+  'Tuấn',
+  'Yến',
+];
 
 /** Deterministic pseudo-random numbers (mulberry32) so the demo is the same on every machine. */
 const rng = (seed: number) => () => {
@@ -54,7 +71,16 @@ export const demoRosterCsv = (perStratum = 24): string => {
       const day = 1 + Math.floor(rand() * 28);
       const month = 1 + Math.floor(rand() * 7);
       lines.push(
-        [n, `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`, phone, `HS-2020-${String(n).padStart(5, '0')}`, FIELDS.find((f) => f.code === field)!.name, unit, `${day}/${month}/2020`, ''].join(';'),
+        [
+          n,
+          `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`,
+          phone,
+          `HS-2020-${String(n).padStart(5, '0')}`,
+          FIELDS.find((f) => f.code === field)!.name,
+          unit,
+          `${day}/${month}/2020`,
+          '',
+        ].join(';'),
       );
     }
   }
@@ -72,39 +98,64 @@ const until = async <T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 };
 
 export const seedDemo = async ({ baseUrl, token }: { baseUrl: string; token: string }): Promise<DemoInfo> => {
-  const call = async (method: string, path: string, body?: string, type = 'application/json', extra: Record<string, string> = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: string,
+    type = 'application/json',
+    extra: Record<string, string> = {},
+  ) => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': type } : {}), ...extra },
       body,
     });
     const text = await res.text();
-    if (res.status >= 400) throw new Error(`demo seed: ${method} ${path} → ${res.status} ${text.slice(0, 300)}`);
+    if (res.status >= 400)
+      throw new Error(`demo seed: ${method} ${path} → ${res.status} ${text.slice(0, 300)}`);
     return { status: res.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
   };
 
   const created = await call(
     'POST',
     '/api/rounds',
-    JSON.stringify({ name: 'SIPAS quận Long Biên 2020 (dữ liệu mẫu)', year: 2020, kind: 'SIPAS', units: UNITS, fields: FIELDS }),
+    JSON.stringify({
+      name: 'SIPAS quận Long Biên 2020 (dữ liệu mẫu)',
+      year: 2020,
+      kind: 'SIPAS',
+      units: UNITS,
+      fields: FIELDS,
+    }),
     'application/json',
     { 'idempotency-key': 'demo-long-bien-2020' },
   );
   const roundId = String(created.json().roundId);
-  const upload = await call('POST', `/api/rounds/${roundId}/rosters?filename=demo.csv`, demoRosterCsv(), 'text/csv');
+  const upload = await call(
+    'POST',
+    `/api/rounds/${roundId}/rosters?filename=demo.csv`,
+    demoRosterCsv(),
+    'text/csv',
+  );
   const importId = String(upload.json().importId);
   await until('roster import', async () => {
     const r = (await call('GET', `/api/rounds/${roundId}/rosters/${importId}`)).json();
     return r.status === 'completed' ? r : undefined;
   });
-  const sample = await call('POST', `/api/rounds/${roundId}/samples`, JSON.stringify({ seed: 'long-bien-2020', officialPerStratum: 10, reservePerStratum: 5 }));
+  const sample = await call(
+    'POST',
+    `/api/rounds/${roundId}/samples`,
+    JSON.stringify({ seed: 'long-bien-2020', officialPerStratum: 10, reservePerStratum: 5 }),
+  );
   const sampleId = String(sample.json().sampleId);
   await until('sample draw', async () => {
     const m = (await call('GET', `/api/rounds/${roundId}/samples/${sampleId}`)).json();
     return m.status === 'completed' ? m : undefined;
   });
   const csv = (await call('GET', `/api/rounds/${roundId}/samples/${sampleId}/official.csv`)).text;
-  const links = [...csv.matchAll(/https?:\/\/[^,\r\n"]+\/f\/([A-Za-z0-9_-]+)/g)].map((m) => ({ url: m[0], token: m[1]! }));
+  const links = [...csv.matchAll(/https?:\/\/[^,\r\n"]+\/f\/([A-Za-z0-9_-]+)/g)].map((m) => ({
+    url: m[0],
+    token: m[1]!,
+  }));
 
   // Answer about 60 % of the forms, the same way every time.
   const template = getTemplate(DEFAULT_TEMPLATE_IDS.SIPAS);
@@ -118,7 +169,8 @@ export const seedDemo = async ({ baseUrl, token }: { baseUrl: string; token: str
     const answers: Record<string, unknown> = {};
     for (const q of template.sections.flatMap((s) => s.questions)) {
       if (q.type === 'scale') answers[q.id] = 2 + Math.floor(rand() * 4);
-      else if (q.type === 'single' && q.options?.[0]) answers[q.id] = q.options[Math.floor(rand() * q.options.length)]!.value;
+      else if (q.type === 'single' && q.options?.[0])
+        answers[q.id] = q.options[Math.floor(rand() * q.options.length)]!.value;
       else if (q.type === 'multi' && q.options?.[0]) answers[q.id] = [q.options[0].value];
     }
     const res = await fetch(`${baseUrl}/api/submissions`, {
@@ -126,7 +178,8 @@ export const seedDemo = async ({ baseUrl, token }: { baseUrl: string; token: str
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token: link.token, answers }),
     });
-    if (res.status !== 201 && res.status !== 200) throw new Error(`demo seed: submission → ${res.status} ${await res.text()}`);
+    if (res.status !== 201 && res.status !== 200)
+      throw new Error(`demo seed: submission → ${res.status} ${await res.text()}`);
   }
   await call('POST', `/api/rounds/${roundId}/scoring`);
   return { roundId, sampleId, openFormLinks: open.slice(0, 3) };

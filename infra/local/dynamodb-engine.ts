@@ -63,7 +63,9 @@ export const startDynamoDbLocal = async ({
             'Không tìm thấy Java để chạy DynamoDB Local — chạy `node scripts/ensure-java.mjs` / Java not found: run `node scripts/ensure-java.mjs` (or install a Java 17+ runtime)',
             { cause: error },
           )
-        : new LocalRuntimeError('ENGINE_FAILED', `DynamoDB Local could not start: ${error.message}`, { cause: error });
+        : new LocalRuntimeError('ENGINE_FAILED', `DynamoDB Local could not start: ${error.message}`, {
+            cause: error,
+          });
   });
   child.once('exit', (code, signal) => {
     failure ??= new LocalRuntimeError(

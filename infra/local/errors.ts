@@ -1,5 +1,10 @@
 /** Failures of the local runtime that the CLI turns into one clear line (Vietnamese + English). */
-export type LocalRuntimeErrorCode = 'PORT_BUSY' | 'JAVA_MISSING' | 'ENGINE_FAILED' | 'ENGINE_TIMEOUT' | 'SCHEDULE_UNKNOWN';
+export type LocalRuntimeErrorCode =
+  | 'PORT_BUSY'
+  | 'JAVA_MISSING'
+  | 'ENGINE_FAILED'
+  | 'ENGINE_TIMEOUT'
+  | 'SCHEDULE_UNKNOWN';
 
 export class LocalRuntimeError extends Error {
   override readonly name = 'LocalRuntimeError';

@@ -6,8 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Authorizer } from './authorizer.ts';
 import { LocalRuntimeError } from './errors.ts';
-import { buildHttpEvent, type HttpResponse, mapHandlerResult } from './http-event.ts';
 import { type GatewayErrorCode, gatewayError } from './http-errors.ts';
+import { buildHttpEvent, type HttpResponse, mapHandlerResult } from './http-event.ts';
 import type { Invoker } from './invoker.ts';
 import type { LocalLogger } from './log.ts';
 import { LOOPBACK } from './ports.ts';
@@ -54,7 +54,11 @@ const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =>
     req.once('error', reject);
   });
 
-const sendError = (res: ServerResponse, code: GatewayErrorCode, extraHeaders: Record<string, string> = {}): void => {
+const sendError = (
+  res: ServerResponse,
+  code: GatewayErrorCode,
+  extraHeaders: Record<string, string> = {},
+): void => {
   const { status, body } = gatewayError(code);
   if (res.headersSent) {
     res.destroy();
@@ -74,7 +78,12 @@ const rejectTooLarge = (req: IncomingMessage, res: ServerResponse, requestId: st
   res.once('finish', () => setTimeout(() => req.socket.destroy(), 100).unref());
 };
 
-const sendResponse = (res: ServerResponse, response: HttpResponse, head: boolean, requestId: string): void => {
+const sendResponse = (
+  res: ServerResponse,
+  response: HttpResponse,
+  head: boolean,
+  requestId: string,
+): void => {
   const headers: Record<string, string | string[] | number> = { ...response.headers };
   headers['content-type'] ??= 'application/json';
   headers['content-length'] = response.body.length;
@@ -108,7 +117,10 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     const match = matchRoute(routes, method, url.split('?')[0] ?? '/');
     if (match.kind === 'not-found') return sendError(res, 'NOT_FOUND', { 'apigw-requestid': requestId });
     if (match.kind === 'method-not-allowed') {
-      return sendError(res, 'METHOD_NOT_ALLOWED', { allow: match.allow.join(', '), 'apigw-requestid': requestId });
+      return sendError(res, 'METHOD_NOT_ALLOWED', {
+        allow: match.allow.join(', '),
+        'apigw-requestid': requestId,
+      });
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) return rejectTooLarge(req, res, requestId);
@@ -117,7 +129,8 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     let authorizerContext: ReturnType<Authorizer> | undefined;
     if (route.auth === 'ops') {
       authorizerContext = authorizer(req.headers.authorization);
-      if (!authorizerContext.ok) return sendError(res, authorizerContext.code, { 'apigw-requestid': requestId });
+      if (!authorizerContext.ok)
+        return sendError(res, authorizerContext.code, { 'apigw-requestid': requestId });
     }
 
     let body: Buffer;
@@ -144,7 +157,9 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     try {
       const result = await withTimeout(invoker.invoke(route.fn, event, requestId), INTEGRATION_TIMEOUT_MS);
       if (result === TIMED_OUT) {
-        log.error(`${route.fn.name}: ${route.routeKey} timed out after ${INTEGRATION_TIMEOUT_MS} ms (request ${requestId})`);
+        log.error(
+          `${route.fn.name}: ${route.routeKey} timed out after ${INTEGRATION_TIMEOUT_MS} ms (request ${requestId})`,
+        );
         return sendError(res, 'GATEWAY_TIMEOUT', { 'apigw-requestid': requestId });
       }
       sendResponse(res, mapHandlerResult(result), method === 'HEAD', requestId);

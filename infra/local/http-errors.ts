@@ -17,7 +17,10 @@ const GATEWAY_ERRORS: Record<GatewayErrorCode, { status: number; message: string
   INVALID_TOKEN: { status: 401, message: 'Mã xác thực không hợp lệ hoặc đã hết hạn.' },
   INTERNAL_ERROR: { status: 500, message: 'Lỗi hệ thống. Vui lòng thử lại sau.' },
   GATEWAY_TIMEOUT: { status: 504, message: 'Máy chủ xử lý quá thời gian cho phép. Vui lòng thử lại sau.' },
-  SERVICE_UNAVAILABLE: { status: 503, message: 'Máy chủ đang khởi động hoặc đang dừng. Vui lòng thử lại sau.' },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    message: 'Máy chủ đang khởi động hoặc đang dừng. Vui lòng thử lại sau.',
+  },
 };
 
 export const gatewayError = (code: GatewayErrorCode): { status: number; body: string } => {

@@ -142,7 +142,8 @@ export class InvalidHandlerResponseError extends Error {
   override readonly name = 'InvalidHandlerResponseError';
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Maps a handler's result like API Gateway: `{ statusCode, … }` is a structured response; anything
@@ -151,7 +152,12 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export const mapHandlerResult = (result: unknown): HttpResponse => {
   if (isRecord(result) && 'statusCode' in result) {
     const { statusCode, headers, cookies, body, isBase64Encoded } = result;
-    if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
+    if (
+      typeof statusCode !== 'number' ||
+      !Number.isInteger(statusCode) ||
+      statusCode < 100 ||
+      statusCode > 599
+    ) {
       throw new InvalidHandlerResponseError(`invalid statusCode ${String(statusCode)}`);
     }
     const outHeaders: Record<string, string> = {};

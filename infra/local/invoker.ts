@@ -54,13 +54,17 @@ export const createInvoker = (repoRoot: string): Invoker => {
     const key = `${fn.entry}#${exportName}`;
     let loading = modules.get(key);
     if (!loading) {
-      loading = import(pathToFileURL(resolve(repoRoot, fn.entry)).href).then((mod: Record<string, unknown>) => {
-        const handler = mod[exportName];
-        if (typeof handler !== 'function') {
-          throw new HandlerLoadError(`${fn.entry} does not export a function named "${exportName}" (${fn.name})`);
-        }
-        return handler as LambdaHandler;
-      });
+      loading = import(pathToFileURL(resolve(repoRoot, fn.entry)).href).then(
+        (mod: Record<string, unknown>) => {
+          const handler = mod[exportName];
+          if (typeof handler !== 'function') {
+            throw new HandlerLoadError(
+              `${fn.entry} does not export a function named "${exportName}" (${fn.name})`,
+            );
+          }
+          return handler as LambdaHandler;
+        },
+      );
       // A failed import is retried next time (the file may be fixed while the runtime runs under --watch).
       loading.catch(() => modules.delete(key));
       modules.set(key, loading);

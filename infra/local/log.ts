@@ -10,7 +10,10 @@ export const consoleLogger: LocalLogger = {
   info: (message) => console.log(`[local] ${message}`),
   warn: (message) => console.warn(`[local] ${message}`),
   error: (message, error) =>
-    console.error(`[local] ${message}`, ...(error === undefined ? [] : [error instanceof Error ? error : String(error)])),
+    console.error(
+      `[local] ${message}`,
+      ...(error === undefined ? [] : [error instanceof Error ? error : String(error)]),
+    ),
 };
 
 /** Only warnings and errors: for tests. */

@@ -6,18 +6,11 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readMainConfig } from './config.ts';
 import { LocalRuntimeError } from './errors.ts';
-import type { LocalRuntime } from './runtime.ts';
+import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
 import { persistedSecret } from './secret.ts';
 
 /** What the runtime writes into the data folder; `--fresh` removes exactly these. */
 const DATA_ENTRIES = ['dynamodb', 'fauxqs', 'secret', 'dev-token'];
-
-// fauxqs loads node:sqlite, which Node 22 flags as experimental on every start: noise, not news.
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name === 'ExperimentalWarning' && /SQLite/i.test(warning.message)) return;
-  console.warn(`${warning.name}: ${warning.message}`);
-});
 
 /** Known failures (busy port, no Java, …) are one clear line; anything else shows in full. */
 const fail = (error: unknown): never => {
@@ -49,14 +42,14 @@ const banner = (runtime: LocalRuntime, dataDir: string): string => {
 const main = async (): Promise<void> => {
   const config = readMainConfig(process.env, process.argv.slice(2));
   if (config.fresh) {
-    await Promise.all(DATA_ENTRIES.map((entry) => rm(join(config.dataDir, entry), { recursive: true, force: true })));
+    await Promise.all(
+      DATA_ENTRIES.map((entry) => rm(join(config.dataDir, entry), { recursive: true, force: true })),
+    );
     console.log(`[local] --fresh: cleared ${config.dataDir}`);
   }
   await mkdir(config.dataDir, { recursive: true });
   const devToken = config.devToken ?? (await persistedSecret(config.dataDir, 'dev-token'));
 
-  // Imported after the warning filter is in place (fauxqs pulls node:sqlite at load).
-  const { startLocalRuntime } = await import('./runtime.ts');
   let runtime: LocalRuntime | undefined;
   let shuttingDown = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -75,7 +68,12 @@ const main = async (): Promise<void> => {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 
-  runtime = await startLocalRuntime({ port: config.port, dataDir: config.dataDir, devToken, seed: config.seed });
+  runtime = await startLocalRuntime({
+    port: config.port,
+    dataDir: config.dataDir,
+    devToken,
+    seed: config.seed,
+  });
   if (shuttingDown) {
     await runtime.stop();
     process.exit(0);

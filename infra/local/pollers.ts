@@ -53,7 +53,9 @@ export const startPollers = (options: PollerOptions): Pollers => {
   let stopping = false;
   let busy = 0;
   const consumers = options.functions.flatMap((fn) =>
-    fn.trigger.kind === 'queue' ? [{ fn, queue: queues[fn.trigger.queue], batchSize: fn.trigger.batchSize }] : [],
+    fn.trigger.kind === 'queue'
+      ? [{ fn, queue: queues[fn.trigger.queue], batchSize: fn.trigger.batchSize }]
+      : [],
   );
 
   const settle = async (queue: LocalQueue, messages: readonly Message[], failed: ReadonlySet<string>) => {
@@ -119,10 +121,14 @@ export const startPollers = (options: PollerOptions): Pollers => {
           try {
             failed = failedMessageIds(await invoker.invoke(fn, event), event.Records);
           } catch (error) {
-            log.error(`${fn.name}: batch of ${messages.length} from ${queue.name} failed; all will be retried`, error);
+            log.error(
+              `${fn.name}: batch of ${messages.length} from ${queue.name} failed; all will be retried`,
+              error,
+            );
             failed = new Set(event.Records.map((r) => r.messageId));
           }
-          if (failed.size > 0) log.warn(`${fn.name}: ${failed.size}/${messages.length} message(s) will be retried`);
+          if (failed.size > 0)
+            log.warn(`${fn.name}: ${failed.size}/${messages.length} message(s) will be retried`);
           await settle(queue, messages, failed);
         } finally {
           busy--;

@@ -18,7 +18,11 @@ export const freeLoopbackPort = (): Promise<number> =>
 /** Polls `probe` every `intervalMs` until it resolves true or `timeoutMs` passes. */
 export const waitUntil = async (
   probe: () => Promise<boolean>,
-  { timeoutMs, intervalMs, abort }: { timeoutMs: number; intervalMs: number; abort?: () => Error | undefined },
+  {
+    timeoutMs,
+    intervalMs,
+    abort,
+  }: { timeoutMs: number; intervalMs: number; abort?: () => Error | undefined },
 ): Promise<boolean> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

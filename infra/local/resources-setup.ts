@@ -69,7 +69,10 @@ const listAllTables = async (ddb: DynamoDBClient): Promise<Set<string>> => {
   return names;
 };
 
-export const ensureTables = async (ddb: DynamoDBClient, tables: readonly TableDef[] = Object.values(TABLES)) => {
+export const ensureTables = async (
+  ddb: DynamoDBClient,
+  tables: readonly TableDef[] = Object.values(TABLES),
+) => {
   const existing = await listAllTables(ddb);
   const created: string[] = [];
   for (const def of tables) {
@@ -123,7 +126,9 @@ export interface LocalQueue {
 }
 
 const queueArn = async (sqs: SQSClient, url: string): Promise<string> => {
-  const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  const attrs = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
   const arn = attrs.Attributes?.QueueArn;
   if (!arn) throw new Error(`queue ${url} has no ARN`);
   return arn;
@@ -150,7 +155,9 @@ export const ensureQueues = async (
 ): Promise<Record<QueueName, LocalQueue>> => {
   const result: Partial<Record<QueueName, LocalQueue>> = {};
   for (const def of queues) {
-    const dlqUrl = await upsertQueue(sqs, dlqName(def.name), { MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS) });
+    const dlqUrl = await upsertQueue(sqs, dlqName(def.name), {
+      MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
+    });
     const dlqArn = await queueArn(sqs, dlqUrl);
     const url = await upsertQueue(sqs, def.name, {
       VisibilityTimeout: String(def.visibilityTimeoutSeconds),

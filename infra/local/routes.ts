@@ -53,7 +53,10 @@ export const compileRoutes = (functions: readonly FunctionManifest[]): CompiledR
 };
 
 /** Path parameters of `route` for `parts`, or undefined when it does not match. */
-const matchSegments = (route: CompiledRoute, parts: readonly string[]): Record<string, string> | undefined => {
+const matchSegments = (
+  route: CompiledRoute,
+  parts: readonly string[],
+): Record<string, string> | undefined => {
   if (route.segments.length !== parts.length) return undefined;
   const params: Record<string, string> = {};
   for (const [i, segment] of route.segments.entries()) {

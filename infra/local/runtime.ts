@@ -24,7 +24,6 @@ import { persistedSecret, randomSecret } from './secret.ts';
 import { startSqsS3Engine } from './sqs-s3-engine.ts';
 import { startTicker } from './ticker.ts';
 
-
 export interface LocalRuntimeOptions {
   /** Gateway port on 127.0.0.1; 0 picks a free one. Default 3000. */
   port?: number;
@@ -118,7 +117,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       sqs.destroy();
       s3.destroy();
     });
-    const [{ created }, queues] = await Promise.all([ensureTables(ddb), ensureQueues(sqs), ensureBuckets(s3)]);
+    const [{ created }, queues] = await Promise.all([
+      ensureTables(ddb),
+      ensureQueues(sqs),
+      ensureBuckets(s3),
+    ]);
     if (created.length > 0) log.info(`created tables: ${created.join(', ')}`);
 
     const secret = await persistedSecret(dataDir, 'secret');
@@ -127,7 +130,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         dynamodbEndpoint: dynamodb.endpoint,
         sqsEndpoint: sqsS3.endpoint,
         s3Endpoint: sqsS3.endpoint,
-        queueUrls: Object.fromEntries(Object.values(queues).map((q) => [q.name, q.url])) as Record<QueueName, string>,
+        queueUrls: Object.fromEntries(Object.values(queues).map((q) => [q.name, q.url])) as Record<
+          QueueName,
+          string
+        >,
         secret,
         publicBaseUrl: baseUrl,
       }),
@@ -136,7 +142,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
 
     if (options.preload ?? true) {
       for (const { fn, error } of await invoker.preload(functions)) {
-        log.warn(`${fn.name}: handler ${fn.entry} cannot be loaded yet — ${(error as Error).message ?? error}`);
+        log.warn(
+          `${fn.name}: handler ${fn.entry} cannot be loaded yet — ${(error as Error).message ?? error}`,
+        );
       }
     }
 

@@ -64,7 +64,8 @@ const parseField = (
   const values = new Set<number>();
   for (const part of field.split(',')) {
     const [rangePart, stepPart, extra] = part.split('/');
-    if (extra !== undefined || rangePart === undefined || rangePart === '') fail(expression, `bad field "${field}"`);
+    if (extra !== undefined || rangePart === undefined || rangePart === '')
+      fail(expression, `bad field "${field}"`);
     const step = stepPart === undefined ? 1 : Number(stepPart);
     if (!Number.isInteger(step) || step < 1) fail(expression, `bad step in "${part}"`);
     let from: number;
@@ -117,7 +118,8 @@ const parseDayOfWeek = (expression: string, field: string): DayOfWeekRule | unde
       plain.push(part);
     }
   }
-  if (plain.length > 0) for (const d of parseField(expression, plain.join(','), 1, 7, DAY_NAMES, 1)) rule.days.add(d);
+  if (plain.length > 0)
+    for (const d of parseField(expression, plain.join(','), 1, 7, DAY_NAMES, 1)) rule.days.add(d);
   return rule;
 };
 
@@ -133,9 +135,11 @@ export const parseScheduleExpression = (expression: string): Schedule => {
   const cron = /^cron\((.*)\)$/i.exec(trimmed);
   if (!cron?.[1]) return fail(expression, 'expected rate(…) or cron(…)');
   const fields = cron[1].trim().split(/\s+/);
-  if (fields.length !== 6) fail(expression, 'cron needs 6 fields: minutes hours day-of-month month day-of-week year');
+  if (fields.length !== 6)
+    fail(expression, 'cron needs 6 fields: minutes hours day-of-month month day-of-week year');
   const [min, hour, dom, month, dow, year] = fields as [string, string, string, string, string, string];
-  if ((dom === '?') === (dow === '?')) fail(expression, 'exactly one of day-of-month and day-of-week must be "?"');
+  if ((dom === '?') === (dow === '?'))
+    fail(expression, 'exactly one of day-of-month and day-of-week must be "?"');
   return {
     kind: 'cron',
     minutes: parseField(expression, min, 0, 59),

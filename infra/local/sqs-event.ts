@@ -17,7 +17,8 @@ const toLambdaAttribute = (value: MessageAttributeValue): SQSMessageAttribute =>
     dataType: value.DataType ?? 'String',
   };
   if (value.StringValue !== undefined) attribute.stringValue = value.StringValue;
-  if (value.BinaryValue !== undefined) attribute.binaryValue = Buffer.from(value.BinaryValue).toString('base64');
+  if (value.BinaryValue !== undefined)
+    attribute.binaryValue = Buffer.from(value.BinaryValue).toString('base64');
   return attribute;
 };
 
@@ -29,7 +30,12 @@ export const buildSqsRecord = (message: Message, queue: QueueIdentity): SQSRecor
     SenderId: system.SenderId ?? '000000000000',
     ApproximateFirstReceiveTimestamp: system.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
   };
-  for (const key of ['AWSTraceHeader', 'SequenceNumber', 'MessageGroupId', 'MessageDeduplicationId'] as const) {
+  for (const key of [
+    'AWSTraceHeader',
+    'SequenceNumber',
+    'MessageGroupId',
+    'MessageDeduplicationId',
+  ] as const) {
     const value = system[key];
     if (value !== undefined) attributes[key] = value;
   }
@@ -39,14 +45,18 @@ export const buildSqsRecord = (message: Message, queue: QueueIdentity): SQSRecor
     body: message.Body ?? '',
     attributes,
     messageAttributes: Object.fromEntries(
-      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, toLambdaAttribute(value)]),
+      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+        name,
+        toLambdaAttribute(value),
+      ]),
     ),
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',
     eventSourceARN: queue.arn,
     awsRegion: queue.region,
   };
-  if (message.MD5OfMessageAttributes !== undefined) record.md5OfMessageAttributes = message.MD5OfMessageAttributes;
+  if (message.MD5OfMessageAttributes !== undefined)
+    record.md5OfMessageAttributes = message.MD5OfMessageAttributes;
   return record;
 };
 

@@ -162,9 +162,9 @@ export const respondentStore = () => {
           new UpdateCommand({
             TableName: table,
             Key: key,
-            UpdateExpression:
-              'ADD chunksDoneSet :c, stored :s, duplicates :d SET errors = list_append(if_not_exists(errors, :empty), :e)',
-            ConditionExpression: 'attribute_exists(pk) AND NOT contains(chunksDoneSet, :ci)',
+            UpdateExpression: 'ADD #done :c, #stored :s, #dups :d SET #errors = list_append(if_not_exists(#errors, :empty), :e)',
+            ConditionExpression: 'attribute_exists(pk) AND NOT contains(#done, :ci)',
+            ExpressionAttributeNames: { '#done': 'chunksDoneSet', '#stored': 'stored', '#dups': 'duplicates', '#errors': 'errors' },
             ExpressionAttributeValues: {
               ':c': new Set([String(chunkIndex)]),
               ':ci': String(chunkIndex),

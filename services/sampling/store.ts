@@ -116,8 +116,15 @@ export const sampleStore = () => {
         new UpdateCommand({
           TableName: table,
           Key: { pk: `ROUND#${roundId}`, sk: `SAMPLE#${sampleId}` },
-          UpdateExpression: 'SET #s = :s, rosterHash = :h, dossiers = :d, strata = :st, totals = :t, completedAt = if_not_exists(completedAt, :c)',
-          ExpressionAttributeNames: { '#s': 'status' },
+          UpdateExpression: 'SET #s = :s, #h = :h, #d = :d, #st = :st, #t = :t, #c = if_not_exists(#c, :c)',
+          ExpressionAttributeNames: {
+            '#s': 'status',
+            '#h': 'rosterHash',
+            '#d': 'dossiers',
+            '#st': 'strata',
+            '#t': 'totals',
+            '#c': 'completedAt',
+          },
           ExpressionAttributeValues: {
             ':s': 'completed',
             ':h': result.rosterHash,

@@ -38,7 +38,8 @@ export const resultStore = () => {
                 Update: {
                   TableName: table,
                   Key: { pk: pk(e.roundId), sk: `COUNT#${e.unitCode}#${e.fieldCode}` },
-                  UpdateExpression: 'ADD returned :one SET unitCode = :u, fieldCode = :f',
+                  UpdateExpression: 'ADD #r :one SET #u = :u, #f = :f',
+                  ExpressionAttributeNames: { '#r': 'returned', '#u': 'unitCode', '#f': 'fieldCode' },
                   ExpressionAttributeValues: { ':one': 1, ':u': e.unitCode, ':f': e.fieldCode },
                 },
               },

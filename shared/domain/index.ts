@@ -1,6 +1,7 @@
 /** Public API of the methodology core (pure TypeScript, no AWS). */
 export * from './answers.ts';
 export * from './catalogue-csv.ts';
+export * from './csv.ts';
 export * from './decimal.ts';
 export * from './errors.ts';
 export * from './fields.ts';

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CfnElement } from 'aws-cdk-lib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_FUNCTIONS } from '../../services/manifests.ts';
 import { type SynthesizedApp, synthApp } from './synth-app.ts';
 import { propsOf } from './template-queries.ts';
@@ -19,6 +19,7 @@ let s: SynthesizedApp;
 beforeAll(() => {
   s = synthApp({ bundle: true });
 }, 120_000);
+afterAll(() => rmSync(s.app.outdir, { recursive: true, force: true }));
 
 const bundleOf = (name: string) => {
   const fn = s.stateless.functions.get(name)!;

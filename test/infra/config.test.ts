@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../infra/config.ts';
 import { type SynthesizedApp, synthApp } from './synth-app.ts';
 import { propsOf, resourcesOf } from './template-queries.ts';
@@ -44,6 +45,7 @@ describe('with an external JWT issuer', () => {
       context: { stage: 'prod', jwtIssuer: 'https://idp.example.vn/realms/snv', jwtAudience: 'ops-web' },
     });
   });
+  afterAll(() => rmSync(s.app.outdir, { recursive: true, force: true }));
 
   it('uses the configured issuer and audience and creates no user pool', () => {
     expect(s.stateful.stackName).toBe('dieutra-prod-stateful');

@@ -1,7 +1,8 @@
+import { rmSync } from 'node:fs';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_FUNCTIONS } from '../../services/manifests.ts';
 import type { FunctionManifest } from '../../shared/platform/manifest.ts';
 import {
@@ -27,6 +28,7 @@ let s: SynthesizedApp;
 beforeAll(() => {
   s = synthApp();
 });
+afterAll(() => rmSync(s.app.outdir, { recursive: true, force: true }));
 
 const logicalId = (stack: Stack, construct: IConstruct): string =>
   stack.getLogicalId(construct.node.defaultChild as CfnElement);

@@ -5,6 +5,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -51,6 +53,10 @@ const javaMatching = (needle: string): string[] => {
   }
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: assertions walk the echoed JSON freely
+type Json = any;
+const json = async (res: Response): Promise<Json> => res.json();
+
 const docClient = (endpoint: string) =>
   DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: 'us-east-1', credentials }));
 
@@ -92,12 +98,12 @@ describe('local runtime with fixture handlers', () => {
   it('answers unknown paths with 404 and wrong methods with 405 + Allow, as JSON', async () => {
     const notFound = await get('/nowhere');
     expect(notFound.status).toBe(404);
-    expect(await notFound.json()).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String) } });
+    expect(await json(notFound)).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String) } });
 
     const wrongMethod = await get('/echo/1', { method: 'DELETE' });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD, POST');
-    expect((await wrongMethod.json()).error.code).toBe('METHOD_NOT_ALLOWED');
+    expect((await json(wrongMethod)).error.code).toBe('METHOD_NOT_ALLOWED');
   });
 
   it('builds an API Gateway v2 event like AWS', async () => {
@@ -108,7 +114,7 @@ describe('local runtime with fixture handlers', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-fixture')).toBe('echo');
-    const { event, context } = await res.json();
+    const { event, context } = await json(res);
     expect(event).toMatchObject({
       version: '2.0',
       routeKey: 'POST /echo/{id}',
@@ -140,16 +146,19 @@ describe('local runtime with fixture handlers', () => {
   });
 
   it('passes binary bodies as base64 and prefers a literal segment over a parameter', async () => {
-    const binary = await (
+    const binary = await json(
       await get('/echo/1', {
         method: 'POST',
         headers: { 'content-type': 'application/octet-stream' },
         body: new Uint8Array([0, 159, 255]),
-      })
-    ).json();
-    expect(binary.event).toMatchObject({ isBase64Encoded: true, body: Buffer.from([0, 159, 255]).toString('base64') });
+      }),
+    );
+    expect(binary.event).toMatchObject({
+      isBase64Encoded: true,
+      body: Buffer.from([0, 159, 255]).toString('base64'),
+    });
 
-    const special = await (await get('/echo/special')).json();
+    const special = await json(await get('/echo/special'));
     expect(special.event.routeKey).toBe('GET /echo/special');
     expect(special.event.pathParameters).toBeUndefined();
   });
@@ -164,7 +173,7 @@ describe('local runtime with fixture handlers', () => {
     const plain = await get('/plain');
     expect(plain.status).toBe(200);
     expect(plain.headers.get('content-type')).toBe('application/json');
-    expect(await plain.json()).toEqual({ hello: 'xin chào' });
+    expect(await json(plain)).toEqual({ hello: 'xin chào' });
     expect(await (await get('/text')).text()).toBe('just a string');
 
     const cookies = await get('/cookies');
@@ -182,21 +191,23 @@ describe('local runtime with fixture handlers', () => {
     expect(JSON.parse(text)).toEqual({ error: { code: 'INTERNAL_ERROR', message: expect.any(String) } });
     expect(text).not.toMatch(/secret-detail|at .*\.ts/);
     // …but the error reaches the runtime's log (stderr by default).
-    expect(logged.some((l) => l.includes('fixture-misc: GET /boom failed') && l.includes('secret-detail'))).toBe(true);
+    expect(
+      logged.some((l) => l.includes('fixture-misc: GET /boom failed') && l.includes('secret-detail')),
+    ).toBe(true);
   });
 
   it('requires the dev token on ops routes and passes JWT-style claims', async () => {
     const missing = await get('/api/ops/whoami');
     expect(missing.status).toBe(401);
-    expect((await missing.json()).error.code).toBe('UNAUTHENTICATED');
+    expect((await json(missing)).error.code).toBe('UNAUTHENTICATED');
 
     const wrong = await get('/api/ops/whoami', { headers: { authorization: 'Bearer nope' } });
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).error.code).toBe('INVALID_TOKEN');
+    expect((await json(wrong)).error.code).toBe('INVALID_TOKEN');
 
     const ok = await get('/api/ops/whoami', { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({
+    expect(await json(ok)).toEqual({
       authorizer: { jwt: { claims: { sub: 'dev', roles: 'admin', units: '*' }, scopes: null } },
     });
   });
@@ -208,15 +219,18 @@ describe('local runtime with fixture handlers', () => {
       body: 'x'.repeat(BODY_LIMIT + 1),
     });
     expect(declared.status).toBe(413);
-    expect((await declared.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await json(declared)).error.code).toBe('PAYLOAD_TOO_LARGE');
 
     // Chunked upload, no Content-Length: the gateway counts while reading and stops at the limit.
     const url = new URL(`${rt.baseUrl}/echo/1`);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST' }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST' },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.setHeader('content-type', 'text/plain');
       req.write('y'.repeat(BODY_LIMIT));
@@ -227,21 +241,26 @@ describe('local runtime with fixture handlers', () => {
   });
 
   it('polls the queue: successes are deleted, reported failures and throwing batches retried, then dead-lettered', async () => {
-    for (const job of [
-      { id: 'ok-1' },
-      { id: 'fail-1', mode: 'fail' },
-    ]) {
-      const res = await get('/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(job) });
+    for (const job of [{ id: 'ok-1' }, { id: 'fail-1', mode: 'fail' }]) {
+      const res = await get('/jobs', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(job),
+      });
       expect(res.status).toBe(202);
     }
     await rt.waitForQueuesIdle({ timeoutMs: 45_000 });
 
     const attempts = async (id: string) =>
-      (await ddb.send(new QueryCommand({
-        TableName: 'dieutra-local-results',
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `job#${id}` },
-      }))).Items ?? [];
+      (
+        await ddb.send(
+          new QueryCommand({
+            TableName: 'dieutra-local-results',
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `job#${id}` },
+          }),
+        )
+      ).Items ?? [];
 
     const ok = await attempts('ok-1');
     expect(ok.map((i) => i.sk)).toEqual(['attempt#1']);
@@ -251,18 +270,36 @@ describe('local runtime with fixture handlers', () => {
       kind: 'fixture',
     });
     // scoring-events has maxReceiveCount 5: five deliveries, then the DLQ.
-    expect((await attempts('fail-1')).map((i) => i.sk).sort()).toEqual(
-      ['attempt#1', 'attempt#2', 'attempt#3', 'attempt#4', 'attempt#5'],
-    );
-    const sqs = new SQSClient({ endpoint: rt.endpoints.sqs, region: 'us-east-1', credentials, useQueueUrlAsEndpoint: false });
+    expect((await attempts('fail-1')).map((i) => i.sk).sort()).toEqual([
+      'attempt#1',
+      'attempt#2',
+      'attempt#3',
+      'attempt#4',
+      'attempt#5',
+    ]);
+    const sqs = new SQSClient({
+      endpoint: rt.endpoints.sqs,
+      region: 'us-east-1',
+      credentials,
+      useQueueUrlAsEndpoint: false,
+    });
     try {
       const dead = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: rt.queues['scoring-events'].dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+        new ReceiveMessageCommand({
+          QueueUrl: rt.queues['scoring-events'].dlqUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+        }),
       );
       expect((dead.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}').id)).toEqual(['fail-1']);
 
       // A handler that throws fails its whole batch.
-      await sqs.send(new SendMessageCommand({ QueueUrl: rt.queues['scoring-events'].url, MessageBody: JSON.stringify({ id: 'throw-1', mode: 'throw' }) }));
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: rt.queues['scoring-events'].url,
+          MessageBody: JSON.stringify({ id: 'throw-1', mode: 'throw' }),
+        }),
+      );
       await rt.waitForQueuesIdle({ timeoutMs: 45_000 });
       expect(await attempts('throw-1')).toHaveLength(5);
     } finally {
@@ -282,7 +319,6 @@ describe('local runtime with fixture handlers', () => {
     expect(items.Items?.[0]?.payload).toEqual({ job: 'nightly', v: 1 });
     await expect(rt.runSchedule('no-such-schedule')).rejects.toThrow(/no schedule-triggered function/);
   });
-
 });
 
 describe('local runtime persistence and shutdown', () => {
@@ -296,14 +332,32 @@ describe('local runtime persistence and shutdown', () => {
 
   it('keeps DynamoDB items, queued messages and the secret across a restart, and leaves no java behind', async () => {
     const endpointBefore = process.env.DIEUTRA_ENDPOINT_DYNAMODB;
-    const first = await startLocalRuntime({ port: 0, dataDir, functions: [], schedules: false, log: quietLogger });
+    const first = await startLocalRuntime({
+      port: 0,
+      dataDir,
+      functions: [],
+      schedules: false,
+      log: quietLogger,
+    });
     const secret = await readFile(join(dataDir, 'secret'), 'utf8');
     const port = new URL(first.endpoints.dynamodb).port;
     let ddb = docClient(first.endpoints.dynamodb);
-    await ddb.send(new PutCommand({ TableName: 'dieutra-local-rounds', Item: { pk: 'round#1', sk: 'meta', name: 'Vòng 1' } }));
+    await ddb.send(
+      new PutCommand({
+        TableName: 'dieutra-local-rounds',
+        Item: { pk: 'round#1', sk: 'meta', name: 'Vòng 1' },
+      }),
+    );
     ddb.destroy();
-    let sqs = new SQSClient({ endpoint: first.endpoints.sqs, region: 'us-east-1', credentials, useQueueUrlAsEndpoint: false });
-    await sqs.send(new SendMessageCommand({ QueueUrl: first.queues['roster-chunks'].url, MessageBody: 'kept' }));
+    let sqs = new SQSClient({
+      endpoint: first.endpoints.sqs,
+      region: 'us-east-1',
+      credentials,
+      useQueueUrlAsEndpoint: false,
+    });
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: first.queues['roster-chunks'].url, MessageBody: 'kept' }),
+    );
     sqs.destroy();
     expect(javaMatching(`-port ${port}`)).toHaveLength(1);
     await first.stop();
@@ -312,15 +366,28 @@ describe('local runtime persistence and shutdown', () => {
     // stop() puts back the environment it found (here: the global runtime's, inherited by this worker).
     expect(process.env.DIEUTRA_ENDPOINT_DYNAMODB).toBe(endpointBefore);
 
-    const second = await startLocalRuntime({ port: 0, dataDir, functions: [], schedules: false, log: quietLogger });
+    const second = await startLocalRuntime({
+      port: 0,
+      dataDir,
+      functions: [],
+      schedules: false,
+      log: quietLogger,
+    });
     try {
       ddb = docClient(second.endpoints.dynamodb);
-      const { Item } = await ddb.send(new GetCommand({ TableName: 'dieutra-local-rounds', Key: { pk: 'round#1', sk: 'meta' } }));
+      const { Item } = await ddb.send(
+        new GetCommand({ TableName: 'dieutra-local-rounds', Key: { pk: 'round#1', sk: 'meta' } }),
+      );
       ddb.destroy();
       expect(Item?.name).toBe('Vòng 1');
       expect(await readFile(join(dataDir, 'secret'), 'utf8')).toBe(secret);
       expect(process.env.DIEUTRA_SECRET).toBe(secret.trim());
-      sqs = new SQSClient({ endpoint: second.endpoints.sqs, region: 'us-east-1', credentials, useQueueUrlAsEndpoint: false });
+      sqs = new SQSClient({
+        endpoint: second.endpoints.sqs,
+        region: 'us-east-1',
+        credentials,
+        useQueueUrlAsEndpoint: false,
+      });
       const received = await sqs.send(
         new ReceiveMessageCommand({ QueueUrl: second.queues['roster-chunks'].url, WaitTimeSeconds: 1 }),
       );
@@ -340,18 +407,23 @@ describe('npm start (infra/local/main.ts)', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dieutra-main-'));
   });
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
+    for (const child of children)
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
   });
 
   /** Runs main.ts in its own process group, as a terminal would; collects its output. */
   const startMain = (env: Record<string, string>) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/main.ts', '--no-seed'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, DIEUTRA_DATA_DIR: dataDir, ...env },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/main.ts', '--no-seed'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, DIEUTRA_DATA_DIR: dataDir, ...env },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     children.push(child);
     const output = { text: '' };
     child.stdout?.on('data', (d: Buffer) => {
@@ -366,7 +438,10 @@ describe('npm start (infra/local/main.ts)', () => {
 
   it('prints the URLs and token, serves, and stops everything on Ctrl-C', async () => {
     const main = startMain({ PORT: '0', DIEUTRA_DEV_TOKEN: 'main-test-token-1' });
-    const baseUrl = await eventually(async () => /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(main.output.text)?.[1], 60_000);
+    const baseUrl = await eventually(
+      async () => /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(main.output.text)?.[1],
+      60_000,
+    );
     expect(main.output.text).toContain('main-test-token-1');
     expect(main.output.text).toMatch(/DynamoDB Local +http:\/\/127\.0\.0\.1:\d+/);
     const res = await fetch(`${baseUrl}/nowhere`);
@@ -380,16 +455,17 @@ describe('npm start (infra/local/main.ts)', () => {
   }, 90_000);
 
   it('fails with one clear line when the port is busy', async () => {
-    const blocker = await startLocalRuntime({ port: 0, dataDir: null, functions: [], schedules: false, log: quietLogger });
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     try {
-      const main = startMain({ PORT: new URL(blocker.baseUrl).port });
+      const main = startMain({ PORT: String((blocker.address() as AddressInfo).port) });
       expect(await main.exited).toBe(1);
       const lines = main.output.text.split('\n').filter((l) => l.startsWith('✖'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/Cổng \d+ đang bận.*PORT=/);
       expect(javaMatching(dataDir)).toEqual([]);
     } finally {
-      await blocker.stop();
+      blocker.close();
     }
   }, 60_000);
 });

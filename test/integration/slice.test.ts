@@ -205,9 +205,13 @@ describe('thin slice: round → roster → sample → form → submission → sc
     const res = await api('POST', `/f/${token}`, { token: null, raw: form.toString(), type: 'application/x-www-form-urlencoded' });
     expect(res.status).toBe(201);
     expect(res.text).toContain('Mã biên nhận: rcp_');
-    const missing = await api('POST', `/f/${tokens[6]}`, { token: null, raw: `${scaleIds[0]}=5`, type: 'application/x-www-form-urlencoded' });
-    expect(missing.status).toBe(400);
-    expect(missing.text).toContain('name="');
+    // An out-of-scale value re-renders the form with the error beside the question, keeping the token unused.
+    const invalid = await api('POST', `/f/${tokens[6]}`, { token: null, raw: `${scaleIds[0]}=7&${scaleIds[1]}=4`, type: 'application/x-www-form-urlencoded' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.text).toContain(`id="err-${scaleIds[0]}"`);
+    expect(invalid.text).toMatch(new RegExp(`name="${scaleIds[1]}" value="4" checked`));
+    const page = await api('GET', `/f/${tokens[6]}`, { token: null });
+    expect(page.text).toContain('<form id="survey"');
   });
 
   it('scores the round: share of answers 4–5 per unit, with counts', async () => {
