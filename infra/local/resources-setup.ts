@@ -149,20 +149,35 @@ const upsertQueue = async (sqs: SQSClient, QueueName: string, Attributes: Record
   }
 };
 
+/**
+ * fauxqs persists queue URLs with the port of the run that created them; point them at this run's
+ * port so the URLs handed to handlers and tools are live.
+ */
+export const withCurrentPort = (queueUrl: string, endpoint: string): string => {
+  const url = new URL(queueUrl);
+  url.port = new URL(endpoint).port;
+  return url.href;
+};
+
 export const ensureQueues = async (
   sqs: SQSClient,
+  endpoint: string,
   queues: readonly QueueDef[] = Object.values(QUEUES),
 ): Promise<Record<QueueName, LocalQueue>> => {
   const result: Partial<Record<QueueName, LocalQueue>> = {};
   for (const def of queues) {
-    const dlqUrl = await upsertQueue(sqs, dlqName(def.name), {
-      MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
-    });
+    const dlqUrl = withCurrentPort(
+      await upsertQueue(sqs, dlqName(def.name), { MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS) }),
+      endpoint,
+    );
     const dlqArn = await queueArn(sqs, dlqUrl);
-    const url = await upsertQueue(sqs, def.name, {
-      VisibilityTimeout: String(def.visibilityTimeoutSeconds),
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: def.maxReceiveCount }),
-    });
+    const url = withCurrentPort(
+      await upsertQueue(sqs, def.name, {
+        VisibilityTimeout: String(def.visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: def.maxReceiveCount }),
+      }),
+      endpoint,
+    );
     result[def.name] = { name: def.name, url, arn: await queueArn(sqs, url), dlqUrl, dlqArn };
   }
   return result as Record<QueueName, LocalQueue>;

@@ -119,7 +119,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     });
     const [{ created }, queues] = await Promise.all([
       ensureTables(ddb),
-      ensureQueues(sqs),
+      ensureQueues(sqs, sqsS3.endpoint),
       ensureBuckets(s3),
     ]);
     if (created.length > 0) log.info(`created tables: ${created.join(', ')}`);

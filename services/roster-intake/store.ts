@@ -4,10 +4,11 @@
  *   ROUND#r / DOSSIER#id     one dossier (hồ sơ) row: person key, unit, field, completion date
  *   ROUND#r / PERSON#key     one person: sealed name and phone (AES-GCM), first import wins
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
+import { batchPutAll, queryPrefix } from '../../shared/platform/dynamo.ts';
 import type { RowIssue } from './parse-roster.ts';
 import type { ChunkRow } from './messages.ts';
 
@@ -52,23 +53,15 @@ export interface PersonRecord {
 
 const roundPk = (roundId: string) => `ROUND#${roundId}`;
 
-const queryAll = async (table: string, pk: string, prefix: string): Promise<Record<string, unknown>[]> => {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-};
+const dossierOf = (importId: string, row: ChunkRow): DossierRecord => ({
+  dossierId: row.dossierId,
+  personKey: row.personKey,
+  unitCode: row.unitCode,
+  fieldCode: row.fieldCode,
+  completedOn: row.completedOn,
+  importId,
+  row: row.row,
+});
 
 export const respondentStore = () => {
   const table = tableName('respondents');
@@ -105,15 +98,7 @@ export const respondentStore = () => {
      * earlier write: a redelivered message) or 'duplicate' (another import holds the id).
      */
     async putDossier(roundId: string, importId: string, row: ChunkRow): Promise<'written' | 'replayed' | 'duplicate'> {
-      const item: DossierRecord = {
-        dossierId: row.dossierId,
-        personKey: row.personKey,
-        unitCode: row.unitCode,
-        fieldCode: row.fieldCode,
-        completedOn: row.completedOn,
-        importId,
-        row: row.row,
-      };
+      const item = dossierOf(importId, row);
       try {
         await db.send(
           new PutCommand({
@@ -132,15 +117,49 @@ export const respondentStore = () => {
       }
     },
 
-    async putPerson(roundId: string, row: ChunkRow): Promise<void> {
-      await db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { pk: roundPk(roundId), sk: `PERSON#${row.personKey}` },
-          UpdateExpression:
-            'SET nameEnc = if_not_exists(nameEnc, :n), phoneEnc = if_not_exists(phoneEnc, :p), phoneKind = if_not_exists(phoneKind, :k), personKey = :key',
-          ExpressionAttributeValues: { ':n': row.nameEnc, ':p': row.phoneEnc, ':k': row.phoneKind, ':key': row.personKey },
-        }),
+    /**
+     * Writes a chunk's dossiers, 100 per transaction (the TransactWriteItems limit), each on
+     * the condition that its id is new. A cancelled transaction (some id exists) falls back
+     * to one conditional write per dossier, which tells replays from true duplicates.
+     */
+    async putDossiers(roundId: string, importId: string, rows: ChunkRow[]): Promise<Map<number, 'written' | 'replayed' | 'duplicate'>> {
+      const outcomes = new Map<number, 'written' | 'replayed' | 'duplicate'>();
+      for (let i = 0; i < rows.length; i += 100) {
+        const group = rows.slice(i, i + 100);
+        try {
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: group.map((row) => ({
+                Put: {
+                  TableName: table,
+                  Item: { pk: roundPk(roundId), sk: `DOSSIER#${row.dossierId}`, ...dossierOf(importId, row) },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              })),
+            }),
+          );
+          for (const row of group) outcomes.set(row.row, 'written');
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          for (const row of group) outcomes.set(row.row, await this.putDossier(roundId, importId, row));
+        }
+      }
+      return outcomes;
+    },
+
+    /** Persons are keyed by their person key: a rewrite stores the same person again. */
+    async putPersons(roundId: string, rows: ChunkRow[]): Promise<void> {
+      const unique = new Map(rows.map((r) => [r.personKey, r]));
+      await batchPutAll(
+        table,
+        [...unique.values()].map((r) => ({
+          pk: roundPk(roundId),
+          sk: `PERSON#${r.personKey}`,
+          personKey: r.personKey,
+          nameEnc: r.nameEnc,
+          phoneEnc: r.phoneEnc,
+          phoneKind: r.phoneKind,
+        })),
       );
     },
 
@@ -200,16 +219,16 @@ export const respondentStore = () => {
     },
 
     async listDossiers(roundId: string): Promise<DossierRecord[]> {
-      return (await queryAll(table, roundPk(roundId), 'DOSSIER#')) as unknown as DossierRecord[];
+      return (await queryPrefix(table, roundPk(roundId), 'DOSSIER#')) as unknown as DossierRecord[];
     },
 
     async countImportsInProgress(roundId: string): Promise<number> {
-      const items = await queryAll(table, roundPk(roundId), 'IMPORT#');
+      const items = await queryPrefix(table, roundPk(roundId), 'IMPORT#');
       return items.filter((i) => i.status === 'processing').length;
     },
 
     async listPersons(roundId: string): Promise<PersonRecord[]> {
-      return (await queryAll(table, roundPk(roundId), 'PERSON#')) as unknown as PersonRecord[];
+      return (await queryPrefix(table, roundPk(roundId), 'PERSON#')) as unknown as PersonRecord[];
     },
   };
 };

@@ -2,33 +2,21 @@ import type { RosterChunkMessage } from './messages.ts';
 import type { RowIssue } from './parse-roster.ts';
 import type { RespondentStore } from './store.ts';
 
-const CONCURRENCY = 16;
-
-/** Consumer use case: write a chunk's dossiers and persons; count it once. */
+/** Consumer use case: write a chunk's dossiers and persons idempotently; count it once. */
 export const writeChunk = async (message: RosterChunkMessage, store: RespondentStore): Promise<void> => {
-  let stored = 0;
-  const errors: RowIssue[] = [];
-  const queue = [...message.rows];
-  const worker = async () => {
-    for (let row = queue.shift(); row; row = queue.shift()) {
-      const outcome = await store.putDossier(message.roundId, message.importId, row);
-      if (outcome === 'duplicate') {
-        errors.push({
-          row: row.row,
-          column: 'Mã hồ sơ',
-          code: 'DUPLICATE_DOSSIER',
-          message: `Mã hồ sơ "${row.dossierId}" đã có trong một danh sách nhập trước.`,
-        });
-        continue;
-      }
-      await store.putPerson(message.roundId, row);
-      stored++;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  errors.sort((a, b) => a.row - b.row);
+  const outcomes = await store.putDossiers(message.roundId, message.importId, message.rows);
+  const kept = message.rows.filter((r) => outcomes.get(r.row) !== 'duplicate');
+  await store.putPersons(message.roundId, kept);
+  const errors: RowIssue[] = message.rows
+    .filter((r) => outcomes.get(r.row) === 'duplicate')
+    .map((row) => ({
+      row: row.row,
+      column: 'Mã hồ sơ',
+      code: 'DUPLICATE_DOSSIER',
+      message: `Mã hồ sơ "${row.dossierId}" đã có trong một danh sách nhập trước.`,
+    }));
   await store.completeChunk(message.roundId, message.importId, message.chunkIndex, {
-    stored,
+    stored: kept.length,
     duplicates: errors.length,
     errors,
   });

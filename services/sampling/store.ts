@@ -5,9 +5,10 @@
  *   TOKEN#sha256(token) / TOKEN         token lookup for the public form (no token is stored)
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
+import { batchPutAll, queryPrefix, stripKeys } from '../../shared/platform/dynamo.ts';
 import type { StratumCount } from './draw.ts';
 
 export interface SampleManifest {
@@ -38,10 +39,7 @@ export interface Assignment {
   tokenHash: string;
 }
 
-const strip = <T>(item: Record<string, unknown>): T => {
-  const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, ...rest } = item;
-  return rest as T;
-};
+const strip = stripKeys;
 
 export const assignmentSk = (a: Pick<Assignment, 'unitCode' | 'fieldCode' | 'list' | 'rank'>): string =>
   `A#${a.unitCode}#${a.fieldCode}#${a.list === 'official' ? 'O' : 'R'}#${String(a.rank).padStart(5, '0')}`;
@@ -49,18 +47,6 @@ export const assignmentSk = (a: Pick<Assignment, 'unitCode' | 'fieldCode' | 'lis
 export const sampleStore = () => {
   const table = tableName('samples');
   const db = dynamo();
-
-  const batchPut = async (items: Record<string, unknown>[]): Promise<void> => {
-    for (let i = 0; i < items.length; i += 25) {
-      let pending: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed items');
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-        pending = (out.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
-      }
-    }
-  };
 
   return {
     async getManifest(roundId: string, sampleId: string): Promise<SampleManifest | null> {
@@ -87,19 +73,13 @@ export const sampleStore = () => {
     },
 
     async listManifests(roundId: string): Promise<SampleManifest[]> {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': `ROUND#${roundId}`, ':p': 'SAMPLE#' },
-        }),
-      );
-      return (out.Items ?? []).map((i) => strip<SampleManifest>(i));
+      return (await queryPrefix(table, `ROUND#${roundId}`, 'SAMPLE#')).map((i) => strip<SampleManifest>(i));
     },
 
     /** Deterministic puts: a redelivered draw rewrites identical items. */
     async putAssignments(assignments: Assignment[]): Promise<void> {
-      await batchPut(
+      await batchPutAll(
+        table,
         assignments.flatMap((a) => [
           { pk: `SAMPLE#${a.sampleId}`, sk: assignmentSk(a), ...a },
           { pk: `TOKEN#${a.tokenHash}`, sk: 'TOKEN', ...a },
@@ -138,21 +118,7 @@ export const sampleStore = () => {
     },
 
     async listAssignments(sampleId: string): Promise<Assignment[]> {
-      const items: Assignment[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-            ExpressionAttributeValues: { ':pk': `SAMPLE#${sampleId}`, ':p': 'A#' },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...(out.Items ?? []).map((i) => strip<Assignment>(i)));
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
-      return items;
+      return (await queryPrefix(table, `SAMPLE#${sampleId}`, 'A#')).map((i) => strip<Assignment>(i));
     },
 
     async findByTokenHash(tokenHash: string): Promise<Assignment | null> {

@@ -20,10 +20,11 @@ export const functions = defineFunctions('scoring', [
   },
   {
     name: 'scoring-events',
-    description: 'Keep live counters (returned forms) per unit × field',
+    description: 'Keep live counters (returned forms) per unit × field; run on-demand scoring',
     entry: 'services/scoring/handlers/events.ts',
     trigger: { kind: 'queue', queue: 'scoring-events', batchSize: 10 },
-    tables: { results: 'readWrite' },
+    tables: scoringTables,
+    timeoutSeconds: 30,
   },
   {
     name: 'scoring-nightly',

@@ -4,9 +4,10 @@
  *   TOKEN#hash / SUBMISSION   (gsi1: ROUND#r / S#unit#field#hash for scoring)
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
+import { queryAll, stripKeys } from '../../shared/platform/dynamo.ts';
 
 export interface StoredSubmission {
   tokenHash: string;
@@ -22,10 +23,7 @@ export interface StoredSubmission {
   submittedAt: string;
 }
 
-const strip = (item: Record<string, unknown>): StoredSubmission => {
-  const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, ...rest } = item;
-  return rest as unknown as StoredSubmission;
-};
+const strip = (item: Record<string, unknown>): StoredSubmission => stripKeys<StoredSubmission>(item);
 
 export const submissionStore = () => {
   const table = tableName('submissions');
@@ -62,22 +60,13 @@ export const submissionStore = () => {
     },
 
     async listByRound(roundId: string): Promise<StoredSubmission[]> {
-      const items: StoredSubmission[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :p',
-            ExpressionAttributeValues: { ':p': `ROUND#${roundId}` },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...(out.Items ?? []).map(strip));
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
-      return items;
+      const items = await queryAll({
+        TableName: table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': `ROUND#${roundId}` },
+      });
+      return items.map(strip);
     },
   };
 };

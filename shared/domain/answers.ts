@@ -9,7 +9,12 @@
  * - keys that are not question ids of the template are refused (`UNKNOWN_QUESTION`).
  * Every problem is reported, not only the first.
  */
-import { DEFAULT_TEXT_MAX_LENGTH, type Question, type QuestionnaireTemplate, allQuestions } from './template.ts';
+import {
+  allQuestions,
+  DEFAULT_TEXT_MAX_LENGTH,
+  type Question,
+  type QuestionnaireTemplate,
+} from './template.ts';
 
 export type AnswerValue = number | string | string[];
 
@@ -56,7 +61,8 @@ function checkValue(q: Question, value: unknown, template: QuestionnaireTemplate
       if (bad !== undefined) {
         return { kind: 'invalid', message: `phương án "${String(bad)}" không có trong câu hỏi` };
       }
-      if (new Set(value).size !== value.length) return { kind: 'invalid', message: 'có phương án bị chọn trùng' };
+      if (new Set(value).size !== value.length)
+        return { kind: 'invalid', message: 'có phương án bị chọn trùng' };
       if (q.maxSelections !== undefined && value.length > q.maxSelections) {
         return { kind: 'invalid', message: `chỉ được chọn tối đa ${q.maxSelections} phương án` };
       }
@@ -77,14 +83,20 @@ export function validateAnswers(template: QuestionnaireTemplate, answers: unknow
   if (!isPlainObject(answers)) {
     return {
       ok: false,
-      issues: [{ questionId: null, code: 'INVALID_ANSWER', message: 'câu trả lời phải là một đối tượng JSON' }],
+      issues: [
+        { questionId: null, code: 'INVALID_ANSWER', message: 'câu trả lời phải là một đối tượng JSON' },
+      ],
     };
   }
   const questions = new Map(allQuestions(template).map((q) => [q.id, q]));
   const issues: AnswerIssue[] = [];
   for (const key of Object.keys(answers)) {
     if (!questions.has(key)) {
-      issues.push({ questionId: key, code: 'UNKNOWN_QUESTION', message: `câu hỏi "${key}" không có trong mẫu phiếu` });
+      issues.push({
+        questionId: key,
+        code: 'UNKNOWN_QUESTION',
+        message: `câu hỏi "${key}" không có trong mẫu phiếu`,
+      });
     }
   }
   const out: Record<string, AnswerValue> = {};

@@ -6,9 +6,17 @@
  * Successors separated by "|". Export writes the same columns (type codes, ISO dates), UTF-8 with BOM,
  * CRLF, formula-safe cells; `parseCatalogueCsv(catalogueToCsv(x))` gives x back.
  */
-import { CatalogueError, type Issue } from './errors.ts';
+
 import { csvCell, parseCsvRecords, unguardCell } from './csv.ts';
-import { type CatalogueOptions, ORG_UNIT_TYPES, type OrgUnit, type OrgUnitType, TYPE_NAME_VI, validateCatalogue } from './org-unit.ts';
+import { CatalogueError, type Issue } from './errors.ts';
+import {
+  type CatalogueOptions,
+  ORG_UNIT_TYPES,
+  type OrgUnit,
+  type OrgUnitType,
+  TYPE_NAME_VI,
+  validateCatalogue,
+} from './org-unit.ts';
 import { foldKey, normaliseText } from './text.ts';
 
 type Column = 'code' | 'name' | 'type' | 'parentCode' | 'validFrom' | 'validTo' | 'successorCodes';
@@ -81,7 +89,8 @@ export function parseCatalogueCsv(text: string, options: Omit<CatalogueOptions, 
     throw new CatalogueError([{ where: 'tệp CSV', code, message: `tệp CSV: ${message}` }]);
   };
   if (records.every((r) => r.every((c) => c.trim() === ''))) fail('EMPTY_FILE', 'tệp rỗng');
-  const header = findHeader(records) ?? fail('MISSING_COLUMN', `thiếu cột "${HEADERS.code}" hoặc "${HEADERS.name}"`);
+  const header =
+    findHeader(records) ?? fail('MISSING_COLUMN', `thiếu cột "${HEADERS.code}" hoặc "${HEADERS.name}"`);
   for (const col of REQUIRED) {
     if (!header.columns.has(col)) fail('MISSING_COLUMN', `thiếu cột "${HEADERS[col]}"`);
   }
@@ -114,7 +123,10 @@ export function parseCatalogueCsv(text: string, options: Omit<CatalogueOptions, 
     const validFrom = parseDate(cell('validFrom'));
     const validTo = cell('validTo') === '' ? null : parseDate(cell('validTo'));
     if (validFrom === null || (cell('validTo') !== '' && validTo === null)) {
-      rowIssue('INVALID_DATE', `ngày "${validFrom === null ? cell('validFrom') : cell('validTo')}" không hợp lệ`);
+      rowIssue(
+        'INVALID_DATE',
+        `ngày "${validFrom === null ? cell('validFrom') : cell('validTo')}" không hợp lệ`,
+      );
       continue;
     }
     units.push({
@@ -135,14 +147,25 @@ export function parseCatalogueCsv(text: string, options: Omit<CatalogueOptions, 
   return validateCatalogue(units, { ...options, rows });
 }
 
-export function catalogueToCsv(units: readonly OrgUnit[], options: { delimiter?: ',' | ';' | '\t'; bom?: boolean } = {}): string {
+export function catalogueToCsv(
+  units: readonly OrgUnit[],
+  options: { delimiter?: ',' | ';' | '\t'; bom?: boolean } = {},
+): string {
   const delimiter = options.delimiter ?? ',';
   const columns = Object.keys(HEADERS) as Column[];
   const line = (cells: string[]) => cells.map((c) => csvCell(c, delimiter)).join(delimiter);
   const lines = [
     line(columns.map((c) => HEADERS[c])),
     ...units.map((u) =>
-      line([u.code, u.name, u.type, u.parentCode ?? '', u.validFrom, u.validTo ?? '', u.successorCodes.join('|')]),
+      line([
+        u.code,
+        u.name,
+        u.type,
+        u.parentCode ?? '',
+        u.validFrom,
+        u.validTo ?? '',
+        u.successorCodes.join('|'),
+      ]),
     ),
   ];
   return `${options.bom === false ? '' : '\uFEFF'}${lines.join('\r\n')}\r\n`;

@@ -16,10 +16,6 @@ export type DecimalInput = number | string | Decimal;
 export const ZERO = new Dec(0);
 export const HUNDRED = new Dec(100);
 
-export function dec(value: DecimalInput): Decimal {
-  return new Dec(value);
-}
-
 /** Mean of decimals; `null` when the list is empty (not applicable is never 0 — rule 16). */
 export function mean(values: readonly Decimal[]): Decimal | null {
   if (values.length === 0) return null;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CatalogueError, type Issue } from './errors.ts';
-import { type OrgLevel, type OrgUnit, LEVEL_OF_TYPE } from './org-unit.ts';
+import { LEVEL_OF_TYPE, type OrgLevel, type OrgUnit } from './org-unit.ts';
 import { foldKey } from './text.ts';
 
 const levelSchema = z.enum(['province', 'department', 'district', 'commune']);
@@ -47,7 +47,8 @@ export function parseFieldCatalogue(json: unknown): FieldCatalogue {
   }
   const cat = parsed.data;
   const issues: Issue[] = [];
-  const add = (where: string, code: string, message: string) => issues.push({ where, code, message: `${where}: ${message}` });
+  const add = (where: string, code: string, message: string) =>
+    issues.push({ where, code, message: `${where}: ${message}` });
   const codes = new Set<string>();
   const names = new Set<string>();
   for (const f of cat.fields) {
@@ -68,7 +69,8 @@ export function parseFieldCatalogue(json: unknown): FieldCatalogue {
       continue;
     }
     const wrong = p.levels.find((l) => !field.levels.includes(l));
-    if (wrong !== undefined) add(where, 'INVALID_LEVEL', `lĩnh vực "${field.code}" không có ở cấp "${wrong}"`);
+    if (wrong !== undefined)
+      add(where, 'INVALID_LEVEL', `lĩnh vực "${field.code}" không có ở cấp "${wrong}"`);
   }
   if (issues.length > 0) throw new CatalogueError(issues);
   return cat;
@@ -96,7 +98,9 @@ export interface Stratum {
 
 /** Stable key of a stratum, used by sampling and results. */
 export function stratumKey(s: Stratum): string {
-  return s.procedureCode === undefined ? `${s.unitCode}#${s.fieldCode}` : `${s.unitCode}#${s.fieldCode}#${s.procedureCode}`;
+  return s.procedureCode === undefined
+    ? `${s.unitCode}#${s.fieldCode}`
+    : `${s.unitCode}#${s.fieldCode}#${s.procedureCode}`;
 }
 
 /**
@@ -111,7 +115,8 @@ export function buildStrata(
   const unitByCode = new Map(units.map((u) => [u.code, u]));
   const issues: Issue[] = [];
   const strata: Stratum[] = [];
-  const add = (where: string, code: string, message: string) => issues.push({ where, code, message: `${where}: ${message}` });
+  const add = (where: string, code: string, message: string) =>
+    issues.push({ where, code, message: `${where}: ${message}` });
   for (const sel of selection) {
     const unit = unitByCode.get(sel.unitCode);
     if (unit === undefined) {
@@ -121,14 +126,16 @@ export function buildStrata(
     const level = LEVEL_OF_TYPE[unit.type];
     for (const fc of sel.fieldCodes ?? []) {
       const field = findField(catalogue, fc);
-      if (field === undefined) add(`đơn vị "${unit.code}"`, 'UNKNOWN_FIELD', `lĩnh vực "${fc}" không tồn tại`);
+      if (field === undefined)
+        add(`đơn vị "${unit.code}"`, 'UNKNOWN_FIELD', `lĩnh vực "${fc}" không tồn tại`);
       else if (!field.levels.includes(level)) {
         add(`đơn vị "${unit.code}"`, 'INVALID_LEVEL', `lĩnh vực "${field.code}" không thuộc cấp của đơn vị`);
       } else strata.push({ unitCode: unit.code, fieldCode: field.code });
     }
     for (const pc of sel.procedureCodes ?? []) {
       const proc = catalogue.procedures.find((p) => p.code === pc);
-      if (proc === undefined) add(`đơn vị "${unit.code}"`, 'UNKNOWN_PROCEDURE', `thủ tục "${pc}" không tồn tại`);
+      if (proc === undefined)
+        add(`đơn vị "${unit.code}"`, 'UNKNOWN_PROCEDURE', `thủ tục "${pc}" không tồn tại`);
       else if (!proc.levels.includes(level)) {
         add(`đơn vị "${unit.code}"`, 'INVALID_LEVEL', `thủ tục "${proc.code}" không thuộc cấp của đơn vị`);
       } else strata.push({ unitCode: unit.code, fieldCode: proc.fieldCode, procedureCode: proc.code });
@@ -160,17 +167,40 @@ export const DEFAULT_FIELD_CATALOGUE: FieldCatalogue = parseFieldCatalogue({
     { code: 'TN_MT', name: 'Tài nguyên và môi trường', levels: ['department', 'district'] },
     { code: 'XAY_DUNG', name: 'Xây dựng', levels: ['department', 'district', 'commune'] },
     { code: 'KH_DT', name: 'Đăng ký kinh doanh', levels: ['department', 'district', 'commune'] },
-    { code: 'LD_TBXH', name: 'Lao động, Thương binh và Xã hội', levels: ['department', 'district', 'commune'] },
+    {
+      code: 'LD_TBXH',
+      name: 'Lao động, Thương binh và Xã hội',
+      levels: ['department', 'district', 'commune'],
+    },
     { code: 'GIAO_DUC', name: 'Giáo dục và đào tạo', levels: ['department', 'district'] },
     { code: 'Y_TE', name: 'Y tế', levels: ['department', 'district'] },
     { code: 'GTVT', name: 'Giao thông vận tải', levels: ['department', 'district'] },
-    { code: 'NONG_NGHIEP', name: 'Nông nghiệp và phát triển nông thôn', levels: ['department', 'district', 'commune'] },
+    {
+      code: 'NONG_NGHIEP',
+      name: 'Nông nghiệp và phát triển nông thôn',
+      levels: ['department', 'district', 'commune'],
+    },
   ],
   procedures: [
-    { code: 'HKD_THANH_LAP', name: 'Đăng ký thành lập hộ kinh doanh', fieldCode: 'KH_DT', levels: ['district', 'commune'] },
+    {
+      code: 'HKD_THANH_LAP',
+      name: 'Đăng ký thành lập hộ kinh doanh',
+      fieldCode: 'KH_DT',
+      levels: ['district', 'commune'],
+    },
     { code: 'KHAI_SINH', name: 'Đăng ký khai sinh', fieldCode: 'HO_TICH', levels: ['commune'] },
     { code: 'KET_HON', name: 'Đăng ký kết hôn', fieldCode: 'HO_TICH', levels: ['commune'] },
-    { code: 'CAP_GCN_QSDD', name: 'Cấp giấy chứng nhận quyền sử dụng đất lần đầu', fieldCode: 'DAT_DAI', levels: ['district', 'commune'] },
-    { code: 'GPXD_NHA_O', name: 'Cấp giấy phép xây dựng nhà ở riêng lẻ', fieldCode: 'XAY_DUNG', levels: ['district', 'commune'] },
+    {
+      code: 'CAP_GCN_QSDD',
+      name: 'Cấp giấy chứng nhận quyền sử dụng đất lần đầu',
+      fieldCode: 'DAT_DAI',
+      levels: ['district', 'commune'],
+    },
+    {
+      code: 'GPXD_NHA_O',
+      name: 'Cấp giấy phép xây dựng nhà ở riêng lẻ',
+      fieldCode: 'XAY_DUNG',
+      levels: ['district', 'commune'],
+    },
   ],
 });

@@ -83,7 +83,10 @@ export interface MethodologyOverrides {
 }
 
 /** A round's settings: the year's version with the round's overrides, validated. */
-export function resolveRoundMethodology(year: number, overrides: MethodologyOverrides = {}): MethodologyConfig {
+export function resolveRoundMethodology(
+  year: number,
+  overrides: MethodologyOverrides = {},
+): MethodologyConfig {
   const base = getMethodologyConfig(year);
   const merged = {
     ...base,

@@ -136,7 +136,8 @@ export function validateCatalogue(units: readonly OrgUnit[], options: CatalogueO
   units.forEach((u, i) => {
     const parsed = orgUnitSchema.safeParse(u);
     if (!parsed.success) {
-      for (const z of parsed.error.issues) add(i, String(u.code), 'INVALID_UNIT', `${z.path.join('.')}: ${z.message}`);
+      for (const z of parsed.error.issues)
+        add(i, String(u.code), 'INVALID_UNIT', `${z.path.join('.')}: ${z.message}`);
       return;
     }
     if (byCode.has(u.code)) add(i, u.code, 'DUPLICATE_CODE', 'mã đơn vị bị trùng');

@@ -58,4 +58,7 @@ export const PROVINCE_INTERNAL_PAR_2024: ParIndexConfig = parseParIndexConfig({
   ],
 });
 
-export const PAR_INDEX_CONFIGS: readonly ParIndexConfig[] = [NATIONAL_PROVINCE_PAR_2022, PROVINCE_INTERNAL_PAR_2024];
+export const PAR_INDEX_CONFIGS: readonly ParIndexConfig[] = [
+  NATIONAL_PROVINCE_PAR_2022,
+  PROVINCE_INTERNAL_PAR_2024,
+];

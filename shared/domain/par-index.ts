@@ -138,7 +138,15 @@ export function scorePar(input: ParInput): ParResult {
         throw new ScoringInputError(`thành phần "${c.code}" được chấm cả tổng lẫn thành phần con "${both}"`);
       }
       if (raw === null || raw === undefined) {
-        return { code: c.code, name: c.name, maxPoints: max, achieved: null, applicableMax: new Dec(0), index: null, children: [] };
+        return {
+          code: c.code,
+          name: c.name,
+          maxPoints: max,
+          achieved: null,
+          applicableMax: new Dec(0),
+          index: null,
+          children: [],
+        };
       }
       const value = toDecimal(raw, c.code);
       if (value.isNegative() || value.greaterThan(max)) {
@@ -147,13 +155,29 @@ export function scorePar(input: ParInput): ParResult {
           `thành phần "${c.code}": điểm ${viNumber(value)} nằm ngoài khoảng 0–${viNumber(max)}`,
         );
       }
-      return { code: c.code, name: c.name, maxPoints: max, achieved: value, applicableMax: max, index: value.dividedBy(max).times(HUNDRED), children: [] };
+      return {
+        code: c.code,
+        name: c.name,
+        maxPoints: max,
+        achieved: value,
+        applicableMax: max,
+        index: value.dividedBy(max).times(HUNDRED),
+        children: [],
+      };
     }
     if (c.children === undefined) {
       if (rules.missingScore === 'error') {
         throw new ScoringInputError(`thành phần "${c.code}" chưa có điểm (ghi null nếu không áp dụng)`);
       }
-      return { code: c.code, name: c.name, maxPoints: max, achieved: new Dec(0), applicableMax: max, index: new Dec(0), children: [] };
+      return {
+        code: c.code,
+        name: c.name,
+        maxPoints: max,
+        achieved: new Dec(0),
+        applicableMax: max,
+        index: new Dec(0),
+        children: [],
+      };
     }
     const children = c.children.map(score);
     return combine(c.code, c.name, max, children);
@@ -175,7 +199,8 @@ function combine(code: string, name: string, max: Dec, children: ParComponentRes
   const applicable = children.filter((k) => k.achieved !== null);
   const applicableMax = sum(applicable.map((k) => k.applicableMax));
   const achieved = applicable.length === 0 ? null : sum(applicable.map((k) => k.achieved as Dec));
-  const index = achieved === null || applicableMax.isZero() ? null : achieved.dividedBy(applicableMax).times(HUNDRED);
+  const index =
+    achieved === null || applicableMax.isZero() ? null : achieved.dividedBy(applicableMax).times(HUNDRED);
   return { code, name, maxPoints: max, achieved, applicableMax, index, children };
 }
 

@@ -24,7 +24,8 @@ export const gradeRulesSchema = z
   .superRefine((g, ctx) => {
     const codes = new Set<string>();
     g.bands.forEach((b, i) => {
-      if (codes.has(b.code)) ctx.addIssue({ code: 'custom', path: ['bands', i], message: `mã xếp loại "${b.code}" bị trùng` });
+      if (codes.has(b.code))
+        ctx.addIssue({ code: 'custom', path: ['bands', i], message: `mã xếp loại "${b.code}" bị trùng` });
       codes.add(b.code);
       const prev = g.bands[i - 1];
       if (prev !== undefined && b.min >= prev.min) {
@@ -98,7 +99,10 @@ export function configIssues(prefix: string, code: string, error: z.ZodError): I
   });
 }
 
-export function resolveParRules(overrides: Partial<ParRules> = {}, base: ParRules = DEFAULT_PAR_RULES): ParRules {
+export function resolveParRules(
+  overrides: Partial<ParRules> = {},
+  base: ParRules = DEFAULT_PAR_RULES,
+): ParRules {
   const parsed = parRulesSchema.safeParse({ ...base, ...overrides });
   if (!parsed.success) throw new ConfigError(configIssues('quy tắc PAR', 'INVALID_PAR_RULES', parsed.error));
   return parsed.data;

@@ -26,7 +26,8 @@ export function optionWeightedPoints(
   let raters = 0;
   let weighted = new Dec(0);
   for (const [option, n] of Object.entries(counts)) {
-    if (!Number.isInteger(n) || n < 0) throw new ScoringInputError(`phương án "${option}": số phiếu ${n} không hợp lệ`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new ScoringInputError(`phương án "${option}": số phiếu ${n} không hợp lệ`);
     if (abstainOptions.includes(option)) continue;
     const w = optionWeights[option];
     if (w === undefined) throw new ScoringInputError(`phương án "${option}" không có trọng số`);
@@ -105,7 +106,11 @@ export function scoreParSurvey(input: {
     items.forEach((q, i) => {
       const value = Object.hasOwn(r.answers, q.id) ? r.answers[q.id] : undefined;
       const tally = tallies[i];
-      if (typeof value === 'string' && tally !== undefined && (q.options ?? []).some((o) => o.value === value)) {
+      if (
+        typeof value === 'string' &&
+        tally !== undefined &&
+        (q.options ?? []).some((o) => o.value === value)
+      ) {
         tally[value] = (tally[value] ?? 0) + 1;
       }
     });

@@ -45,7 +45,8 @@ export function rankUnits(
   const r: RankingRules = { ...DEFAULT_PAR_RULES.ranking, ...rules };
   const seen = new Set<string>();
   for (const e of entries) {
-    if (seen.has(e.unitCode)) throw new ScoringInputError(`đơn vị "${e.unitCode}" xuất hiện hai lần trong bảng xếp hạng`);
+    if (seen.has(e.unitCode))
+      throw new ScoringInputError(`đơn vị "${e.unitCode}" xuất hiện hai lần trong bảng xếp hạng`);
     seen.add(e.unitCode);
   }
   const key = (v: DecimalInput): Dec => (r.compareOn === 'rounded' ? new Dec(round2(v)) : new Dec(v));
@@ -97,6 +98,13 @@ export function rankUnits(
         rankChange: before === undefined || rank === null ? null : before.rank - rank,
       };
     }),
-    ...unscored.map((p) => ({ unitCode: p.unitCode, index: null, rank: null, tied: false, indexChange: null, rankChange: null })),
+    ...unscored.map((p) => ({
+      unitCode: p.unitCode,
+      index: null,
+      rank: null,
+      tied: false,
+      indexChange: null,
+      rankChange: null,
+    })),
   ];
 }

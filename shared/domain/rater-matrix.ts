@@ -11,8 +11,8 @@
  */
 import { z } from 'zod';
 import { ConfigError, type Issue, RaterMatrixError } from './errors.ts';
-import { configIssues } from './par-rules.ts';
 import { LEVEL_OF_TYPE, type OrgUnit } from './org-unit.ts';
+import { configIssues } from './par-rules.ts';
 
 const targetLevelSchema = z.enum(['department', 'district', 'commune']);
 
@@ -42,14 +42,23 @@ export function parseRaterMatrix(json: unknown): RaterMatrix {
   const seen = new Set<string>();
   for (const g of m.groups) {
     const where = `nhóm "${g.code}"`;
-    if (seen.has(g.code)) issues.push({ where, code: 'DUPLICATE_CODE', message: `${where}: mã nhóm bị trùng` });
+    if (seen.has(g.code))
+      issues.push({ where, code: 'DUPLICATE_CODE', message: `${where}: mã nhóm bị trùng` });
     seen.add(g.code);
     if (m.structure === 'two-tier' && g.targets.some((t) => t.level === 'district')) {
-      issues.push({ where, code: 'DISTRICT_IN_TWO_TIER', message: `${where}: cấu trúc hai cấp không có cấp huyện` });
+      issues.push({
+        where,
+        code: 'DISTRICT_IN_TWO_TIER',
+        message: `${where}: cấu trúc hai cấp không có cấp huyện`,
+      });
     }
     const levels = g.targets.map((t) => t.level);
     if (new Set(levels).size !== levels.length) {
-      issues.push({ where, code: 'DUPLICATE_TARGET', message: `${where}: một cấp đối tượng được khai báo hai lần` });
+      issues.push({
+        where,
+        code: 'DUPLICATE_TARGET',
+        message: `${where}: một cấp đối tượng được khai báo hai lần`,
+      });
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);
@@ -63,7 +72,11 @@ export const HAI_PHONG_2020_RATER_MATRIX: RaterMatrix = parseRaterMatrix({
   structure: 'three-tier',
   excludeOwnUnit: true,
   groups: [
-    { code: 'DB_HDND', name: 'Đại biểu HĐND thành phố', targets: [{ level: 'department' }, { level: 'district' }] },
+    {
+      code: 'DB_HDND',
+      name: 'Đại biểu HĐND thành phố',
+      targets: [{ level: 'department' }, { level: 'district' }],
+    },
     {
       code: 'MTTQ_DT',
       name: 'Lãnh đạo Ủy ban MTTQ Việt Nam thành phố và các đoàn thể chính trị – xã hội',
@@ -76,7 +89,11 @@ export const HAI_PHONG_2020_RATER_MATRIX: RaterMatrix = parseRaterMatrix({
     },
     { code: 'LD_HUYEN', name: 'Lãnh đạo UBND các quận, huyện', targets: [{ level: 'department' }] },
     { code: 'TT_HDND_HUYEN', name: 'Thường trực HĐND các quận, huyện', targets: [{ level: 'department' }] },
-    { code: 'BAO_CHI', name: 'Cơ quan truyền thông, báo chí', targets: [{ level: 'department' }, { level: 'district' }] },
+    {
+      code: 'BAO_CHI',
+      name: 'Cơ quan truyền thông, báo chí',
+      targets: [{ level: 'department' }, { level: 'district' }],
+    },
   ],
 });
 
@@ -96,9 +113,17 @@ export const TWO_TIER_2025_RATER_MATRIX: RaterMatrix = parseRaterMatrix({
       name: 'Lãnh đạo Ủy ban MTTQ Việt Nam tỉnh và các đoàn thể chính trị – xã hội',
       targets: [{ level: 'department' }, { level: 'commune' }],
     },
-    { code: 'LD_SO', name: 'Lãnh đạo các sở, ban, ngành', targets: [{ level: 'department' }, { level: 'commune' }] },
+    {
+      code: 'LD_SO',
+      name: 'Lãnh đạo các sở, ban, ngành',
+      targets: [{ level: 'department' }, { level: 'commune' }],
+    },
     { code: 'LD_XA', name: 'Lãnh đạo UBND, Thường trực HĐND cấp xã', targets: [{ level: 'department' }] },
-    { code: 'BAO_CHI', name: 'Cơ quan truyền thông, báo chí', targets: [{ level: 'department' }, { level: 'commune' }] },
+    {
+      code: 'BAO_CHI',
+      name: 'Cơ quan truyền thông, báo chí',
+      targets: [{ level: 'department' }, { level: 'commune' }],
+    },
   ],
 });
 
@@ -141,13 +166,21 @@ export function expandRaterAssignments(input: {
     if (ids.has(r.id)) issues.push({ where, code: 'DUPLICATE_RATER', message: `${where}: mã bị trùng` });
     ids.add(r.id);
     if (!groups.has(r.groupCode)) {
-      issues.push({ where, code: 'UNKNOWN_GROUP', message: `${where}: nhóm "${r.groupCode}" không có trong ma trận` });
+      issues.push({
+        where,
+        code: 'UNKNOWN_GROUP',
+        message: `${where}: nhóm "${r.groupCode}" không có trong ma trận`,
+      });
     }
   }
   const targetCodes = new Set<string>();
   for (const t of input.targets) {
     if (targetCodes.has(t.code)) {
-      issues.push({ where: `đơn vị "${t.code}"`, code: 'DUPLICATE_TARGET', message: `đơn vị "${t.code}": bị trùng` });
+      issues.push({
+        where: `đơn vị "${t.code}"`,
+        code: 'DUPLICATE_TARGET',
+        message: `đơn vị "${t.code}": bị trùng`,
+      });
     }
     targetCodes.add(t.code);
   }

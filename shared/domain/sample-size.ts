@@ -19,7 +19,10 @@ export type SamplingRules = z.infer<typeof samplingRulesSchema>;
 export const DEFAULT_SAMPLING_RULES: SamplingRules = { marginOfError: 0.05, rounding: 'up' };
 
 /** Exact n = N / (1 + N·e²), unrounded. */
-export function sampleSizeExact(population: number, marginOfError = DEFAULT_SAMPLING_RULES.marginOfError): Dec {
+export function sampleSizeExact(
+  population: number,
+  marginOfError = DEFAULT_SAMPLING_RULES.marginOfError,
+): Dec {
   if (!Number.isInteger(population) || population < 0) {
     throw new SamplingInputError(`quy mô tổng thể N = ${population} phải là số nguyên không âm`);
   }
@@ -88,7 +91,8 @@ export function allocateQuotas(strata: readonly StratumPopulation[], method: Quo
     }
   }
   const nonNegativeInt = (v: number, name: string) => {
-    if (!Number.isInteger(v) || v < 0) throw new SamplingInputError(`${name} = ${v} phải là số nguyên không âm`);
+    if (!Number.isInteger(v) || v < 0)
+      throw new SamplingInputError(`${name} = ${v} phải là số nguyên không âm`);
   };
   const sorted = [...strata].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   let targets: Map<string, number>;
@@ -100,7 +104,9 @@ export function allocateQuotas(strata: readonly StratumPopulation[], method: Quo
     case 'formula': {
       const minimum = method.minimum ?? 0;
       nonNegativeInt(minimum, 'số phiếu tối thiểu');
-      targets = new Map(sorted.map((s) => [s.key, Math.max(minimum, sampleSize(s.population, method.marginOfError))]));
+      targets = new Map(
+        sorted.map((s) => [s.key, Math.max(minimum, sampleSize(s.population, method.marginOfError))]),
+      );
       break;
     }
     case 'proportional':

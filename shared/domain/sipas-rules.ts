@@ -32,7 +32,11 @@ export const sipasRulesSchema = z
   })
   .superRefine((rules, ctx) => {
     if (rules.aggregation === 'weighted' && rules.weights === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['weights'], message: 'cách tổng hợp "weighted" cần khai báo trọng số' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['weights'],
+        message: 'cách tổng hợp "weighted" cần khai báo trọng số',
+      });
     }
     if (rules.weights !== undefined) {
       const total = sum(Object.values(rules.weights.values).map((v) => new Dec(v)));
@@ -54,7 +58,10 @@ export const DEFAULT_SIPAS_RULES: SipasRules = {
 };
 
 /** Merge a round's overrides onto the defaults and validate; throws `ConfigError` naming the setting. */
-export function resolveSipasRules(overrides: Partial<SipasRules> = {}, base: SipasRules = DEFAULT_SIPAS_RULES) {
+export function resolveSipasRules(
+  overrides: Partial<SipasRules> = {},
+  base: SipasRules = DEFAULT_SIPAS_RULES,
+) {
   const parsed = sipasRulesSchema.safeParse({ ...base, ...overrides });
   if (!parsed.success) {
     throw new ConfigError(

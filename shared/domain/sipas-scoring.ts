@@ -173,9 +173,15 @@ function addForm(acc: Accumulator, p: Prepared, form: SipasForm, valid: boolean)
   }
 }
 
-function itemIndex(levelCounts: number[], p: Prepared): { valid: number; satisfied: number; index: Dec | null } {
+function itemIndex(
+  levelCounts: number[],
+  p: Prepared,
+): { valid: number; satisfied: number; index: Dec | null } {
   const valid = levelCounts.reduce((a, b) => a + b, 0);
-  const satisfied = levelCounts.reduce((a, n, i) => (p.satisfied.has(i + p.template.scale.min) ? a + n : a), 0);
+  const satisfied = levelCounts.reduce(
+    (a, n, i) => (p.satisfied.has(i + p.template.scale.min) ? a + n : a),
+    0,
+  );
   if (valid === 0) return { valid, satisfied, index: null };
   if (p.rules.indexMethod === 'share-satisfied') {
     return { valid, satisfied, index: HUNDRED.times(satisfied).dividedBy(valid) };
@@ -188,7 +194,11 @@ function normalisedMean(levelCounts: number[], p: Prepared): Dec {
   const { min, max } = p.template.scale;
   const n = levelCounts.reduce((a, b) => a + b, 0);
   const total = levelCounts.reduce((a, c, i) => a + c * (i + min), 0);
-  return new Dec(total).dividedBy(n).minus(min).dividedBy(max - min).times(HUNDRED);
+  return new Dec(total)
+    .dividedBy(n)
+    .minus(min)
+    .dividedBy(max - min)
+    .times(HUNDRED);
 }
 
 export interface AggregateInput {
@@ -244,7 +254,10 @@ function aggregate(
     case 'pooled':
       return {
         aspects,
-        overall: pooled === undefined || pooled === null ? mean(present(template.elements.map((e) => elementIndex(e.code)))) : pooled,
+        overall:
+          pooled === undefined || pooled === null
+            ? mean(present(template.elements.map((e) => elementIndex(e.code))))
+            : pooled,
       };
     case 'weighted':
       return { aspects, overall: weighted(template, rules, elementIndex, aspects) };
@@ -268,7 +281,11 @@ function weighted(
   const issues = [
     ...parts
       .filter((p) => !Object.hasOwn(weights.values, p.code))
-      .map((p) => ({ where: `${kind} "${p.code}"`, code: 'MISSING_WEIGHT', message: `${kind} "${p.code}": thiếu trọng số` })),
+      .map((p) => ({
+        where: `${kind} "${p.code}"`,
+        code: 'MISSING_WEIGHT',
+        message: `${kind} "${p.code}": thiếu trọng số`,
+      })),
     ...Object.keys(weights.values)
       .filter((c) => !known.has(c))
       .map((c) => ({
@@ -298,7 +315,9 @@ function finish(acc: Accumulator, p: Prepared, issued: number | undefined): Sipa
   const elements: ElementResult[] = p.template.elements.map((e) => ({
     code: e.code,
     aspectCode: e.aspectCode ?? null,
-    index: mean(items.filter((it) => it.elementCode === e.code && it.index !== null).map((it) => it.index as Dec)),
+    index: mean(
+      items.filter((it) => it.elementCode === e.code && it.index !== null).map((it) => it.index as Dec),
+    ),
   }));
   const byCode = Object.fromEntries(elements.map((e) => [e.code, e.index]));
   const pooled = p.rules.aggregation === 'pooled' ? pooledIndex(items, p) : undefined;
@@ -312,7 +331,12 @@ function finish(acc: Accumulator, p: Prepared, issued: number | undefined): Sipa
     };
   }
   return {
-    counts: { issued: issued ?? null, returned: acc.returned, valid: acc.valid, invalid: acc.returned - acc.valid },
+    counts: {
+      issued: issued ?? null,
+      returned: acc.returned,
+      valid: acc.valid,
+      invalid: acc.returned - acc.valid,
+    },
     items,
     elements,
     aspects,
@@ -324,13 +348,22 @@ function finish(acc: Accumulator, p: Prepared, issued: number | undefined): Sipa
 /** Pooled ratio over every valid answer of every item (alternative named in §6.1). */
 function pooledIndex(items: ItemResult[], p: Prepared): Dec | null {
   const all = [0, 0, 0, 0, 0];
-  for (const it of items) it.levelCounts.forEach((n, i) => (all[i] = (all[i] ?? 0) + n));
+  for (const it of items) {
+    it.levelCounts.forEach((n, i) => {
+      all[i] = (all[i] ?? 0) + n;
+    });
+  }
   return itemIndex(all, p).index;
 }
 
 function checkForms(forms: readonly SipasForm[]): void {
   forms.forEach((f, i) => {
-    if (typeof f.unitCode !== 'string' || f.unitCode === '' || typeof f.fieldCode !== 'string' || f.fieldCode === '') {
+    if (
+      typeof f.unitCode !== 'string' ||
+      f.unitCode === '' ||
+      typeof f.fieldCode !== 'string' ||
+      f.fieldCode === ''
+    ) {
       throw new ScoringInputError(`phiếu thứ ${i + 1}: thiếu mã đơn vị hoặc mã lĩnh vực`);
     }
     if (typeof f.answers !== 'object' || f.answers === null || Array.isArray(f.answers)) {
@@ -374,7 +407,12 @@ export function scoreSipas(input: SipasInput): SipasResult {
       perUnit = new Map();
       unitFields.set(form.unitCode, perUnit);
     }
-    for (const acc of [round, get(units, form.unitCode), get(fields, form.fieldCode), get(perUnit, form.fieldCode)]) {
+    for (const acc of [
+      round,
+      get(units, form.unitCode),
+      get(fields, form.fieldCode),
+      get(perUnit, form.fieldCode),
+    ]) {
       addForm(acc, p, form, valid);
     }
   }

@@ -63,7 +63,8 @@ export const PAR_PROVINCE_2024: QuestionnaireTemplate = {
     {
       id: 'danh_gia',
       title: 'Phần I. Đánh giá kết quả cải cách hành chính của đơn vị',
-      description: 'Mỗi câu chọn một phương án: A. Tốt; B. Khá; C. Trung bình; D. Yếu; X. Không đủ thông tin.',
+      description:
+        'Mỗi câu chọn một phương án: A. Tốt; B. Khá; C. Trung bình; D. Yếu; X. Không đủ thông tin.',
       questions: [
         rated('lv1_1', 'LV1', 'Người đứng đầu đơn vị quan tâm chỉ đạo công tác cải cách hành chính'),
         rated('lv1_2', 'LV1', 'Đơn vị thực hiện đúng, đủ kế hoạch cải cách hành chính năm'),

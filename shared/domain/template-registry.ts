@@ -5,7 +5,10 @@ import { PAR_PROVINCE_2024 } from './template-par-province-2024.ts';
 import { SIPAS_2024 } from './template-sipas-2024.ts';
 
 // Validated at module load: a broken built-in template fails every test and every cold start.
-const TEMPLATES: readonly QuestionnaireTemplate[] = [parseTemplate(SIPAS_2024), parseTemplate(PAR_PROVINCE_2024)];
+const TEMPLATES: readonly QuestionnaireTemplate[] = [
+  parseTemplate(SIPAS_2024),
+  parseTemplate(PAR_PROVINCE_2024),
+];
 
 export const DEFAULT_TEMPLATE_IDS: { readonly SIPAS: string; readonly PAR: string } = {
   SIPAS: SIPAS_2024.id,

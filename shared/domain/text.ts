@@ -2,7 +2,10 @@
 
 /** NFC, trimmed, inner whitespace runs (including NBSP and U+202F) collapsed to one space; case kept. */
 export function normaliseText(value: string): string {
-  return value.normalize('NFC').replace(/[\s\u00a0\u202f]+/gu, ' ').trim();
+  return value
+    .normalize('NFC')
+    .replace(/[\s\u00a0\u202f]+/gu, ' ')
+    .trim();
 }
 
 /**

@@ -393,6 +393,8 @@ describe('local runtime persistence and shutdown', () => {
       );
       sqs.destroy();
       expect(received.Messages?.[0]?.Body).toBe('kept');
+      // Persisted queue URLs follow the new port.
+      expect(new URL(second.queues['roster-chunks'].url).port).toBe(new URL(second.endpoints.sqs).port);
     } finally {
       await second.stop();
     }

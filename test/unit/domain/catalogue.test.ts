@@ -14,7 +14,8 @@ import {
   validateCatalogue,
 } from '../../../shared/domain/index.ts';
 
-const read = (name: string) => readFileSync(new URL(`../../fixtures/domain/${name}`, import.meta.url), 'utf8');
+const read = (name: string) =>
+  readFileSync(new URL(`../../fixtures/domain/${name}`, import.meta.url), 'utf8');
 
 function issuesOf(f: () => unknown) {
   try {
@@ -29,7 +30,10 @@ function issuesOf(f: () => unknown) {
 
 describe('example catalogues', () => {
   it('Hải Phòng 2020: the city, 20 departments and agencies, 7 urban and 8 rural districts (three-tier)', () => {
-    const units = parseCatalogueCsv(read('hai-phong-2020.csv'), { structure: 'three-tier', asOf: '2020-10-07' });
+    const units = parseCatalogueCsv(read('hai-phong-2020.csv'), {
+      structure: 'three-tier',
+      asOf: '2020-10-07',
+    });
     expect(units).toHaveLength(36);
     expect(unitsOfLevel(units, 'department', '2020-10-07')).toHaveLength(20);
     const districts = unitsOfLevel(units, 'district', '2020-10-07');
@@ -54,7 +58,13 @@ describe('example catalogues', () => {
     expect(detectDelimiter(text)).toBe(';');
     const units = parseCatalogueCsv(text, { structure: 'two-tier', asOf: '2025-07-01' });
     expect(structureOn('2025-07-01')).toBe('two-tier');
-    expect(units[0]).toMatchObject({ code: '22', type: 'province', parentCode: null, validFrom: '2025-07-01', validTo: null });
+    expect(units[0]).toMatchObject({
+      code: '22',
+      type: 'province',
+      parentCode: null,
+      validFrom: '2025-07-01',
+      validTo: null,
+    });
     const communes = unitsOfLevel(units, 'commune');
     expect(communes).toHaveLength(13);
     expect(new Set(communes.map((c) => c.type))).toEqual(new Set(['ward', 'commune', 'special-zone']));
@@ -74,16 +84,42 @@ describe('example catalogues', () => {
       expect(parseCatalogueCsv(catalogueToCsv(units, { delimiter }))).toEqual(units);
     }
     const csv = catalogueToCsv(units.slice(0, 2), { bom: false });
-    expect(csv.split('\r\n')[0]).toBe('Mã đơn vị,Tên đơn vị,Loại,Mã đơn vị cấp trên,Hiệu lực từ,Hiệu lực đến,Mã đơn vị kế thừa');
+    expect(csv.split('\r\n')[0]).toBe(
+      'Mã đơn vị,Tên đơn vị,Loại,Mã đơn vị cấp trên,Hiệu lực từ,Hiệu lực đến,Mã đơn vị kế thừa',
+    );
     expect(csv.startsWith('\uFEFF')).toBe(false);
     expect(catalogueToCsv(units).startsWith('\uFEFF')).toBe(true);
   });
 
   it('export is formula-safe and quotes delimiters, quotes and newlines; successors round-trip', () => {
     const units: OrgUnit[] = [
-      { code: 'P', name: '=HYPERLINK("x")', type: 'province', parentCode: null, validFrom: '2020-01-01', validTo: '2025-06-30', successorCodes: ['Q', 'R'] },
-      { code: 'Q', name: 'Tỉnh "mới", hợp nhất\nhai tỉnh', type: 'province', parentCode: null, validFrom: '2025-07-01', validTo: null, successorCodes: [] },
-      { code: 'R', name: ' có khoảng trắng', type: 'province', parentCode: null, validFrom: '2025-07-01', validTo: null, successorCodes: [] },
+      {
+        code: 'P',
+        name: '=HYPERLINK("x")',
+        type: 'province',
+        parentCode: null,
+        validFrom: '2020-01-01',
+        validTo: '2025-06-30',
+        successorCodes: ['Q', 'R'],
+      },
+      {
+        code: 'Q',
+        name: 'Tỉnh "mới", hợp nhất\nhai tỉnh',
+        type: 'province',
+        parentCode: null,
+        validFrom: '2025-07-01',
+        validTo: null,
+        successorCodes: [],
+      },
+      {
+        code: 'R',
+        name: ' có khoảng trắng',
+        type: 'province',
+        parentCode: null,
+        validFrom: '2025-07-01',
+        validTo: null,
+        successorCodes: [],
+      },
     ];
     const csv = catalogueToCsv(units, { bom: false });
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
@@ -101,7 +137,13 @@ describe('example catalogues', () => {
 describe('malformed catalogues are refused with the exact place', () => {
   it('duplicate codes', () => {
     const issues = issuesOf(() => parseCatalogueCsv(read('malformed/duplicate-code.csv')));
-    expect(issues).toEqual([{ where: 'dòng 4, đơn vị "HP-SNV"', code: 'DUPLICATE_CODE', message: 'dòng 4, đơn vị "HP-SNV": mã đơn vị bị trùng' }]);
+    expect(issues).toEqual([
+      {
+        where: 'dòng 4, đơn vị "HP-SNV"',
+        code: 'DUPLICATE_CODE',
+        message: 'dòng 4, đơn vị "HP-SNV": mã đơn vị bị trùng',
+      },
+    ]);
   });
 
   it('unknown parent', () => {
@@ -112,9 +154,21 @@ describe('malformed catalogues are refused with the exact place', () => {
 
   it('a cycle in parents, reported once with its path', () => {
     const issues = issuesOf(() => parseCatalogueCsv(read('malformed/parent-cycle.csv')));
-    expect(issues.map((i) => i.message)).toEqual(['dòng 3, đơn vị "A": vòng lặp đơn vị cấp trên: A → B → C → A']);
+    expect(issues.map((i) => i.message)).toEqual([
+      'dòng 3, đơn vị "A": vòng lặp đơn vị cấp trên: A → B → C → A',
+    ]);
     const self = issuesOf(() =>
-      validateCatalogue([{ code: 'X', name: 'X', type: 'commune', parentCode: 'X', validFrom: '2020-01-01', validTo: null, successorCodes: [] }]),
+      validateCatalogue([
+        {
+          code: 'X',
+          name: 'X',
+          type: 'commune',
+          parentCode: 'X',
+          validFrom: '2020-01-01',
+          validTo: null,
+          successorCodes: [],
+        },
+      ]),
     );
     expect(self.map((i) => i.code)).toEqual(['PARENT_CYCLE']);
   });
@@ -126,7 +180,9 @@ describe('malformed catalogues are refused with the exact place', () => {
   });
 
   it('whole-file failures: unterminated quote, missing column, empty file', () => {
-    expect(() => parseCatalogueCsv(read('malformed/unterminated-quote.csv'))).toThrow(/tệp CSV: lỗi cú pháp gần dòng \d/);
+    expect(() => parseCatalogueCsv(read('malformed/unterminated-quote.csv'))).toThrow(
+      /tệp CSV: lỗi cú pháp gần dòng \d/,
+    );
     expect(issuesOf(() => parseCatalogueCsv(read('malformed/missing-column.csv')))[0]).toMatchObject({
       code: 'MISSING_COLUMN',
       message: 'tệp CSV: thiếu cột "Loại"',
@@ -154,7 +210,12 @@ describe('malformed catalogues are refused with the exact place', () => {
   });
 
   it('structure rules: districts do not exist in two-tier; parents of the right level; schema problems', () => {
-    const unit = (code: string, type: OrgUnit['type'], parentCode: string | null, extra: Partial<OrgUnit> = {}): OrgUnit => ({
+    const unit = (
+      code: string,
+      type: OrgUnit['type'],
+      parentCode: string | null,
+      extra: Partial<OrgUnit> = {},
+    ): OrgUnit => ({
       code,
       name: code,
       type,
@@ -171,7 +232,9 @@ describe('malformed catalogues are refused with the exact place', () => {
       unit('S', 'department', null),
       unit('X', 'commune', 'S', { successorCodes: ['NOPE'] }),
     ];
-    expect(issuesOf(() => validateCatalogue(units, { structure: 'two-tier' })).map((i) => `${i.where} ${i.code}`)).toEqual([
+    expect(
+      issuesOf(() => validateCatalogue(units, { structure: 'two-tier' })).map((i) => `${i.where} ${i.code}`),
+    ).toEqual([
       'đơn vị "X" UNKNOWN_SUCCESSOR',
       'đơn vị "P2" INVALID_PARENT_LEVEL',
       'đơn vị "D" DISTRICT_IN_TWO_TIER',
@@ -180,12 +243,17 @@ describe('malformed catalogues are refused with the exact place', () => {
     ]);
     // units not valid on `asOf` are not checked against the structure
     expect(() =>
-      validateCatalogue([unit('P', 'province', null), unit('D', 'rural-district', 'P', { validTo: '2025-06-30' })], {
-        structure: 'two-tier',
-        asOf: '2025-07-01',
-      }),
+      validateCatalogue(
+        [unit('P', 'province', null), unit('D', 'rural-district', 'P', { validTo: '2025-06-30' })],
+        {
+          structure: 'two-tier',
+          asOf: '2025-07-01',
+        },
+      ),
     ).not.toThrow();
-    const schema = issuesOf(() => validateCatalogue([unit('bad code', 'province', null, { validFrom: '2020-13-01' })]));
+    const schema = issuesOf(() =>
+      validateCatalogue([unit('bad code', 'province', null, { validFrom: '2020-13-01' })]),
+    );
     expect(schema.map((i) => i.code)).toEqual(['INVALID_UNIT', 'INVALID_UNIT']);
     expect(levelOf({ type: 'special-zone' })).toBe('commune');
   });

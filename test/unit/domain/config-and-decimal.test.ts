@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
-  Dec,
   DEFAULT_PAR_RULES,
   DEFAULT_SAMPLING_RULES,
   DEFAULT_SIPAS_RULES,
+  Dec,
   foldKey,
   getMethodologyConfig,
   mean,
@@ -49,17 +49,32 @@ describe('text normalisation', () => {
 
 describe('versioned methodology configuration', () => {
   it('picks the version in force for the year', () => {
-    expect(getMethodologyConfig(2020)).toMatchObject({ version: '2020.1', structure: 'three-tier', raterMatrixId: 'hai-phong-2020' });
+    expect(getMethodologyConfig(2020)).toMatchObject({
+      version: '2020.1',
+      structure: 'three-tier',
+      raterMatrixId: 'hai-phong-2020',
+    });
     expect(getMethodologyConfig(2022).version).toBe('2020.1');
-    expect(getMethodologyConfig(2024)).toMatchObject({ version: '2023.1', templates: { SIPAS: 'sipas-2024-v1' } });
-    expect(getMethodologyConfig(2026)).toMatchObject({ version: '2025.1', structure: 'two-tier', raterMatrixId: 'two-tier-2025' });
+    expect(getMethodologyConfig(2024)).toMatchObject({
+      version: '2023.1',
+      templates: { SIPAS: 'sipas-2024-v1' },
+    });
+    expect(getMethodologyConfig(2026)).toMatchObject({
+      version: '2025.1',
+      structure: 'two-tier',
+      raterMatrixId: 'two-tier-2025',
+    });
     expect(() => getMethodologyConfig(2019)).toThrow('năm 2019: chưa có cấu hình phương pháp');
   });
 
   it('defaults are those of data-rules rule 16 and methodology.md', () => {
     const c = getMethodologyConfig(2024);
     expect(c.sipas).toEqual(DEFAULT_SIPAS_RULES);
-    expect(DEFAULT_SIPAS_RULES).toEqual({ minValidShare: 0.5, indexMethod: 'share-satisfied', aggregation: 'mean-of-aspects' });
+    expect(DEFAULT_SIPAS_RULES).toEqual({
+      minValidShare: 0.5,
+      indexMethod: 'share-satisfied',
+      aggregation: 'mean-of-aspects',
+    });
     expect(c.par.optionWeights).toEqual({ A: 1, B: 0.6, C: 0.2, D: 0 });
     expect(c.par.grades.bands.map((b) => [b.code, b.min])).toEqual([
       ['A', 90],
@@ -90,7 +105,9 @@ describe('versioned methodology configuration', () => {
       sampling: { marginOfError: 0.03, rounding: 'up' },
     });
     expect(resolveRoundMethodology(2024)).toEqual(getMethodologyConfig(2024));
-    expect(() => resolveRoundMethodology(2024, { sampling: { marginOfError: 2 } })).toThrow(/cấu hình đợt "sampling.marginOfError"/);
+    expect(() => resolveRoundMethodology(2024, { sampling: { marginOfError: 2 } })).toThrow(
+      /cấu hình đợt "sampling.marginOfError"/,
+    );
     expect(() => resolveSipasRules({ indexMethod: 'median' as never })).toThrow(ConfigError);
     expect(() => resolveParRules({ missingScore: 'maybe' as never })).toThrow(/quy tắc PAR "missingScore"/);
   });

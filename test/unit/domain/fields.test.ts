@@ -90,6 +90,8 @@ describe('fields and procedures', () => {
         'thủ tục "P" INVALID_LEVEL',
       ]);
     }
-    expect(() => parseFieldCatalogue({ id: 'x', year: 2024, fields: [] })).toThrow(/danh mục lĩnh vực "fields"/);
+    expect(() => parseFieldCatalogue({ id: 'x', year: 2024, fields: [] })).toThrow(
+      /danh mục lĩnh vực "fields"/,
+    );
   });
 });

@@ -24,7 +24,12 @@ describe('PAR Index golden example: Ninh Thuận 2022 (methodology.md §6.4)', (
   it('the published rounded components sum to 85.79, within 0.01 of the published 85.78', () => {
     const r = scorePar({
       config: NATIONAL_PROVINCE_PAR_2022,
-      scores: { THAM_DINH: published.appraised, SIPAS: published.sipas, LANH_DAO: published.leaders, KTXH: published.socio },
+      scores: {
+        THAM_DINH: published.appraised,
+        SIPAS: published.sipas,
+        LANH_DAO: published.leaders,
+        KTXH: published.socio,
+      },
     });
     // 54.2 + 8.23 + 18.05 + 5.31 = 85.79 (exactly, in decimal) of a maximum of 61.5 + 38.5 = 100
     expect(r.achieved.toString()).toBe('85.79');
@@ -70,7 +75,9 @@ describe('PAR option weights (methodology.md §6.5)', () => {
     expect(optionWeightedPoints({ X: 4 }, 2)).toEqual({ raters: 0, meanWeight: null, points: null });
     // A province using A 100 / B 75 / C 50 / D 25: 2 A + 2 C → (2 + 1)/4 = 0.75 → 0.75 × 3 = 2.25
     expect(
-      optionWeightedPoints({ A: 2, C: 2 }, 3, { optionWeights: { A: 1, B: 0.75, C: 0.5, D: 0.25 } }).points!.toString(),
+      optionWeightedPoints({ A: 2, C: 2 }, 3, {
+        optionWeights: { A: 1, B: 0.75, C: 0.5, D: 0.25 },
+      }).points!.toString(),
     ).toBe('2.25');
     expect(() => optionWeightedPoints({ E: 1 }, 2)).toThrow('phương án "E" không có trọng số');
     expect(() => optionWeightedPoints({ A: -1 }, 2)).toThrow(ScoringInputError);
@@ -110,7 +117,9 @@ describe('PAR option weights (methodology.md §6.5)', () => {
     expect(() => scoreParSurvey({ template, responses: [], rules: { abstainOptions: [] } })).toThrow(
       'câu hỏi "lv1_1": phương án "X" chưa có trọng số',
     );
-    expect(() => scoreParSurvey({ template: getTemplate('sipas-2024-v1'), responses: [] })).toThrow('không có câu hỏi được gán điểm');
+    expect(() => scoreParSurvey({ template: getTemplate('sipas-2024-v1'), responses: [] })).toThrow(
+      'không có câu hỏi được gán điểm',
+    );
     expect(() => parseTemplate(template)).not.toThrow();
   });
 });
@@ -167,20 +176,32 @@ describe('PAR composition: own hand-computed examples', () => {
       expect((e as ScoreOutOfRangeError).code).toBe('SCORE_OUT_OF_RANGE');
       expect((e as ScoreOutOfRangeError).componentCode).toBe('LV3');
     }
-    expect(() => scorePar({ config: PROVINCE_INTERNAL_PAR_2024, scores: { ...base, LV1: -1 } })).toThrow(ScoreOutOfRangeError);
-    const { LV2: _, ...missing } = base;
-    expect(() => scorePar({ config: PROVINCE_INTERNAL_PAR_2024, scores: missing })).toThrow('thành phần "LV2" chưa có điểm');
-    expect(scorePar({ config: PROVINCE_INTERNAL_PAR_2024, scores: missing, rules: { missingScore: 'zero' } }).achieved.toString()).toBe('71');
-    expect(() => scorePar({ config: PROVINCE_INTERNAL_PAR_2024, scores: { ...base, LV9: 1 } })).toThrow('thành phần "LV9" không có');
-    expect(() => scorePar({ config: PROVINCE_INTERNAL_PAR_2024, scores: { ...base, THAM_DINH: 50 } })).toThrow(
-      'thành phần "THAM_DINH" được chấm cả tổng lẫn thành phần con "LV1"',
+    expect(() => scorePar({ config: PROVINCE_INTERNAL_PAR_2024, scores: { ...base, LV1: -1 } })).toThrow(
+      ScoreOutOfRangeError,
     );
+    const { LV2: _, ...missing } = base;
+    expect(() => scorePar({ config: PROVINCE_INTERNAL_PAR_2024, scores: missing })).toThrow(
+      'thành phần "LV2" chưa có điểm',
+    );
+    expect(
+      scorePar({
+        config: PROVINCE_INTERNAL_PAR_2024,
+        scores: missing,
+        rules: { missingScore: 'zero' },
+      }).achieved.toString(),
+    ).toBe('71');
+    expect(() => scorePar({ config: PROVINCE_INTERNAL_PAR_2024, scores: { ...base, LV9: 1 } })).toThrow(
+      'thành phần "LV9" không có',
+    );
+    expect(() =>
+      scorePar({ config: PROVINCE_INTERNAL_PAR_2024, scores: { ...base, THAM_DINH: 50 } }),
+    ).toThrow('thành phần "THAM_DINH" được chấm cả tổng lẫn thành phần con "LV1"');
     expect(() => scorePar({ config: PROVINCE_INTERNAL_PAR_2024, scores: { ...base, LV1: 'abc' } })).toThrow(
       'thành phần "LV1": điểm "abc" không phải là số',
     );
-    expect(() => scorePar({ config: PROVINCE_INTERNAL_PAR_2024, scores: { ...base, LV1: Number.POSITIVE_INFINITY } })).toThrow(
-      'không phải là số',
-    );
+    expect(() =>
+      scorePar({ config: PROVINCE_INTERNAL_PAR_2024, scores: { ...base, LV1: Number.POSITIVE_INFINITY } }),
+    ).toThrow('không phải là số');
   });
 
   it('refuses a composition whose parts do not add up to the declared maximum, naming the component', () => {
@@ -190,7 +211,9 @@ describe('PAR composition: own hand-computed examples', () => {
       'thành phần "THAM_DINH": tổng điểm tối đa của các thành phần con (69,5) khác điểm tối đa khai báo (70)',
     );
     const total = { ...structuredClone(NATIONAL_PROVINCE_PAR_2022), declaredMaxPoints: 101 };
-    expect(() => parseParIndexConfig(total)).toThrow('tổng điểm tối đa các thành phần (100) khác tổng khai báo (101)');
+    expect(() => parseParIndexConfig(total)).toThrow(
+      'tổng điểm tối đa các thành phần (100) khác tổng khai báo (101)',
+    );
     const dup = structuredClone(NATIONAL_PROVINCE_PAR_2022);
     dup.components[1]!.children![0]!.code = 'THAM_DINH';
     expect(() => parseParIndexConfig(dup)).toThrow('thành phần "THAM_DINH": mã bị trùng');
@@ -262,10 +285,13 @@ describe('rankUnits: deterministic ties', () => {
       ['C', 2],
     ]);
     expect(
-      rankUnits([
-        { unitCode: 'X', index: '85.781' },
-        { unitCode: 'Y', index: '85.776' },
-      ], { compareOn: 'exact' }).map((u) => u.rank),
+      rankUnits(
+        [
+          { unitCode: 'X', index: '85.781' },
+          { unitCode: 'Y', index: '85.776' },
+        ],
+        { compareOn: 'exact' },
+      ).map((u) => u.rank),
     ).toEqual([1, 2]);
     // a unit with fewer tie-breakers ranks after one with more (missing counts as lowest)
     expect(
@@ -292,6 +318,11 @@ describe('rankUnits: deterministic ties', () => {
       ['B', 1, 1, '11.38'],
       ['A', 2, -1, '1.39'],
     ]);
-    expect(() => rankUnits([{ unitCode: 'A', index: 1 }, { unitCode: 'A', index: 2 }])).toThrow('đơn vị "A" xuất hiện hai lần');
+    expect(() =>
+      rankUnits([
+        { unitCode: 'A', index: 1 },
+        { unitCode: 'A', index: 2 },
+      ]),
+    ).toThrow('đơn vị "A" xuất hiện hai lần');
   });
 });

@@ -24,7 +24,13 @@ const unit = (code: string, type: OrgUnit['type']): OrgUnit => ({
 });
 
 describe('rater-group × target matrix (Hải Phòng 2020, seed 000)', () => {
-  const targets = [unit('SYT', 'department'), unit('SNV', 'department'), unit('STP', 'department'), unit('303', 'urban-district'), unit('304', 'urban-district')];
+  const targets = [
+    unit('SYT', 'department'),
+    unit('SNV', 'department'),
+    unit('STP', 'department'),
+    unit('303', 'urban-district'),
+    unit('304', 'urban-district'),
+  ];
   const raters: Rater[] = [
     { id: 'b1', groupCode: 'BAO_CHI' },
     { id: 'd2', groupCode: 'DB_HDND' },
@@ -46,7 +52,14 @@ describe('rater-group × target matrix (Hải Phòng 2020, seed 000)', () => {
     // SNV: d1, d2, m1, s-stp, h303, t304, b1 = 7 (s-snv excluded); STP likewise 7;
     // SYT: also both department leaders = 8; districts: d1, d2, m1, s-snv, s-stp, b1 = 6 each (district raters do not rate districts)
     expect(r.countsByTarget).toEqual({ '303': 6, '304': 6, SNV: 7, STP: 7, SYT: 8 });
-    expect(r.countsByGroup).toEqual({ BAO_CHI: 5, DB_HDND: 10, MTTQ_DT: 5, LD_SO: 8, LD_HUYEN: 3, TT_HDND_HUYEN: 3 });
+    expect(r.countsByGroup).toEqual({
+      BAO_CHI: 5,
+      DB_HDND: 10,
+      MTTQ_DT: 5,
+      LD_SO: 8,
+      LD_HUYEN: 3,
+      TT_HDND_HUYEN: 3,
+    });
     expect(r.assignments.some((a) => a.raterId === 's-snv' && a.targetCode === 'SNV')).toBe(false);
     // deterministic order: rater id, then target code
     expect(r.assignments.slice(0, 6).map((a) => `${a.raterId}>${a.targetCode}`)).toEqual([
@@ -57,12 +70,18 @@ describe('rater-group × target matrix (Hải Phòng 2020, seed 000)', () => {
       'b1>SYT',
       'd1>303',
     ]);
-    const reversed = expandRaterAssignments({ matrix: HAI_PHONG_2020_RATER_MATRIX, raters: [...raters].reverse(), targets: [...targets].reverse() });
+    const reversed = expandRaterAssignments({
+      matrix: HAI_PHONG_2020_RATER_MATRIX,
+      raters: [...raters].reverse(),
+      targets: [...targets].reverse(),
+    });
     expect(reversed).toEqual(r);
   });
 
   it('full Hải Phòng 2020 catalogue: 20 departments × 53 raters + 15 districts × 24 raters = 1,420 assignments', () => {
-    const units = parseCatalogueCsv(readFileSync(new URL('../../fixtures/domain/hai-phong-2020.csv', import.meta.url), 'utf8'));
+    const units = parseCatalogueCsv(
+      readFileSync(new URL('../../fixtures/domain/hai-phong-2020.csv', import.meta.url), 'utf8'),
+    );
     const departments = unitsOfLevel(units, 'department');
     const districts = unitsOfLevel(units, 'district');
     const all: Rater[] = [
@@ -74,7 +93,11 @@ describe('rater-group × target matrix (Hải Phòng 2020, seed 000)', () => {
       ...districts.map((d) => ({ id: `huyen-${d.code}`, groupCode: 'LD_HUYEN', unitCode: d.code })),
       ...districts.map((d) => ({ id: `tthdnd-${d.code}`, groupCode: 'TT_HDND_HUYEN', unitCode: d.code })),
     ];
-    const r = expandRaterAssignments({ matrix: HAI_PHONG_2020_RATER_MATRIX, raters: all, targets: [...departments, ...districts] });
+    const r = expandRaterAssignments({
+      matrix: HAI_PHONG_2020_RATER_MATRIX,
+      raters: all,
+      targets: [...departments, ...districts],
+    });
     // department: 2 delegates + 1 Front + 1 press + 19 other department leaders + 15 + 15 district raters = 53
     // district: 2 + 1 + 1 + 20 department leaders = 24 (district raters do not rate districts)
     for (const d of departments) expect(r.countsByTarget[d.code]).toBe(53);
@@ -85,7 +108,11 @@ describe('rater-group × target matrix (Hải Phòng 2020, seed 000)', () => {
   it('self-exclusion can be switched off per cell (e.g. a province that lets departments self-rate)', () => {
     const matrix = structuredClone(HAI_PHONG_2020_RATER_MATRIX);
     matrix.groups.find((g) => g.code === 'LD_SO')!.targets[0]!.excludeOwnUnit = false;
-    const r = expandRaterAssignments({ matrix, raters: [{ id: 's', groupCode: 'LD_SO', unitCode: 'SNV' }], targets });
+    const r = expandRaterAssignments({
+      matrix,
+      raters: [{ id: 's', groupCode: 'LD_SO', unitCode: 'SNV' }],
+      targets,
+    });
     expect(r.countsByTarget.SNV).toBe(1);
   });
 
@@ -113,7 +140,11 @@ describe('rater-group × target matrix (Hải Phòng 2020, seed 000)', () => {
       }),
     ).toThrow(RaterMatrixError);
     try {
-      expandRaterAssignments({ matrix: HAI_PHONG_2020_RATER_MATRIX, raters: [{ id: 'a', groupCode: 'XX' }], targets: [] });
+      expandRaterAssignments({
+        matrix: HAI_PHONG_2020_RATER_MATRIX,
+        raters: [{ id: 'a', groupCode: 'XX' }],
+        targets: [],
+      });
     } catch (e) {
       expect((e as RaterMatrixError).message).toBe('người đánh giá "a": nhóm "XX" không có trong ma trận');
     }
@@ -125,7 +156,9 @@ describe('rater-group × target matrix (Hải Phòng 2020, seed 000)', () => {
           { code: 'A', name: 'a', targets: [] },
         ],
       }),
-    ).toThrow(/nhóm "A": cấu trúc hai cấp không có cấp huyện.*nhóm "A": một cấp đối tượng được khai báo hai lần.*nhóm "A": mã nhóm bị trùng/);
+    ).toThrow(
+      /nhóm "A": cấu trúc hai cấp không có cấp huyện.*nhóm "A": một cấp đối tượng được khai báo hai lần.*nhóm "A": mã nhóm bị trùng/,
+    );
     expect(() => parseRaterMatrix({ id: 'x' })).toThrow(ConfigError);
   });
 });

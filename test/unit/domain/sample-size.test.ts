@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { allocateQuotas, SamplingInputError, sampleSize, sampleSizeExact } from '../../../shared/domain/index.ts';
+import {
+  allocateQuotas,
+  SamplingInputError,
+  sampleSize,
+  sampleSizeExact,
+} from '../../../shared/domain/index.ts';
 
 describe('sample size n = N / (1 + N·e²), e = 5 %, rounded up (methodology.md §5)', () => {
   it('1,200 → 1200/(1 + 3) = 300; 500 → 500/2.25 = 222.22 → 223; 30,000 → 30000/76 = 394.74 → 395', () => {
@@ -43,7 +48,13 @@ describe('quota allocation per stratum', () => {
     expect(r.totalTarget).toBe(240);
     expect(r.totalShortfall).toBe(18);
     expect(r.totalAllocated).toBe(222);
-    expect(r.allocations.find((a) => a.key === 'TT#TU_PHAP')).toEqual({ key: 'TT#TU_PHAP', population: 12, target: 30, allocated: 12, shortfall: 18 });
+    expect(r.allocations.find((a) => a.key === 'TT#TU_PHAP')).toEqual({
+      key: 'TT#TU_PHAP',
+      population: 12,
+      target: 30,
+      allocated: 12,
+      shortfall: 18,
+    });
     expect(r.allocations.map((a) => a.key)[0]).toBe('LB#KH_DT#HKD'); // listed by key
   });
 
@@ -85,7 +96,9 @@ describe('quota allocation per stratum', () => {
     );
     expect(r.allocations.map((a) => a.target)).toEqual([2, 1]);
     // equal remainders, different populations can't tie exactly unless equal shares; zero population → minimum only
-    expect(allocateQuotas([{ key: 'z', population: 0 }], { method: 'proportional', total: 5 }).allocations[0]).toMatchObject({ target: 0 });
+    expect(
+      allocateQuotas([{ key: 'z', population: 0 }], { method: 'proportional', total: 5 }).allocations[0],
+    ).toMatchObject({ target: 0 });
   });
 
   it('formula per stratum with a minimum', () => {
@@ -103,14 +116,30 @@ describe('quota allocation per stratum', () => {
       ['mid', 250, 250, 0],
       ['small', 250, 20, 230],
     ]);
-    expect(allocateQuotas([{ key: 'a', population: 500 }], { method: 'formula' }).allocations[0]!.target).toBe(223);
+    expect(
+      allocateQuotas([{ key: 'a', population: 500 }], { method: 'formula' }).allocations[0]!.target,
+    ).toBe(223);
   });
 
   it('refuses duplicate strata, bad populations and infeasible minimums', () => {
-    expect(() => allocateQuotas([{ key: 'a', population: 1 }, { key: 'a', population: 2 }], { method: 'fixed', perStratum: 1 })).toThrow('tầng "a" bị trùng');
-    expect(() => allocateQuotas([{ key: 'a', population: -1 }], { method: 'fixed', perStratum: 1 })).toThrow('tầng "a": quy mô -1');
-    expect(() => allocateQuotas([{ key: 'a', population: 1 }], { method: 'fixed', perStratum: 1.5 })).toThrow('số phiếu mỗi tầng = 1.5');
-    expect(() => allocateQuotas([{ key: 'a', population: 1 }], { method: 'formula', minimum: -2 })).toThrow(SamplingInputError);
+    expect(() =>
+      allocateQuotas(
+        [
+          { key: 'a', population: 1 },
+          { key: 'a', population: 2 },
+        ],
+        { method: 'fixed', perStratum: 1 },
+      ),
+    ).toThrow('tầng "a" bị trùng');
+    expect(() => allocateQuotas([{ key: 'a', population: -1 }], { method: 'fixed', perStratum: 1 })).toThrow(
+      'tầng "a": quy mô -1',
+    );
+    expect(() => allocateQuotas([{ key: 'a', population: 1 }], { method: 'fixed', perStratum: 1.5 })).toThrow(
+      'số phiếu mỗi tầng = 1.5',
+    );
+    expect(() => allocateQuotas([{ key: 'a', population: 1 }], { method: 'formula', minimum: -2 })).toThrow(
+      SamplingInputError,
+    );
     expect(() =>
       allocateQuotas(
         [

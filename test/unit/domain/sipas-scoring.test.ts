@@ -37,7 +37,13 @@ function example1Template(): QuestionnaireTemplate {
       {
         id: 'hai_long',
         title: 'Hài lòng',
-        questions: [item('s1_1', 'S1'), item('s1_2', 'S1'), item('s1_3', 'S1'), item('s2_1', 'S2'), item('s2_2', 'S2')],
+        questions: [
+          item('s1_1', 'S1'),
+          item('s1_2', 'S1'),
+          item('s1_3', 'S1'),
+          item('s2_1', 'S2'),
+          item('s2_2', 'S2'),
+        ],
       },
     ],
   });
@@ -162,7 +168,9 @@ describe('SIPAS own hand-computed examples', () => {
       ['A', 66.67, 7],
       ['B', 0, null],
     ]);
-    expect(r.byUnitField.map((g) => [g.unitCode, g.fieldCode, g.overall!.toNumber(), g.counts.issued])).toEqual([
+    expect(
+      r.byUnitField.map((g) => [g.unitCode, g.fieldCode, g.overall!.toNumber(), g.counts.issued]),
+    ).toEqual([
       ['A', 'F1', 50, null],
       ['A', 'F2', 100, null],
       ['B', 'F1', 0, 3],
@@ -187,16 +195,27 @@ describe('SIPAS own hand-computed examples', () => {
     const r = scoreSipas({
       template: t,
       forms,
-      rules: { aggregation: 'weighted', weights: { level: 'aspect', values: { CS: 0.4, DV: 0.6 }, declaredTotal: 1 } },
+      rules: {
+        aggregation: 'weighted',
+        weights: { level: 'aspect', values: { CS: 0.4, DV: 0.6 }, declaredTotal: 1 },
+      },
     });
     expect(r.round.aspects.map((a) => a.index!.toNumber())).toEqual([80, 50]);
     expect(r.round.overall!.toNumber()).toBe(62);
     // Without service answers, DV is not applicable: overall = 0.4 × 80 / 0.4 = 80 (weights renormalised)
-    const policyOnly = formsFromCounts(5, { p1_1: [1, 0, 0, 4, 0], p2_1: [0, 1, 0, 0, 4], s1_1: [0, 0, 0, 0, 0] });
+    const policyOnly = formsFromCounts(5, {
+      p1_1: [1, 0, 0, 4, 0],
+      p2_1: [0, 1, 0, 0, 4],
+      s1_1: [0, 0, 0, 0, 0],
+    });
     const r2 = scoreSipas({
       template: t,
       forms: policyOnly,
-      rules: { minValidShare: 0.4, aggregation: 'weighted', weights: { level: 'aspect', values: { CS: 0.4, DV: 0.6 }, declaredTotal: 1 } },
+      rules: {
+        minValidShare: 0.4,
+        aggregation: 'weighted',
+        weights: { level: 'aspect', values: { CS: 0.4, DV: 0.6 }, declaredTotal: 1 },
+      },
     });
     expect(r2.round.aspects[1]!.index).toBeNull();
     expect(r2.round.overall!.toNumber()).toBe(80);
@@ -223,14 +242,21 @@ describe('SIPAS own hand-computed examples', () => {
     const weighted = scoreSipas({
       template: t,
       forms,
-      rules: { aggregation: 'weighted', weights: { level: 'element', values: { P1: 10, P2: 10, S1: 40, S2: 40 }, declaredTotal: 100 } },
+      rules: {
+        aggregation: 'weighted',
+        weights: { level: 'element', values: { P1: 10, P2: 10, S1: 40, S2: 40 }, declaredTotal: 100 },
+      },
     });
     // (10·80 + 10·80 + 40·50 + 40·100)/100 = (800 + 800 + 2000 + 4000)/100 = 76
     expect(weighted.round.overall!.toNumber()).toBe(76);
   });
 
   it('satisfied levels are a setting: counting only level 5, S1.1 [1,2,5,20,12] → 12/40 = 30', () => {
-    const r = scoreSipas({ template: example1Template(), forms: formsFromCounts(40, { ...EXAMPLE_1_COUNTS }), rules: { satisfiedLevels: [5] } });
+    const r = scoreSipas({
+      template: example1Template(),
+      forms: formsFromCounts(40, { ...EXAMPLE_1_COUNTS }),
+      rules: { satisfiedLevels: [5] },
+    });
     expect(r.round.items[0]!.index!.toNumber()).toBe(30);
   });
 });
@@ -259,24 +285,49 @@ describe('SIPAS rules and edge cases', () => {
 
   it('refuses inconsistent rules and inputs with precise messages', () => {
     const t = miniTemplate();
-    expect(() => scoreSipas({ template: t, forms: [], rules: { aggregation: 'weighted' } })).toThrow(ConfigError);
+    expect(() => scoreSipas({ template: t, forms: [], rules: { aggregation: 'weighted' } })).toThrow(
+      ConfigError,
+    );
     expect(() =>
-      scoreSipas({ template: t, forms: [], rules: { weights: { level: 'aspect', values: { CS: 0.5, DV: 0.4 }, declaredTotal: 1 } } }),
+      scoreSipas({
+        template: t,
+        forms: [],
+        rules: { weights: { level: 'aspect', values: { CS: 0.5, DV: 0.4 }, declaredTotal: 1 } },
+      }),
     ).toThrow('tổng trọng số (0,9) khác tổng khai báo (1)');
     expect(() =>
-      scoreSipas({ template: t, forms: [], rules: { aggregation: 'weighted', weights: { level: 'element', values: { P1: 1, S9: 0 }, declaredTotal: 1 } } }),
+      scoreSipas({
+        template: t,
+        forms: [],
+        rules: {
+          aggregation: 'weighted',
+          weights: { level: 'element', values: { P1: 1, S9: 0 }, declaredTotal: 1 },
+        },
+      }),
     ).toThrow(/yếu tố "P2": thiếu trọng số.*trọng số "S9"/);
-    expect(() => scoreSipas({ template: t, forms: [], rules: { minValidShare: 1.5 } })).toThrow(/minValidShare/);
-    expect(() => scoreSipas({ template: t, forms: [{ unitCode: '', fieldCode: 'F', answers: {} }] })).toThrow(ScoringInputError);
+    expect(() => scoreSipas({ template: t, forms: [], rules: { minValidShare: 1.5 } })).toThrow(
+      /minValidShare/,
+    );
+    expect(() => scoreSipas({ template: t, forms: [{ unitCode: '', fieldCode: 'F', answers: {} }] })).toThrow(
+      ScoringInputError,
+    );
     expect(() =>
-      scoreSipas({ template: t, forms: [{ unitCode: 'A', fieldCode: 'F', answers: null as unknown as Record<string, unknown> }] }),
+      scoreSipas({
+        template: t,
+        forms: [{ unitCode: 'A', fieldCode: 'F', answers: null as unknown as Record<string, unknown> }],
+      }),
     ).toThrow('phiếu thứ 1: câu trả lời không hợp lệ');
     expect(() => scoreSipas({ template: getTemplate('par-province-2024-v1'), forms: [] })).toThrow(
       'không có câu hỏi mức độ hài lòng',
     );
     const noAspects = { ...t, aspects: undefined, elements: t.elements.map(({ aspectCode: _, ...e }) => e) };
-    expect(() => scoreSipas({ template: noAspects, forms: [] })).toThrow('yếu tố "P1": không thuộc khía cạnh nào');
-    expect(scoreSipas({ template: noAspects, forms: [], rules: { aggregation: 'mean-of-elements' } }).round.aspects).toEqual([]);
+    expect(() => scoreSipas({ template: noAspects, forms: [] })).toThrow(
+      'yếu tố "P1": không thuộc khía cạnh nào',
+    );
+    expect(
+      scoreSipas({ template: noAspects, forms: [], rules: { aggregation: 'mean-of-elements' } }).round
+        .aspects,
+    ).toEqual([]);
   });
 
   it('aggregateSipas with "pooled" falls back to the mean of elements (no counts available)', () => {

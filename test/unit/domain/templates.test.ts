@@ -14,7 +14,9 @@ import {
 import { miniTemplate } from './support/sipas-forms.ts';
 
 const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/domain/malformed/${name}`, import.meta.url), 'utf8')) as unknown;
+  JSON.parse(
+    readFileSync(new URL(`../../fixtures/domain/malformed/${name}`, import.meta.url), 'utf8'),
+  ) as unknown;
 
 function issuesOf(json: unknown) {
   try {
@@ -57,7 +59,9 @@ describe('shipped templates', () => {
     const of = (code: string) => items.filter((q) => q.elementCode === code);
     expect(of('S1').map((q) => q.provenance)).toEqual(['official', 'official', 'official']);
     expect(of('S2')).toHaveLength(4);
-    expect(items.filter((q) => !q.elementCode!.startsWith('S1')).every((q) => q.provenance === 'adapted')).toBe(true);
+    expect(
+      items.filter((q) => !q.elementCode!.startsWith('S1')).every((q) => q.provenance === 'adapted'),
+    ).toBe(true);
     // 8 perception criteria, expectation block, personal block
     expect(t.sections.find((s) => s.id === 'nhan_dinh')!.questions).toHaveLength(8);
     expect(t.sections.find((s) => s.id === 'mong_doi')!.questions[0]!.options).toHaveLength(10);
@@ -80,12 +84,16 @@ describe('shipped templates', () => {
 describe('parseTemplate rejects malformed templates, naming the place', () => {
   it('an item in no element', () => {
     const issues = issuesOf(fixture('item-without-element.json'));
-    expect(issues.map((i) => i.message)).toEqual(['câu hỏi "s1_4": là câu hỏi chấm điểm nhưng không thuộc yếu tố nào']);
+    expect(issues.map((i) => i.message)).toEqual([
+      'câu hỏi "s1_4": là câu hỏi chấm điểm nhưng không thuộc yếu tố nào',
+    ]);
     expect(issues[0]!.code).toBe('ITEM_WITHOUT_ELEMENT');
   });
 
   it('an unknown element', () => {
-    expect(() => parseTemplate(fixture('unknown-element.json'))).toThrow('câu hỏi "s1_4": yếu tố "S9" không tồn tại');
+    expect(() => parseTemplate(fixture('unknown-element.json'))).toThrow(
+      'câu hỏi "s1_4": yếu tố "S9" không tồn tại',
+    );
   });
 
   it('points not summing as declared', () => {
@@ -102,9 +110,9 @@ describe('parseTemplate rejects malformed templates, naming the place', () => {
     expect(messages.some((m) => m.startsWith('câu hỏi "p2_1" (type)'))).toBe(true);
     expect(messages.some((m) => m.startsWith('câu hỏi thứ 1 của phần 2 (id)'))).toBe(true);
     expect(issuesOf({ ...miniTemplate(), kind: 'XYZ' })[0]!.message).toMatch(/^trường "kind"/);
-    expect(issuesOf({ ...miniTemplate(), sections: [{ id: 'a', title: 'x', questions: [] }] })[0]!.message).toMatch(
-      /^phần "a" \(questions\)/,
-    );
+    expect(
+      issuesOf({ ...miniTemplate(), sections: [{ id: 'a', title: 'x', questions: [] }] })[0]!.message,
+    ).toMatch(/^phần "a" \(questions\)/);
     expect(issuesOf({ ...miniTemplate(), sections: [{ id: 5 }] })[0]!.message).toMatch(/^phần 1/);
     expect(issuesOf('nope')[0]!.message).toMatch(/^mẫu phiếu:/);
   });
@@ -116,7 +124,11 @@ describe('parseTemplate rejects malformed templates, naming the place', () => {
     const bad = {
       ...t,
       aspects: [...t.aspects!, { code: 'CS', name: 'trùng' }],
-      elements: [...t.elements, { code: 'S1', name: 'trùng' }, { code: 'S3', name: 'rỗng', aspectCode: 'ZZ' }],
+      elements: [
+        ...t.elements,
+        { code: 'S1', name: 'trùng' },
+        { code: 'S3', name: 'rỗng', aspectCode: 'ZZ' },
+      ],
       scale: { ...t.scale, satisfiedLevels: [4, 4] },
       sections: [
         { ...hai, questions: [...q, { ...q[0]!, maxPoints: 1 }] },
@@ -125,7 +137,14 @@ describe('parseTemplate rejects malformed templates, naming the place', () => {
           id: 'hai_long',
           questions: [
             { id: 'c1', type: 'single', text: 'x', required: true, provenance: 'adapted' },
-            { id: 'c2', type: 'text', text: 'x', required: true, provenance: 'adapted', options: [{ value: 'a', label: 'A' }] },
+            {
+              id: 'c2',
+              type: 'text',
+              text: 'x',
+              required: true,
+              provenance: 'adapted',
+              options: [{ value: 'a', label: 'A' }],
+            },
             {
               id: 'c3',
               type: 'multi',
@@ -146,7 +165,9 @@ describe('parseTemplate rejects malformed templates, naming the place', () => {
           id: 'ca_nhan',
           title: 'x',
           personal: true,
-          questions: [{ id: 'c5', type: 'scale', text: 'x', required: false, provenance: 'adapted', elementCode: 'P1' }],
+          questions: [
+            { id: 'c5', type: 'scale', text: 'x', required: false, provenance: 'adapted', elementCode: 'P1' },
+          ],
         },
       ],
     };

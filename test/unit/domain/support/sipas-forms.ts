@@ -61,7 +61,13 @@ export function miniTemplate(): QuestionnaireTemplate {
       {
         id: 'hai_long',
         title: 'Hài lòng',
-        questions: [scale('p1_1', 'P1'), scale('p2_1', 'P2'), scale('s1_1', 'S1'), scale('s1_2', 'S1'), scale('s2_1', 'S2')],
+        questions: [
+          scale('p1_1', 'P1'),
+          scale('p2_1', 'P2'),
+          scale('s1_1', 'S1'),
+          scale('s1_2', 'S1'),
+          scale('s2_1', 'S2'),
+        ],
       },
       {
         id: 'khac',

@@ -1,0 +1,43 @@
+/** DynamoDB helpers shared by the stores: paging and batch writes with retries. */
+import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from './clients.ts';
+
+type Item = Record<string, unknown>;
+
+/** Every page of a query (no scans in request paths: callers always give a key condition). */
+export const queryAll = async (input: QueryCommandInput): Promise<Item[]> => {
+  const items: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const out = await dynamo().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+};
+
+/** The items under one partition key whose sort key starts with `prefix`. */
+export const queryPrefix = (table: string, pk: string, prefix: string): Promise<Item[]> =>
+  queryAll({
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+    ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
+  });
+
+/** Puts in groups of 25 (the BatchWriteItem limit), retrying unprocessed items with backoff. */
+export const batchPutAll = async (table: string, items: Item[]): Promise<void> => {
+  for (let i = 0; i < items.length; i += 25) {
+    let pending: Item[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed items');
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      const out = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (out.UnprocessedItems?.[table] ?? []) as Item[];
+    }
+  }
+};
+
+export const stripKeys = <T>(item: Item): T => {
+  const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, ...rest } = item;
+  return rest as T;
+};
