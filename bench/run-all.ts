@@ -7,11 +7,11 @@
  *      wait for the import, draw, export; then 200 submissions at concurrency 20
  */
 import { performance } from 'node:perf_hooks';
+import { quietLogger } from '../infra/local/log.ts';
+import { startLocalRuntime } from '../infra/local/runtime.ts';
 import { parseRoster } from '../services/roster-intake/parse-roster.ts';
 import { drawSample, type EligibleDossier } from '../services/sampling/draw.ts';
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../shared/domain/index.ts';
-import { quietLogger } from '../infra/local/log.ts';
-import { startLocalRuntime } from '../infra/local/runtime.ts';
 
 const figures: Array<[string, string]> = [];
 const record = (name: string, value: string) => {
@@ -23,7 +23,9 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const rosterCsv = (rows: number, units = 20, fields = 10): string => {
   const lines = ['Họ và tên,Số điện thoại,Mã hồ sơ,Lĩnh vực,Mã đơn vị,Ngày hoàn thành'];
   for (let i = 0; i < rows; i++) {
-    lines.push(`Nguyễn Văn Người ${i},09${String(i).padStart(8, '0')},HS-${i},F${i % fields},U${i % units},${1 + (i % 28)}/0${1 + (i % 9)}/2026`);
+    lines.push(
+      `Nguyễn Văn Người ${i},09${String(i).padStart(8, '0')},HS-${i},F${i % fields},U${i % units},${1 + (i % 28)}/0${1 + (i % 9)}/2026`,
+    );
   }
   return `${lines.join('\n')}\n`;
 };
@@ -36,7 +38,10 @@ const benchParse = () => {
   const out = parseRoster(bytes);
   const ms = performance.now() - t0;
   const heapAfter = process.memoryUsage().heapUsed;
-  record('parse 100,000-row roster', `${ms.toFixed(0)} ms · ${Math.round(out.rows.length / (ms / 1000)).toLocaleString('en')} rows/s · ${(bytes.length / 1024 / 1024 / (ms / 1000)).toFixed(1)} MB/s`);
+  record(
+    'parse 100,000-row roster',
+    `${ms.toFixed(0)} ms · ${Math.round(out.rows.length / (ms / 1000)).toLocaleString('en')} rows/s · ${(bytes.length / 1024 / 1024 / (ms / 1000)).toFixed(1)} MB/s`,
+  );
   record('  file size / heap growth while parsing', `${mb(bytes.length)} / ${mb(heapAfter - heapBefore)}`);
 };
 
@@ -49,14 +54,30 @@ const benchDraw = () => {
     completedOn: `2026-0${1 + (i % 9)}-1${i % 10}`,
     row: i + 2,
   }));
-  const strata = Array.from({ length: 200 }, (_, i) => ({ unitCode: `U${i % 20}`, fieldCode: `F${Math.floor(i / 20)}` }));
+  const strata = Array.from({ length: 200 }, (_, i) => ({
+    unitCode: `U${i % 20}`,
+    fieldCode: `F${Math.floor(i / 20)}`,
+  }));
   const t0 = performance.now();
-  const { picks } = drawSample(dossiers, { seed: 'bench', roundId: 'r', officialPerStratum: 30, reservePerStratum: 10 }, strata);
-  record('draw 100,000 dossiers / 200 strata (30 + 10 each)', `${(performance.now() - t0).toFixed(0)} ms · ${picks.length} picks`);
+  const { picks } = drawSample(
+    dossiers,
+    { seed: 'bench', roundId: 'r', officialPerStratum: 30, reservePerStratum: 10 },
+    strata,
+  );
+  record(
+    'draw 100,000 dossiers / 200 strata (30 + 10 each)',
+    `${(performance.now() - t0).toFixed(0)} ms · ${picks.length} picks`,
+  );
 };
 
 const benchEndToEnd = async () => {
-  const runtime = await startLocalRuntime({ port: 0, dataDir: null, seed: false, schedules: false, log: quietLogger });
+  const runtime = await startLocalRuntime({
+    port: 0,
+    dataDir: null,
+    seed: false,
+    schedules: false,
+    log: quietLogger,
+  });
   try {
     const call = async (method: string, path: string, body?: string, type = 'application/json') => {
       const res = await fetch(`${runtime.baseUrl}${path}`, {
@@ -75,28 +96,57 @@ const benchEndToEnd = async () => {
     };
     const units = Array.from({ length: 20 }, (_, i) => ({ code: `U${i}`, name: `Đơn vị ${i}` }));
     const fields = Array.from({ length: 10 }, (_, i) => ({ code: `F${i}`, name: `Lĩnh vực ${i}` }));
-    const round = JSON.parse((await call('POST', '/api/rounds', JSON.stringify({ name: 'bench', year: 2026, kind: 'SIPAS', units, fields }))).text);
+    const round = JSON.parse(
+      (
+        await call(
+          'POST',
+          '/api/rounds',
+          JSON.stringify({ name: 'bench', year: 2026, kind: 'SIPAS', units, fields }),
+        )
+      ).text,
+    );
     const roundId = round.roundId as string;
 
     let t0 = performance.now();
-    const up = JSON.parse((await call('POST', `/api/rounds/${roundId}/rosters`, rosterCsv(10_000), 'text/csv')).text);
+    const up = JSON.parse(
+      (await call('POST', `/api/rounds/${roundId}/rosters`, rosterCsv(10_000), 'text/csv')).text,
+    );
     const accepted = performance.now() - t0;
     await poll(`/api/rounds/${roundId}/rosters/${up.importId}`, (j) => j.status === 'completed');
     const imported = performance.now() - t0;
     record('import 10,000 rows: upload accepted (202)', `${accepted.toFixed(0)} ms`);
-    record('import 10,000 rows: all stored in DynamoDB Local', `${imported.toFixed(0)} ms · ${Math.round(10_000 / (imported / 1000))} rows/s`);
+    record(
+      'import 10,000 rows: all stored in DynamoDB Local',
+      `${imported.toFixed(0)} ms · ${Math.round(10_000 / (imported / 1000))} rows/s`,
+    );
 
     t0 = performance.now();
-    const s = JSON.parse((await call('POST', `/api/rounds/${roundId}/samples`, JSON.stringify({ seed: 'b', officialPerStratum: 30, reservePerStratum: 10 }))).text);
+    const s = JSON.parse(
+      (
+        await call(
+          'POST',
+          `/api/rounds/${roundId}/samples`,
+          JSON.stringify({ seed: 'b', officialPerStratum: 30, reservePerStratum: 10 }),
+        )
+      ).text,
+    );
     await poll(`/api/rounds/${roundId}/samples/${s.sampleId}`, (j) => j.status === 'completed');
     record('draw 200 strata × (30 + 10) from 10,000 dossiers', `${(performance.now() - t0).toFixed(0)} ms`);
     t0 = performance.now();
     const csv = (await call('GET', `/api/rounds/${roundId}/samples/${s.sampleId}/official.csv`)).text;
     const tokens = [...csv.matchAll(/\/f\/([A-Za-z0-9_-]+)/g)].map((m) => m[1]!);
-    record('export official.csv (decrypt + re-derive tokens)', `${(performance.now() - t0).toFixed(0)} ms · ${tokens.length} rows`);
+    record(
+      'export official.csv (decrypt + re-derive tokens)',
+      `${(performance.now() - t0).toFixed(0)} ms · ${tokens.length} rows`,
+    );
 
     const template = getTemplate(DEFAULT_TEMPLATE_IDS.SIPAS);
-    const answers = Object.fromEntries(template.sections.flatMap((x) => x.questions).filter((q) => q.type === 'scale').map((q) => [q.id, 4]));
+    const answers = Object.fromEntries(
+      template.sections
+        .flatMap((x) => x.questions)
+        .filter((q) => q.type === 'scale')
+        .map((q) => [q.id, 4]),
+    );
     const latencies: number[] = [];
     const queue = tokens.slice(0, 200);
     t0 = performance.now();
@@ -104,7 +154,11 @@ const benchEndToEnd = async () => {
       Array.from({ length: 20 }, async () => {
         for (let token = queue.shift(); token; token = queue.shift()) {
           const t = performance.now();
-          const res = await fetch(`${runtime.baseUrl}/api/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, answers }) });
+          const res = await fetch(`${runtime.baseUrl}/api/submissions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ token, answers }),
+          });
           await res.text();
           if (res.status !== 201) throw new Error(`submission → ${res.status}`);
           latencies.push(performance.now() - t);
@@ -113,9 +167,16 @@ const benchEndToEnd = async () => {
     );
     const total = performance.now() - t0;
     latencies.sort((a, b) => a - b);
-    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(0);
-    record('200 submissions, concurrency 20', `${Math.round(200 / (total / 1000))} req/s · p50 ${pct(50)} ms · p95 ${pct(95)} ms · p99 ${pct(99)} ms`);
-    record('process RSS after the run (gateway + handlers; Java not included)', mb(process.memoryUsage().rss));
+    const pct = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(0);
+    record(
+      '200 submissions, concurrency 20',
+      `${Math.round(200 / (total / 1000))} req/s · p50 ${pct(50)} ms · p95 ${pct(95)} ms · p99 ${pct(99)} ms`,
+    );
+    record(
+      'process RSS after the run (gateway + handlers; Java not included)',
+      mb(process.memoryUsage().rss),
+    );
   } finally {
     await runtime.stop();
   }

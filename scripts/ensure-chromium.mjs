@@ -30,7 +30,9 @@ if (!existsSync(CHROMIUM)) {
     );
     process.exit(1);
   }
-  console.log('[setup] Chromium chưa có — đang cài / installing Chromium (apt-get install chromium, ~110 MB)…');
+  console.log(
+    '[setup] Chromium chưa có — đang cài / installing Chromium (apt-get install chromium, ~110 MB)…',
+  );
   try {
     run('apt-get', ['update', '-qq']);
     run('apt-get', ['install', '-y', '-qq', 'chromium']);

@@ -9,6 +9,8 @@ import { LocalRuntimeError } from './errors.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
 import { persistedSecret } from './secret.ts';
 
+const REPEAT_SIGNAL_GRACE_MS = 2_000;
+
 /** What the runtime writes into the data folder; `--fresh` removes exactly these. */
 const DATA_ENTRIES = ['dynamodb', 'fauxqs', 'secret', 'dev-token'];
 
@@ -52,12 +54,16 @@ const main = async (): Promise<void> => {
 
   let runtime: LocalRuntime | undefined;
   let shuttingDown = false;
+  let firstSignalAt = 0;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (shuttingDown) {
-      // Second Ctrl-C: leave now; the exit hook still kills DynamoDB Local.
+      // One Ctrl-C can arrive twice (from the terminal to the whole group, and relayed by tsx):
+      // only a later, deliberate second one leaves at once (the exit hook still kills DynamoDB Local).
+      if (Date.now() - firstSignalAt < REPEAT_SIGNAL_GRACE_MS) return;
       process.exit(130);
     }
     shuttingDown = true;
+    firstSignalAt = Date.now();
     console.log(`\n[local] ${signal}: đang dừng / stopping…`);
     const stopping = runtime ? runtime.stop() : Promise.resolve();
     stopping.then(

@@ -1,8 +1,16 @@
 import { foldKey } from '../../shared/platform/text.ts';
 
 export const COLUMNS = {
-  fullName: { label: 'Họ và tên', required: true, aliases: ['Họ và tên', 'Họ tên', 'ho_ten', 'Tên người nộp', 'full name'] },
-  phone: { label: 'Số điện thoại', required: true, aliases: ['Số điện thoại', 'SĐT', 'Điện thoại', 'so_dien_thoai', 'Số ĐT', 'phone'] },
+  fullName: {
+    label: 'Họ và tên',
+    required: true,
+    aliases: ['Họ và tên', 'Họ tên', 'ho_ten', 'Tên người nộp', 'full name'],
+  },
+  phone: {
+    label: 'Số điện thoại',
+    required: true,
+    aliases: ['Số điện thoại', 'SĐT', 'Điện thoại', 'so_dien_thoai', 'Số ĐT', 'phone'],
+  },
   dossierId: { label: 'Mã hồ sơ', required: true, aliases: ['Mã hồ sơ', 'ma_ho_so', 'Số hồ sơ'] },
   field: { label: 'Lĩnh vực', required: true, aliases: ['Lĩnh vực', 'linh_vuc'] },
   unitCode: { label: 'Mã đơn vị', required: true, aliases: ['Mã đơn vị', 'ma_don_vi'] },

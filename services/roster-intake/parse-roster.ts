@@ -41,15 +41,23 @@ export interface ParsedRoster {
 }
 
 const decode = (bytes: Buffer): string => {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe)
+    return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff)
+    return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
-    throw new UnprocessableError('UNSUPPORTED_FORMAT', 'Tệp Excel (XLSX) chưa được hỗ trợ ở bản này: hãy lưu thành CSV UTF-8.');
+    throw new UnprocessableError(
+      'UNSUPPORTED_FORMAT',
+      'Tệp Excel (XLSX) chưa được hỗ trợ ở bản này: hãy lưu thành CSV UTF-8.',
+    );
   }
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new UnprocessableError('UNSUPPORTED_ENCODING', 'Tệp không phải văn bản UTF-8/UTF-16: hãy lưu lại với mã hóa UTF-8.');
+    throw new UnprocessableError(
+      'UNSUPPORTED_ENCODING',
+      'Tệp không phải văn bản UTF-8/UTF-16: hãy lưu lại với mã hóa UTF-8.',
+    );
   }
 };
 
@@ -90,7 +98,10 @@ export const parseRoster = (bytes: Buffer): ParsedRoster => {
 
   const headerIndex = records.slice(0, HEADER_SEARCH_ROWS).findIndex((cells) => mapHeader(cells).size >= 3);
   if (headerIndex < 0) {
-    throw new UnprocessableError('MISSING_HEADER', 'Không tìm thấy dòng tiêu đề (Họ và tên, Số điện thoại, Mã hồ sơ …) trong 20 dòng đầu.');
+    throw new UnprocessableError(
+      'MISSING_HEADER',
+      'Không tìm thấy dòng tiêu đề (Họ và tên, Số điện thoại, Mã hồ sơ …) trong 20 dòng đầu.',
+    );
   }
   const columns = mapHeader(records[headerIndex] ?? []);
   const missing = (Object.keys(COLUMNS) as ColumnKey[]).filter((k) => COLUMNS[k].required && !columns.has(k));
@@ -98,7 +109,11 @@ export const parseRoster = (bytes: Buffer): ParsedRoster => {
     throw new UnprocessableError(
       'MISSING_COLUMN',
       `Thiếu cột bắt buộc: ${missing.map((k) => COLUMNS[k].label).join(', ')}.`,
-      missing.map((k) => ({ column: COLUMNS[k].label, code: 'MISSING_COLUMN', message: `Thiếu cột "${COLUMNS[k].label}".` })),
+      missing.map((k) => ({
+        column: COLUMNS[k].label,
+        code: 'MISSING_COLUMN',
+        message: `Thiếu cột "${COLUMNS[k].label}".`,
+      })),
     );
   }
 
@@ -118,34 +133,64 @@ export const parseRoster = (bytes: Buffer): ParsedRoster => {
     };
     const tooLong = (Object.keys(COLUMNS) as ColumnKey[]).find((k) => cell(k).length > MAX_CELL_LENGTH);
     if (tooLong) {
-      errors.push(fail(row, tooLong, 'FIELD_TOO_LONG', `Ô "${COLUMNS[tooLong].label}" dài quá ${MAX_CELL_LENGTH} ký tự.`));
+      errors.push(
+        fail(
+          row,
+          tooLong,
+          'FIELD_TOO_LONG',
+          `Ô "${COLUMNS[tooLong].label}" dài quá ${MAX_CELL_LENGTH} ký tự.`,
+        ),
+      );
       return;
     }
-    const emptyRequired = (Object.keys(COLUMNS) as ColumnKey[]).find((k) => COLUMNS[k].required && cell(k) === '');
+    const emptyRequired = (Object.keys(COLUMNS) as ColumnKey[]).find(
+      (k) => COLUMNS[k].required && cell(k) === '',
+    );
     if (emptyRequired) {
       errors.push(fail(row, emptyRequired, 'MISSING_REQUIRED', `Thiếu "${COLUMNS[emptyRequired].label}".`));
       return;
     }
     const phone = normalisePhone(cell('phone'));
     if (!phone.ok) {
-      errors.push(fail(row, 'phone', 'INVALID_PHONE', `Số điện thoại "${'*'.repeat(Math.min(cell('phone').length, 12))}" không hợp lệ.`));
+      errors.push(
+        fail(
+          row,
+          'phone',
+          'INVALID_PHONE',
+          `Số điện thoại "${'*'.repeat(Math.min(cell('phone').length, 12))}" không hợp lệ.`,
+        ),
+      );
       return;
     }
     const completedOn = parseRosterDate(cell('completedOn'));
     if (!completedOn) {
-      errors.push(fail(row, 'completedOn', 'INVALID_DATE', `Ngày "${cell('completedOn')}" không hợp lệ (dùng dd/mm/yyyy).`));
+      errors.push(
+        fail(
+          row,
+          'completedOn',
+          'INVALID_DATE',
+          `Ngày "${cell('completedOn')}" không hợp lệ (dùng dd/mm/yyyy).`,
+        ),
+      );
       return;
     }
     const dossierId = cell('dossierId');
     const firstRow = seenDossiers.get(dossierId);
     if (firstRow !== undefined) {
-      errors.push(fail(row, 'dossierId', 'DUPLICATE_DOSSIER', `Mã hồ sơ "${dossierId}" trùng với dòng ${firstRow}.`));
+      errors.push(
+        fail(row, 'dossierId', 'DUPLICATE_DOSSIER', `Mã hồ sơ "${dossierId}" trùng với dòng ${firstRow}.`),
+      );
       return;
     }
     seenDossiers.set(dossierId, row);
     if (phone.warning) {
       warnings.push(
-        fail(row, 'phone', phone.warning, phone.warning === 'PHONE_LANDLINE' ? 'Số máy bàn.' : 'Đã chuyển số 11 số sang đầu số mới.'),
+        fail(
+          row,
+          'phone',
+          phone.warning,
+          phone.warning === 'PHONE_LANDLINE' ? 'Số máy bàn.' : 'Đã chuyển số 11 số sang đầu số mới.',
+        ),
       );
     }
     const birthYear = Number.parseInt(cell('birthYear'), 10);
@@ -163,6 +208,7 @@ export const parseRoster = (bytes: Buffer): ParsedRoster => {
       ...(cell('address') ? { address: cell('address') } : {}),
     });
   });
-  if (dataRows === 0) throw new UnprocessableError('NO_DATA_ROWS', 'Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu.');
+  if (dataRows === 0)
+    throw new UnprocessableError('NO_DATA_ROWS', 'Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu.');
   return { rows, errors, warnings, dataRows };
 };

@@ -3,15 +3,37 @@
  * people write prefixes, dots and spaces; pre-2018 11-digit mobiles were renumbered.
  */
 export type PhoneResult =
-  | { ok: true; e164: string; kind: 'mobile' | 'landline'; warning?: 'PHONE_LEGACY_CONVERTED' | 'PHONE_LANDLINE' }
+  | {
+      ok: true;
+      e164: string;
+      kind: 'mobile' | 'landline';
+      warning?: 'PHONE_LEGACY_CONVERTED' | 'PHONE_LANDLINE';
+    }
   | { ok: false; code: 'INVALID_PHONE' };
 
 // Prefix renumbering of 15/9/2018 – 2019 (Bộ TT&TT): old 11-digit → new 10-digit.
 const LEGACY_PREFIXES: Record<string, string> = {
-  '0162': '032', '0163': '033', '0164': '034', '0165': '035', '0166': '036', '0167': '037', '0168': '038', '0169': '039',
-  '0120': '070', '0121': '079', '0122': '077', '0126': '076', '0128': '078',
-  '0123': '083', '0124': '084', '0125': '085', '0127': '081', '0129': '082',
-  '0186': '056', '0188': '058', '0199': '059',
+  '0162': '032',
+  '0163': '033',
+  '0164': '034',
+  '0165': '035',
+  '0166': '036',
+  '0167': '037',
+  '0168': '038',
+  '0169': '039',
+  '0120': '070',
+  '0121': '079',
+  '0122': '077',
+  '0126': '076',
+  '0128': '078',
+  '0123': '083',
+  '0124': '084',
+  '0125': '085',
+  '0127': '081',
+  '0129': '082',
+  '0186': '056',
+  '0188': '058',
+  '0199': '059',
 };
 
 const invalid: PhoneResult = { ok: false, code: 'INVALID_PHONE' };
@@ -29,7 +51,12 @@ export const normalisePhone = (raw: string): PhoneResult => {
   if (/^01\d{9}$/.test(d)) {
     const mapped = LEGACY_PREFIXES[d.slice(0, 4)];
     if (!mapped) return invalid;
-    return { ok: true, e164: e164(`${mapped}${d.slice(4)}`), kind: 'mobile', warning: 'PHONE_LEGACY_CONVERTED' };
+    return {
+      ok: true,
+      e164: e164(`${mapped}${d.slice(4)}`),
+      kind: 'mobile',
+      warning: 'PHONE_LEGACY_CONVERTED',
+    };
   }
   if (/^02\d{9}$/.test(d)) return { ok: true, e164: e164(d), kind: 'landline', warning: 'PHONE_LANDLINE' };
   return invalid;

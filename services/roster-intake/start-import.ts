@@ -4,12 +4,13 @@
  * round and the file's bytes, so uploading the same file again returns the same import
  * and stores nothing twice.
  */
-import type { Round } from '../rounds/schemas.ts';
+
 import { canAccessUnit, type Principal } from '../../shared/platform/auth.ts';
 import { encryptPii, type Keys, personKeyOf, sha256Hex } from '../../shared/platform/crypto.ts';
 import { idFrom } from '../../shared/platform/ids.ts';
 import { sendMessages } from '../../shared/platform/queue.ts';
 import { foldKey } from '../../shared/platform/text.ts';
+import type { Round } from '../rounds/schemas.ts';
 import { type ChunkRow, ROWS_PER_CHUNK, type RosterChunkMessage } from './messages.ts';
 import { parseRoster, type RowIssue } from './parse-roster.ts';
 import { type ImportRecord, MAX_STORED_ERRORS, type RespondentStore } from './store.ts';
@@ -47,11 +48,26 @@ export const startImport = async (
   for (const r of parsed.rows) {
     const fieldCode = matchField(r.field);
     if (!unitCodes.has(r.unitCode)) {
-      errors.push({ row: r.row, column: 'Mã đơn vị', code: 'UNKNOWN_UNIT', message: `Mã đơn vị "${r.unitCode}" không thuộc đợt khảo sát.` });
+      errors.push({
+        row: r.row,
+        column: 'Mã đơn vị',
+        code: 'UNKNOWN_UNIT',
+        message: `Mã đơn vị "${r.unitCode}" không thuộc đợt khảo sát.`,
+      });
     } else if (!canAccessUnit(principal, r.unitCode)) {
-      errors.push({ row: r.row, column: 'Mã đơn vị', code: 'UNIT_NOT_ALLOWED', message: `Bạn không được gửi danh sách cho đơn vị "${r.unitCode}".` });
+      errors.push({
+        row: r.row,
+        column: 'Mã đơn vị',
+        code: 'UNIT_NOT_ALLOWED',
+        message: `Bạn không được gửi danh sách cho đơn vị "${r.unitCode}".`,
+      });
     } else if (!fieldCode) {
-      errors.push({ row: r.row, column: 'Lĩnh vực', code: 'UNKNOWN_FIELD', message: `Lĩnh vực "${r.field}" không thuộc đợt khảo sát.` });
+      errors.push({
+        row: r.row,
+        column: 'Lĩnh vực',
+        code: 'UNKNOWN_FIELD',
+        message: `Lĩnh vực "${r.field}" không thuộc đợt khảo sát.`,
+      });
     } else {
       rows.push({
         row: r.row,

@@ -9,8 +9,8 @@ import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aw
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
 import { batchPutAll, queryPrefix } from '../../shared/platform/dynamo.ts';
-import type { RowIssue } from './parse-roster.ts';
 import type { ChunkRow } from './messages.ts';
+import type { RowIssue } from './parse-roster.ts';
 
 export const MAX_STORED_ERRORS = 1000;
 
@@ -69,11 +69,18 @@ export const respondentStore = () => {
   return {
     async getImport(roundId: string, importId: string): Promise<ImportRecord | null> {
       const out = await db.send(
-        new GetCommand({ TableName: table, Key: { pk: roundPk(roundId), sk: `IMPORT#${importId}` }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: table,
+          Key: { pk: roundPk(roundId), sk: `IMPORT#${importId}` },
+          ConsistentRead: true,
+        }),
       );
       if (!out.Item) return null;
       const { pk: _p, sk: _s, chunksDoneSet, ...rest } = out.Item;
-      return { ...(rest as Omit<ImportRecord, 'chunksDone'>), chunksDone: (chunksDoneSet as Set<string> | undefined)?.size ?? 0 };
+      return {
+        ...(rest as Omit<ImportRecord, 'chunksDone'>),
+        chunksDone: (chunksDoneSet as Set<string> | undefined)?.size ?? 0,
+      };
     },
 
     /** Creates the import report unless this file was already imported into this round. */
@@ -82,7 +89,13 @@ export const respondentStore = () => {
         await db.send(
           new PutCommand({
             TableName: table,
-            Item: { pk: roundPk(record.roundId), sk: `IMPORT#${record.importId}`, ...record, stored: 0, duplicates: 0 },
+            Item: {
+              pk: roundPk(record.roundId),
+              sk: `IMPORT#${record.importId}`,
+              ...record,
+              stored: 0,
+              duplicates: 0,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -97,7 +110,11 @@ export const respondentStore = () => {
      * Writes one dossier unless its id exists. Returns 'written', 'replayed' (this import's own
      * earlier write: a redelivered message) or 'duplicate' (another import holds the id).
      */
-    async putDossier(roundId: string, importId: string, row: ChunkRow): Promise<'written' | 'replayed' | 'duplicate'> {
+    async putDossier(
+      roundId: string,
+      importId: string,
+      row: ChunkRow,
+    ): Promise<'written' | 'replayed' | 'duplicate'> {
       const item = dossierOf(importId, row);
       try {
         await db.send(
@@ -111,9 +128,15 @@ export const respondentStore = () => {
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         const existing = await db.send(
-          new GetCommand({ TableName: table, Key: { pk: roundPk(roundId), sk: `DOSSIER#${row.dossierId}` }, ConsistentRead: true }),
+          new GetCommand({
+            TableName: table,
+            Key: { pk: roundPk(roundId), sk: `DOSSIER#${row.dossierId}` },
+            ConsistentRead: true,
+          }),
         );
-        return existing.Item?.importId === importId && existing.Item?.row === row.row ? 'replayed' : 'duplicate';
+        return existing.Item?.importId === importId && existing.Item?.row === row.row
+          ? 'replayed'
+          : 'duplicate';
       }
     },
 
@@ -122,7 +145,11 @@ export const respondentStore = () => {
      * the condition that its id is new. A cancelled transaction (some id exists) falls back
      * to one conditional write per dossier, which tells replays from true duplicates.
      */
-    async putDossiers(roundId: string, importId: string, rows: ChunkRow[]): Promise<Map<number, 'written' | 'replayed' | 'duplicate'>> {
+    async putDossiers(
+      roundId: string,
+      importId: string,
+      rows: ChunkRow[],
+    ): Promise<Map<number, 'written' | 'replayed' | 'duplicate'>> {
       const outcomes = new Map<number, 'written' | 'replayed' | 'duplicate'>();
       for (let i = 0; i < rows.length; i += 100) {
         const group = rows.slice(i, i + 100);
@@ -181,9 +208,15 @@ export const respondentStore = () => {
           new UpdateCommand({
             TableName: table,
             Key: key,
-            UpdateExpression: 'ADD #done :c, #stored :s, #dups :d SET #errors = list_append(if_not_exists(#errors, :empty), :e)',
+            UpdateExpression:
+              'ADD #done :c, #stored :s, #dups :d SET #errors = list_append(if_not_exists(#errors, :empty), :e)',
             ConditionExpression: 'attribute_exists(pk) AND NOT contains(#done, :ci)',
-            ExpressionAttributeNames: { '#done': 'chunksDoneSet', '#stored': 'stored', '#dups': 'duplicates', '#errors': 'errors' },
+            ExpressionAttributeNames: {
+              '#done': 'chunksDoneSet',
+              '#stored': 'stored',
+              '#dups': 'duplicates',
+              '#errors': 'errors',
+            },
             ExpressionAttributeValues: {
               ':c': new Set([String(chunkIndex)]),
               ':ci': String(chunkIndex),
@@ -195,25 +228,31 @@ export const respondentStore = () => {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        chunksDone = (out.Attributes?.chunksDoneSet as Set<string>).size;
-        chunkCount = out.Attributes?.chunkCount as number;
+        chunksDone = (out.Attributes?.chunksDoneSet as Set<string> | undefined)?.size ?? 0;
+        chunkCount = Number(out.Attributes?.chunkCount ?? 0);
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;
         throw error;
       }
       if (chunksDone >= chunkCount) {
-        await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key,
-            UpdateExpression: 'SET #s = :done, completedAt = :t',
-            ConditionExpression: '#s = :processing',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':done': 'completed', ':processing': 'processing', ':t': new Date().toISOString() },
-          }),
-        ).catch((error) => {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        });
+        await db
+          .send(
+            new UpdateCommand({
+              TableName: table,
+              Key: key,
+              UpdateExpression: 'SET #s = :done, completedAt = :t',
+              ConditionExpression: '#s = :processing',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: {
+                ':done': 'completed',
+                ':processing': 'processing',
+                ':t': new Date().toISOString(),
+              },
+            }),
+          )
+          .catch((error) => {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          });
       }
       return true;
     },

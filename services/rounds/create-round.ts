@@ -21,12 +21,21 @@ const checkInput = (input: CreateRoundInput, fields: Round['fields']): void => {
     details.push({ path: 'fields', code: 'DUPLICATE_CODE', message: `Mã lĩnh vực "${code}" bị trùng.` });
   }
   fields.forEach((f, i) => {
-    if (!f.code) details.push({ path: `fields.${i}.code`, code: 'INVALID_CODE', message: 'Không tạo được mã lĩnh vực từ tên.' });
+    if (!f.code)
+      details.push({
+        path: `fields.${i}.code`,
+        code: 'INVALID_CODE',
+        message: 'Không tạo được mã lĩnh vực từ tên.',
+      });
   });
   // A parent outside the list (e.g. the province itself) is fine; a unit cannot be its own parent.
   input.units.forEach((u, i) => {
     if (u.parentCode === u.code) {
-      details.push({ path: `units.${i}.parentCode`, code: 'PARENT_CYCLE', message: `Đơn vị "${u.code}" không thể là cấp trên của chính nó.` });
+      details.push({
+        path: `units.${i}.parentCode`,
+        code: 'PARENT_CYCLE',
+        message: `Đơn vị "${u.code}" không thể là cấp trên của chính nó.`,
+      });
     }
   });
   if (details.length > 0) throw new ValidationError('Danh sách đơn vị hoặc lĩnh vực không hợp lệ.', details);
@@ -44,7 +53,11 @@ export const createRound = async (
     throw new ValidationError(`Không có mẫu phiếu "${templateId}".`, undefined, 'TEMPLATE_NOT_FOUND');
   }
   if (template.kind !== input.kind) {
-    throw new ValidationError(`Mẫu phiếu "${templateId}" dành cho ${template.kind}, không phải ${input.kind}.`, undefined, 'TEMPLATE_KIND_MISMATCH');
+    throw new ValidationError(
+      `Mẫu phiếu "${templateId}" dành cho ${template.kind}, không phải ${input.kind}.`,
+      undefined,
+      'TEMPLATE_KIND_MISMATCH',
+    );
   }
   const fields = input.fields.map((f) => ({ code: f.code ?? slugify(f.name), name: f.name }));
   checkInput(input, fields);
@@ -67,7 +80,10 @@ export const createRound = async (
   };
   const result = await ctx.store.putIfAbsent(round);
   if (!result.created && result.round.requestHash !== requestHash) {
-    throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key này đã được dùng cho một yêu cầu khác.');
+    throw new ConflictError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'Idempotency-Key này đã được dùng cho một yêu cầu khác.',
+    );
   }
   return result;
 };

@@ -4,7 +4,10 @@ import { cleanText } from '../../shared/platform/text.ts';
 const code = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'Mã chỉ gồm chữ không dấu, số, dấu chấm, gạch (tối đa 40 ký tự).');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/,
+    'Mã chỉ gồm chữ không dấu, số, dấu chấm, gạch (tối đa 40 ký tự).',
+  );
 const name = z.string().transform(cleanText).pipe(z.string().min(1).max(200));
 
 // đơn vị = assessed administrative unit (sở, UBND huyện/xã, bộ phận một cửa …)
@@ -37,7 +40,14 @@ export const roundSchema = z.object({
   kind: z.enum(['SIPAS', 'PAR']),
   templateId: z.string(),
   structure: z.enum(['three-tier', 'two-tier']),
-  units: z.array(z.object({ code: z.string(), name: z.string(), parentCode: z.string().optional(), type: z.string().optional() })),
+  units: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      parentCode: z.string().optional(),
+      type: z.string().optional(),
+    }),
+  ),
   fields: z.array(z.object({ code: z.string(), name: z.string() })),
   status: z.string(),
   createdAt: z.string(),

@@ -22,7 +22,9 @@ const toRound = (item: Record<string, unknown>): Round => {
 export const roundStore = (): RoundStore => {
   const table = tableName('rounds');
   const get = async (roundId: string): Promise<Round | null> => {
-    const out = await dynamo().send(new GetCommand({ TableName: table, Key: key(roundId), ConsistentRead: true }));
+    const out = await dynamo().send(
+      new GetCommand({ TableName: table, Key: key(roundId), ConsistentRead: true }),
+    );
     return out.Item ? toRound(out.Item) : null;
   };
   return {

@@ -1,12 +1,22 @@
 import { canAccessUnit, type Principal } from '../../shared/platform/auth.ts';
 import { decryptPii, formToken, type Keys } from '../../shared/platform/crypto.ts';
 import { type CsvCell, toCsv } from '../../shared/platform/csv.ts';
-import type { Round } from '../rounds/schemas.ts';
 import type { RespondentStore } from '../roster-intake/store.ts';
+import type { Round } from '../rounds/schemas.ts';
 import { tokenAssignment } from './run-draw.ts';
 import type { SampleStore } from './store.ts';
 
-const HEADER = ['STT', 'Mã đơn vị', 'Đơn vị', 'Lĩnh vực', 'Danh sách', 'Thứ tự', 'Họ và tên', 'Số điện thoại', 'Liên kết phiếu'];
+const HEADER = [
+  'STT',
+  'Mã đơn vị',
+  'Đơn vị',
+  'Lĩnh vực',
+  'Danh sách',
+  'Thứ tự',
+  'Họ và tên',
+  'Số điện thoại',
+  'Liên kết phiếu',
+];
 
 /**
  * Official or reserve list as CSV, ordered by unit, field and rank. Tokens are re-derived
@@ -16,7 +26,13 @@ export const exportList = async (
   round: Round,
   sampleId: string,
   list: 'official' | 'reserve',
-  ctx: { principal: Principal; baseUrl: string; keys: Keys; samples: SampleStore; respondents: RespondentStore },
+  ctx: {
+    principal: Principal;
+    baseUrl: string;
+    keys: Keys;
+    samples: SampleStore;
+    respondents: RespondentStore;
+  },
 ): Promise<string> => {
   const assignments = (await ctx.samples.listAssignments(sampleId)).filter(
     (a) => a.list === list && canAccessUnit(ctx.principal, a.unitCode),

@@ -17,11 +17,20 @@ export const requestSample = async (
   principal: Principal,
   deps: { store: SampleStore; importsInProgress: () => Promise<number>; send?: typeof sendMessage },
 ): Promise<{ sampleId: string; created: boolean }> => {
-  const sampleId = idFrom('smp', round.id, request.seed, String(request.officialPerStratum), String(request.reservePerStratum));
+  const sampleId = idFrom(
+    'smp',
+    round.id,
+    request.seed,
+    String(request.officialPerStratum),
+    String(request.reservePerStratum),
+  );
   const existing = await deps.store.getManifest(round.id, sampleId);
   if (existing?.status === 'completed') return { sampleId, created: false };
   if (!existing && (await deps.importsInProgress()) > 0) {
-    throw new ConflictError('IMPORT_IN_PROGRESS', 'Còn danh sách đang được nhập: hãy chờ nhập xong rồi mới chọn mẫu.');
+    throw new ConflictError(
+      'IMPORT_IN_PROGRESS',
+      'Còn danh sách đang được nhập: hãy chờ nhập xong rồi mới chọn mẫu.',
+    );
   }
   const created =
     !existing &&

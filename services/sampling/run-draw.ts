@@ -5,8 +5,9 @@ import type { DrawMessage } from './schemas.ts';
 import type { Assignment, SampleStore } from './store.ts';
 
 /** The assignment a form token is derived from: HMAC(secret, this string). */
-export const tokenAssignment = (a: Pick<Assignment, 'sampleId' | 'unitCode' | 'fieldCode' | 'personKey'>): string =>
-  [a.sampleId, a.unitCode, a.fieldCode, a.personKey].join('|');
+export const tokenAssignment = (
+  a: Pick<Assignment, 'sampleId' | 'unitCode' | 'fieldCode' | 'personKey'>,
+): string => [a.sampleId, a.unitCode, a.fieldCode, a.personKey].join('|');
 
 export const runDraw = async (
   message: DrawMessage,

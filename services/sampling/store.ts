@@ -51,7 +51,11 @@ export const sampleStore = () => {
   return {
     async getManifest(roundId: string, sampleId: string): Promise<SampleManifest | null> {
       const out = await db.send(
-        new GetCommand({ TableName: table, Key: { pk: `ROUND#${roundId}`, sk: `SAMPLE#${sampleId}` }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: table,
+          Key: { pk: `ROUND#${roundId}`, sk: `SAMPLE#${sampleId}` },
+          ConsistentRead: true,
+        }),
       );
       return out.Item ? strip<SampleManifest>(out.Item) : null;
     },
@@ -122,7 +126,9 @@ export const sampleStore = () => {
     },
 
     async findByTokenHash(tokenHash: string): Promise<Assignment | null> {
-      const out = await db.send(new GetCommand({ TableName: table, Key: { pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' } }));
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: { pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' } }),
+      );
       return out.Item ? strip<Assignment>(out.Item) : null;
     },
   };

@@ -56,7 +56,11 @@ export const computeResults = async (round: Round, runId: string, deps: ComputeD
     rules: result.rules,
     rounding: 'half-up, 2 decimals, applied once at output',
     round: present(result.round),
-    units: result.byUnit.map((u) => ({ unitCode: u.unitCode, unitName: unitName.get(u.unitCode) ?? u.unitCode, ...present(u) })),
+    units: result.byUnit.map((u) => ({
+      unitCode: u.unitCode,
+      unitName: unitName.get(u.unitCode) ?? u.unitCode,
+      ...present(u),
+    })),
     unitFields: result.byUnitField.map((u) => ({
       unitCode: u.unitCode,
       fieldCode: u.fieldCode,

@@ -9,5 +9,8 @@ export const scoreRoundMessageSchema = z.object({
 export type ScoreRoundMessage = z.infer<typeof scoreRoundMessageSchema>;
 
 /** Everything that travels on the `scoring-events` queue. */
-export const scoringEventSchema = z.discriminatedUnion('kind', [submissionAcceptedEventSchema, scoreRoundMessageSchema]);
+export const scoringEventSchema = z.discriminatedUnion('kind', [
+  submissionAcceptedEventSchema,
+  scoreRoundMessageSchema,
+]);
 export type ScoringEvent = z.infer<typeof scoringEventSchema>;

@@ -22,7 +22,12 @@ export const resultStore = () => {
   const pk = (roundId: string) => `ROUND#${roundId}`;
   return {
     /** Counts a returned form once per token, however often the event is delivered. */
-    async countReturned(e: { roundId: string; unitCode: string; fieldCode: string; tokenHash: string }): Promise<boolean> {
+    async countReturned(e: {
+      roundId: string;
+      unitCode: string;
+      fieldCode: string;
+      tokenHash: string;
+    }): Promise<boolean> {
       try {
         await db.send(
           new TransactWriteCommand({
@@ -48,7 +53,10 @@ export const resultStore = () => {
         );
         return true;
       } catch (error) {
-        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+        if (
+          error instanceof TransactionCanceledException &&
+          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+        ) {
           return false;
         }
         throw error;
@@ -70,22 +78,35 @@ export const resultStore = () => {
       }));
     },
 
-    async putRun(roundId: string, run: { runId: string; status: 'requested' | 'completed'; at: string; trigger: string }) {
-      await db.send(new PutCommand({ TableName: table, Item: { pk: pk(roundId), sk: `RUN#${run.runId}`, ...run } }));
+    async putRun(
+      roundId: string,
+      run: { runId: string; status: 'requested' | 'completed'; at: string; trigger: string },
+    ) {
+      await db.send(
+        new PutCommand({ TableName: table, Item: { pk: pk(roundId), sk: `RUN#${run.runId}`, ...run } }),
+      );
     },
 
     async getRun(roundId: string, runId: string): Promise<Record<string, unknown> | null> {
-      const out = await db.send(new GetCommand({ TableName: table, Key: { pk: pk(roundId), sk: `RUN#${runId}` } }));
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: { pk: pk(roundId), sk: `RUN#${runId}` } }),
+      );
       return out.Item ?? null;
     },
 
     async putLatest(roundId: string, results: Record<string, unknown>): Promise<void> {
-      await db.send(new PutCommand({ TableName: table, Item: { pk: pk(roundId), sk: 'RESULT#LATEST', ...results } }));
+      await db.send(
+        new PutCommand({ TableName: table, Item: { pk: pk(roundId), sk: 'RESULT#LATEST', ...results } }),
+      );
     },
 
     async getLatest(roundId: string): Promise<Record<string, unknown> | null> {
       const out = await db.send(
-        new GetCommand({ TableName: table, Key: { pk: pk(roundId), sk: 'RESULT#LATEST' }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: table,
+          Key: { pk: pk(roundId), sk: 'RESULT#LATEST' },
+          ConsistentRead: true,
+        }),
       );
       if (!out.Item) return null;
       const { pk: _p, sk: _s, ...rest } = out.Item;

@@ -30,8 +30,11 @@ export class TokenNotActiveError extends AppError {
 
 /** Resolves a form token to its assignment; 404 for an unknown token. */
 export const resolveToken = async (token: string, samples: SampleStore): Promise<Assignment> => {
-  const assignment = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? await samples.findByTokenHash(hashToken(token)) : null;
-  if (!assignment) throw new NotFoundError('Liên kết phiếu không hợp lệ. Hãy kiểm tra lại đường dẫn.', 'TOKEN_NOT_FOUND');
+  const assignment = /^[A-Za-z0-9_-]{16,64}$/.test(token)
+    ? await samples.findByTokenHash(hashToken(token))
+    : null;
+  if (!assignment)
+    throw new NotFoundError('Liên kết phiếu không hợp lệ. Hãy kiểm tra lại đường dẫn.', 'TOKEN_NOT_FOUND');
   if (assignment.list !== 'official') throw new TokenNotActiveError();
   return assignment;
 };
@@ -67,7 +70,10 @@ export const acceptSubmission = async (
     submittedAt: (deps.now?.() ?? new Date()).toISOString(),
   });
   if (!created && stored.bodyHash !== bodyHash) {
-    throw new ConflictError('ALREADY_SUBMITTED', 'Phiếu này đã được gửi trước đó; mỗi người chỉ trả lời một lần.');
+    throw new ConflictError(
+      'ALREADY_SUBMITTED',
+      'Phiếu này đã được gửi trước đó; mỗi người chỉ trả lời một lần.',
+    );
   }
   // Sent on the replay path too: the counter is idempotent per token, and this heals a
   // first attempt that stored the answers but failed before the event left.

@@ -31,7 +31,9 @@ export const submissionStore = () => {
   const key = (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'SUBMISSION' });
   return {
     async get(tokenHash: string): Promise<StoredSubmission | null> {
-      const out = await db.send(new GetCommand({ TableName: table, Key: key(tokenHash), ConsistentRead: true }));
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: key(tokenHash), ConsistentRead: true }),
+      );
       return out.Item ? strip(out.Item) : null;
     },
 

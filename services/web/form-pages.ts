@@ -1,5 +1,4 @@
 import { getTemplate } from '../../shared/domain/index.ts';
-import { hashToken } from '../../shared/platform/crypto.ts';
 import { AppError, UnsupportedMediaTypeError, ValidationError } from '../../shared/platform/errors.ts';
 import { type HttpResult, html } from '../../shared/platform/http.ts';
 import { loadRound } from '../rounds/load-round.ts';
@@ -14,7 +13,11 @@ export interface WebDeps {
 }
 
 const formatTime = (iso: string): string =>
-  new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
+  new Date(iso).toLocaleString('vi-VN', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    dateStyle: 'short',
+    timeStyle: 'short',
+  });
 
 /** Any error → a Vietnamese page with the right status (never a stack trace). */
 const errorPage = (error: unknown): HttpResult => {
@@ -22,7 +25,14 @@ const errorPage = (error: unknown): HttpResult => {
   throw error;
 };
 
-const renderForm = async (token: string, deps: WebDeps, values?: FormValues, errors?: Record<string, string>, message?: string, status = 200) => {
+const renderForm = async (
+  token: string,
+  deps: WebDeps,
+  values?: FormValues,
+  errors?: Record<string, string>,
+  message?: string,
+  status = 200,
+) => {
   const assignment = await resolveToken(token, deps.samples);
   const round = await loadRound(assignment.roundId);
   const template = getTemplate(round.templateId);
@@ -47,7 +57,13 @@ export const showForm = async (token: string, deps: WebDeps): Promise<HttpResult
     const assignment = await resolveToken(token, deps.samples);
     const done = await deps.submissions.get(assignment.tokenHash);
     if (done) {
-      return html(200, messagePage('Phiếu khảo sát', `Bạn đã gửi phiếu này lúc ${formatTime(done.submittedAt)}. Mã biên nhận: ${done.receiptId}. Cảm ơn bạn!`));
+      return html(
+        200,
+        messagePage(
+          'Phiếu khảo sát',
+          `Bạn đã gửi phiếu này lúc ${formatTime(done.submittedAt)}. Mã biên nhận: ${done.receiptId}. Cảm ơn bạn!`,
+        ),
+      );
     }
     return await renderForm(token, deps);
   } catch (error) {
@@ -56,17 +72,31 @@ export const showForm = async (token: string, deps: WebDeps): Promise<HttpResult
 };
 
 /** POST /f/{token}: the no-JavaScript path, same use case as the JSON API. */
-export const postForm = async (token: string, contentType: string, rawBody: Buffer, deps: WebDeps): Promise<HttpResult> => {
+export const postForm = async (
+  token: string,
+  contentType: string,
+  rawBody: Buffer,
+  deps: WebDeps,
+): Promise<HttpResult> => {
   try {
     if (!/^application\/x-www-form-urlencoded\b/i.test(contentType)) {
       throw new UnsupportedMediaTypeError('Biểu mẫu phải được gửi dạng application/x-www-form-urlencoded.');
     }
     const assignment = await resolveToken(token, deps.samples);
     const round = await loadRound(assignment.roundId);
-    const answers = answersFromForm(getTemplate(round.templateId), new URLSearchParams(rawBody.toString('utf8')));
+    const answers = answersFromForm(
+      getTemplate(round.templateId),
+      new URLSearchParams(rawBody.toString('utf8')),
+    );
     try {
       const { receipt } = await acceptSubmission({ token, answers }, 'web', deps);
-      return html(201, messagePage('Cảm ơn bạn!', `Phiếu đã được ghi nhận lúc ${formatTime(receipt.submittedAt)}. Mã biên nhận: ${receipt.receiptId}.`));
+      return html(
+        201,
+        messagePage(
+          'Cảm ơn bạn!',
+          `Phiếu đã được ghi nhận lúc ${formatTime(receipt.submittedAt)}. Mã biên nhận: ${receipt.receiptId}.`,
+        ),
+      );
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       const errors = Object.fromEntries((error.details ?? []).map((d) => [d.path ?? '', d.message]));

@@ -26,11 +26,18 @@ export type FormValues = Record<string, unknown>;
 
 const checked = (values: FormValues, q: Question, v: string): string => {
   const current = values[q.id];
-  const hit = Array.isArray(current) ? current.map(String).includes(v) : current !== undefined && String(current) === v;
+  const hit = Array.isArray(current)
+    ? current.map(String).includes(v)
+    : current !== undefined && String(current) === v;
   return hit ? ' checked' : '';
 };
 
-const renderQuestion = (template: QuestionnaireTemplate, q: Question, values: FormValues, error?: string): string => {
+const renderQuestion = (
+  template: QuestionnaireTemplate,
+  q: Question,
+  values: FormValues,
+  error?: string,
+): string => {
   const required = q.required ? ' <span class="req" aria-label="bắt buộc">*</span>' : '';
   const err = error ? `<p class="err" id="err-${e(q.id)}">${e(error)}</p>` : '';
   const name = e(q.id);
@@ -45,7 +52,10 @@ const renderQuestion = (template: QuestionnaireTemplate, q: Question, values: Fo
   } else if (q.type === 'single' || q.type === 'multi') {
     const type = q.type === 'single' ? 'radio' : 'checkbox';
     control = (q.options ?? [])
-      .map((o) => `<label><input type="${type}" name="${name}" value="${e(o.value)}"${checked(values, q, o.value)}> ${e(o.label)}</label>`)
+      .map(
+        (o) =>
+          `<label><input type="${type}" name="${name}" value="${e(o.value)}"${checked(values, q, o.value)}> ${e(o.label)}</label>`,
+      )
       .join('');
   } else {
     const current = typeof values[q.id] === 'string' ? (values[q.id] as string) : '';
@@ -104,13 +114,18 @@ export const answersFromForm = (template: QuestionnaireTemplate, body: URLSearch
   const answers: FormValues = {};
   for (const section of template.sections) {
     for (const q of section.questions) {
-      const all = body.getAll(q.id).map((v) => v.trim()).filter((v) => v !== '');
+      const all = body
+        .getAll(q.id)
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
       if (all.length === 0) continue;
       if (q.type === 'multi') answers[q.id] = all;
       else if (q.type === 'scale') answers[q.id] = /^\d+$/.test(all[0]!) ? Number(all[0]) : all[0];
       else answers[q.id] = all[0];
     }
   }
-  for (const key of body.keys()) if (!(key in answers) && !template.sections.some((s) => s.questions.some((q) => q.id === key))) answers[key] = body.get(key);
+  for (const key of body.keys())
+    if (!(key in answers) && !template.sections.some((s) => s.questions.some((q) => q.id === key)))
+      answers[key] = body.get(key);
   return answers;
 };

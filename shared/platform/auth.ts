@@ -53,5 +53,6 @@ export const canAccessUnit = (principal: Principal, unitCode: string): boolean =
   principal.units === '*' || principal.units.includes(unitCode);
 
 export const requireAllUnits = (principal: Principal): void => {
-  if (principal.units !== '*') throw new ForbiddenError('Thao tác này cần quyền trên toàn bộ đơn vị của tỉnh.');
+  if (principal.units !== '*')
+    throw new ForbiddenError('Thao tác này cần quyền trên toàn bộ đơn vị của tỉnh.');
 };

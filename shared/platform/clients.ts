@@ -31,7 +31,9 @@ export const sqsClient = (): SQSClient => {
     sqs = new SQSClient({
       region: cfg.AWS_REGION,
       // fauxqs returns queue URLs on a *.localhost host: keep the explicit endpoint.
-      ...(cfg.DIEUTRA_ENDPOINT_SQS ? { endpoint: cfg.DIEUTRA_ENDPOINT_SQS, useQueueUrlAsEndpoint: false } : {}),
+      ...(cfg.DIEUTRA_ENDPOINT_SQS
+        ? { endpoint: cfg.DIEUTRA_ENDPOINT_SQS, useQueueUrlAsEndpoint: false }
+        : {}),
       maxAttempts: 5,
     });
   }

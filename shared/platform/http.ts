@@ -4,7 +4,11 @@
  * `{ error: { code, message } }` once. Handlers stay a few lines long.
  */
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import type { z } from 'zod';
 import { type Principal, principalFromClaims, type Role, requirePrincipal, requireRole } from './auth.ts';
 import { platformConfig } from './config.ts';
@@ -53,7 +57,11 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-export const json = (statusCode: number, data: unknown, headers: Record<string, string> = {}): HttpResult => ({
+export const json = (
+  statusCode: number,
+  data: unknown,
+  headers: Record<string, string> = {},
+): HttpResult => ({
   statusCode,
   headers: {
     'content-type': 'application/json; charset=utf-8',
@@ -82,7 +90,11 @@ export const html = (statusCode: number, body: string): HttpResult =>
       "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   });
 
-export const errorBody = (code: string, message: string, details?: unknown): { error: Record<string, unknown> } => ({
+export const errorBody = (
+  code: string,
+  message: string,
+  details?: unknown,
+): { error: Record<string, unknown> } => ({
   error: details ? { code, message, details } : { code, message },
 });
 
@@ -119,7 +131,8 @@ const parseJsonBody = <B>(raw: Buffer, headers: Record<string, string>, schema: 
 };
 
 export const toErrorResponse = (error: unknown, service: string): HttpResult => {
-  if (error instanceof AppError) return json(error.statusCode, errorBody(error.code, error.message, error.details));
+  if (error instanceof AppError)
+    return json(error.statusCode, errorBody(error.code, error.message, error.details));
   logger(service).error('unhandled error', { error: error instanceof Error ? error : String(error) });
   return json(500, errorBody('INTERNAL_ERROR', 'Lỗi hệ thống, vui lòng thử lại sau.'));
 };

@@ -53,7 +53,10 @@ export interface FunctionManifest {
 
 export const defineFunctions = (
   service: string,
-  fns: Array<Omit<FunctionManifest, 'service' | 'sendsTo' | 'buckets' | 'tables' | 'usesSecret'> & Partial<FunctionManifest>>,
+  fns: Array<
+    Omit<FunctionManifest, 'service' | 'sendsTo' | 'buckets' | 'tables' | 'usesSecret'> &
+      Partial<FunctionManifest>
+  >,
 ): FunctionManifest[] =>
   fns.map((f) => ({
     tables: {},

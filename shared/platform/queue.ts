@@ -33,7 +33,8 @@ export const queueHandler = <M>(
           throw new PoisonMessageError('message body is not JSON');
         }
         const parsed = schema.safeParse(data);
-        if (!parsed.success) throw new PoisonMessageError(`message does not match schema: ${parsed.error.message}`);
+        if (!parsed.success)
+          throw new PoisonMessageError(`message does not match schema: ${parsed.error.message}`);
         await processMessage(parsed.data, record);
       } catch (error) {
         // Logged without the body (it may carry encrypted personal data); retried, then DLQ.
@@ -49,7 +50,9 @@ export const queueHandler = <M>(
   });
 
 export const sendMessage = async (queue: QueueName, message: unknown): Promise<void> => {
-  await sqsClient().send(new SendMessageCommand({ QueueUrl: queueUrl(queue), MessageBody: JSON.stringify(message) }));
+  await sqsClient().send(
+    new SendMessageCommand({ QueueUrl: queueUrl(queue), MessageBody: JSON.stringify(message) }),
+  );
 };
 
 /** Sends up to any number of messages, 10 per call (the SQS batch limit); throws if any fails. */
@@ -63,7 +66,9 @@ export const sendMessages = async (queue: QueueName, messages: unknown[]): Promi
       }),
     );
     if (out.Failed && out.Failed.length > 0) {
-      throw new Error(`SQS refused ${out.Failed.length} message(s): ${out.Failed.map((f) => f.Code).join(', ')}`);
+      throw new Error(
+        `SQS refused ${out.Failed.length} message(s): ${out.Failed.map((f) => f.Code).join(', ')}`,
+      );
     }
   }
 };

@@ -4,7 +4,9 @@ import type { ErrorDetail } from './errors.ts';
 const describe = (issue: z.core.$ZodIssue): string => {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'Thiếu trường bắt buộc.' : `Sai kiểu dữ liệu (cần ${issue.expected}).`;
+      return issue.input === undefined
+        ? 'Thiếu trường bắt buộc.'
+        : `Sai kiểu dữ liệu (cần ${issue.expected}).`;
     case 'too_small':
       return `Giá trị quá nhỏ hoặc quá ngắn (tối thiểu ${String(issue.minimum)}).`;
     case 'too_big':

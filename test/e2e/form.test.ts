@@ -15,12 +15,21 @@ import { api, baseUrl, eventually, unique } from '../integration/support/api.ts'
 const questions = getTemplate(DEFAULT_TEMPLATE_IDS.SIPAS).sections.flatMap((s) => s.questions);
 const scaleIds = questions.filter((q) => q.type === 'scale').map((q) => q.id);
 const textId = questions.find((q) => q.type === 'text')!.id;
-const XSS = '<img src=x onerror=alert(1)>';
+// Raw `<img …>` inside a <textarea> is inert text; the closing tag makes a missed escape execute.
+const XSS = '</textarea><img src=x onerror=alert(1)>';
 const UNIT = 'UBND phường Một';
 const FIELD = 'Tư pháp';
 
 // Flags verified on this machine (docs: /work/shared/toolchain.md).
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const tempDirs: string[] = [];
 const freshTempDir = async (): Promise<string> => {
@@ -45,13 +54,23 @@ const launch = async (options: { javaScriptEnabled: boolean }): Promise<BrowserC
 const setUpSample = async (): Promise<{ official: string[]; reserve: string[] }> => {
   const tag = unique('e2e');
   const round = await api('POST', '/api/rounds', {
-    body: { name: `Khảo sát trình duyệt ${tag}`, year: 2026, kind: 'SIPAS', units: [{ code: 'U1', name: UNIT, type: 'ward' }], fields: [{ name: FIELD }] },
+    body: {
+      name: `Khảo sát trình duyệt ${tag}`,
+      year: 2026,
+      kind: 'SIPAS',
+      units: [{ code: 'U1', name: UNIT, type: 'ward' }],
+      fields: [{ name: FIELD }],
+    },
   });
   expect(round.status).toBe(201);
   const roundId: string = round.json.roundId;
   const roster = [
     'STT;Họ và tên;Số điện thoại;Mã hồ sơ;Lĩnh vực;Mã đơn vị;Ngày trả kết quả',
-    ...Array.from({ length: 9 }, (_, i) => `${i + 1};Người Trả Lời ${i + 1};09${String(2000000 + i).padStart(8, '0')};${tag}-${i};${FIELD};U1;0${i + 1}/03/2026`),
+    ...Array.from(
+      { length: 9 },
+      (_, i) =>
+        `${i + 1};Người Trả Lời ${i + 1};09${String(2000000 + i).padStart(8, '0')};${tag}-${i};${FIELD};U1;0${i + 1}/03/2026`,
+    ),
   ].join('\r\n');
   const upload = await api('POST', `/api/rounds/${roundId}/rosters?filename=e2e.csv`, { raw: roster });
   expect(upload.status).toBe(202);
@@ -60,10 +79,14 @@ const setUpSample = async (): Promise<{ official: string[]; reserve: string[] }>
     return r.json?.status === 'completed' ? r.json : undefined;
   });
   expect(report.stored).toBe(9);
-  const sample = await api('POST', `/api/rounds/${roundId}/samples`, { body: { seed: tag, officialPerStratum: 5, reservePerStratum: 3 } });
+  const sample = await api('POST', `/api/rounds/${roundId}/samples`, {
+    body: { seed: tag, officialPerStratum: 5, reservePerStratum: 3 },
+  });
   expect(sample.status).toBe(202);
   const samplePath = `/api/rounds/${roundId}/samples/${sample.json.sampleId}`;
-  await eventually('sample drawn', async () => ((await api('GET', samplePath)).json?.status === 'completed' ? true : undefined));
+  await eventually('sample drawn', async () =>
+    (await api('GET', samplePath)).json?.status === 'completed' ? true : undefined,
+  );
   const tokensOf = async (list: string): Promise<string[]> => {
     const csv = await api('GET', `${samplePath}/${list}.csv`);
     expect(csv.status).toBe(200);
@@ -87,7 +110,11 @@ const openForm = async (context: BrowserContext, token: string): Promise<Page> =
 
 /** Clicks the label of `level` (1–5) for each given scale question. */
 const pickLevels = async (page: Page, level: number, ids: readonly string[] = scaleIds): Promise<void> => {
-  for (const id of ids) await page.locator(`fieldset[data-q="${id}"] label`).nth(level - 1).click();
+  for (const id of ids)
+    await page
+      .locator(`fieldset[data-q="${id}"] label`)
+      .nth(level - 1)
+      .click();
 };
 
 const receiptIn = async (page: Page, selector: string): Promise<string> => {
@@ -116,25 +143,37 @@ describe('survey form in Chromium (mobile viewport)', () => {
       void dialog.dismiss();
     });
     withJs.on('weberror', (error) => pageErrors.push(String(error.error())));
-    withoutJs.on('request', (request) => submissionCalls.push(`${request.method()} ${new URL(request.url()).pathname}`));
+    withoutJs.on('request', (request) =>
+      submissionCalls.push(`${request.method()} ${new URL(request.url()).pathname}`),
+    );
   });
 
   afterAll(async () => {
-    await withJs?.close();
-    await withoutJs?.close();
-    await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    try {
+      // Over every page of the file: the form's script never threw and nothing opened a dialog.
+      expect(pageErrors).toEqual([]);
+      expect(dialogs).toEqual([]);
+    } finally {
+      await withJs?.close();
+      await withoutJs?.close();
+      await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    }
   });
 
   it('renders for a phone: Vietnamese, unit and field named, five options per scale item, no sideways scroll', async () => {
     const page = await openForm(withJs, official[0]!);
     expect(await page.locator('html').getAttribute('lang')).toBe('vi');
     expect(await page.locator('main').textContent()).toContain(`Đơn vị: ${UNIT} · Lĩnh vực: ${FIELD}`);
-    const rendered = await page.locator('fieldset[data-type="scale"]').evaluateAll((sets) =>
-      sets.map((fs) => [fs.getAttribute('data-q'), fs.querySelectorAll('input[type="radio"]').length]),
-    );
+    const rendered = await page
+      .locator('fieldset[data-type="scale"]')
+      .evaluateAll((sets) =>
+        sets.map((fs) => [fs.getAttribute('data-q'), fs.querySelectorAll('input[type="radio"]').length]),
+      );
     expect(rendered).toEqual(scaleIds.map((id) => [id, 5]));
     for (const id of scaleIds) {
-      const values = await page.locator(`input[name="${id}"]`).evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+      const values = await page
+        .locator(`input[name="${id}"]`)
+        .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
       expect(values).toEqual(['1', '2', '3', '4', '5']);
     }
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -159,7 +198,9 @@ describe('survey form in Chromium (mobile viewport)', () => {
     ]);
     expect(response.status()).toBe(201);
     const receipt = await receiptIn(page, '#result');
-    expect(await page.locator('#result').textContent()).toBe(`Cảm ơn bạn đã trả lời. Mã biên nhận: ${receipt}`);
+    expect(await page.locator('#result').textContent()).toBe(
+      `Cảm ơn bạn đã trả lời. Mã biên nhận: ${receipt}`,
+    );
     expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
     expect(page.url()).toBe(`${baseUrl()}/f/${token}`);
     expect(await page.locator('form#survey').isHidden()).toBe(true);
@@ -169,7 +210,10 @@ describe('survey form in Chromium (mobile viewport)', () => {
     expect(await receiptIn(page, 'main')).toBe(receipt);
     expect(await page.locator('form#survey').count()).toBe(0);
 
-    const other = await api('POST', '/api/submissions', { token: null, body: { token, answers: { [scaleIds[0]!]: 1 } } });
+    const other = await api('POST', '/api/submissions', {
+      token: null,
+      body: { token, answers: { [scaleIds[0]!]: 1 } },
+    });
     expect(other.status).toBe(409);
     expect(other.json.error.code).toBe('ALREADY_SUBMITTED');
     await page.close();
@@ -190,7 +234,10 @@ describe('survey form in Chromium (mobile viewport)', () => {
     expect(await receiptIn(page, 'main')).toMatch(/^rcp_/);
     expect(submissionCalls).not.toContain('POST /api/submissions');
     // The same token through the API with another body: already used by the form post.
-    const again = await api('POST', '/api/submissions', { token: null, body: { token, answers: { [scaleIds[0]!]: 1 } } });
+    const again = await api('POST', '/api/submissions', {
+      token: null,
+      body: { token, answers: { [scaleIds[0]!]: 1 } },
+    });
     expect(again.status).toBe(409);
     await page.close();
   });
@@ -199,13 +246,19 @@ describe('survey form in Chromium (mobile viewport)', () => {
     const token = official[2]!;
     const first = await openForm(withJs, token);
     const second = await openForm(withJs, token);
+    // A background tab gets no animation frames, which Playwright's clicks wait for.
+    await first.bringToFront();
     await pickLevels(first, 5);
     await first.getByRole('button', { name: 'Gửi phiếu' }).click();
     const receipt = await receiptIn(first, '#result');
 
+    await second.bringToFront();
     await pickLevels(second, 2);
     const button = second.getByRole('button', { name: 'Gửi phiếu' });
-    const [response] = await Promise.all([second.waitForResponse((r) => r.url().endsWith('/api/submissions')), button.click()]);
+    const [response] = await Promise.all([
+      second.waitForResponse((r) => r.url().endsWith('/api/submissions')),
+      button.click(),
+    ]);
     expect(response.status()).toBe(409);
     const result = second.locator('#result.err', { hasText: 'Phiếu này đã được gửi trước đó' });
     await result.waitFor();
@@ -213,7 +266,10 @@ describe('survey form in Chromium (mobile viewport)', () => {
     expect(await button.isEnabled()).toBe(true);
     expect(await second.locator('form#survey').isVisible()).toBe(true);
     // The stored answers are the first tab's: re-sending exactly those gives back its receipt.
-    const replay = await api('POST', '/api/submissions', { token: null, body: { token, answers: Object.fromEntries(scaleIds.map((id) => [id, 5])) } });
+    const replay = await api('POST', '/api/submissions', {
+      token: null,
+      body: { token, answers: Object.fromEntries(scaleIds.map((id) => [id, 5])) },
+    });
     expect(replay.status).toBe(200);
     expect(replay.json.receiptId).toBe(receipt);
     await Promise.all([first.close(), second.close()]);
@@ -224,7 +280,9 @@ describe('survey form in Chromium (mobile viewport)', () => {
     const response = await page.goto(`${baseUrl()}/f/${reserve[0]}`);
     expect(response?.status()).toBe(403);
     expect(await page.locator('html').getAttribute('lang')).toBe('vi');
-    expect(await page.locator('main').textContent()).toContain('Phiếu này thuộc danh sách dự phòng và chưa được kích hoạt.');
+    expect(await page.locator('main').textContent()).toContain(
+      'Phiếu này thuộc danh sách dự phòng và chưa được kích hoạt.',
+    );
     expect(await page.locator('form#survey').count()).toBe(0);
     await page.close();
   });
@@ -241,7 +299,9 @@ describe('survey form in Chromium (mobile viewport)', () => {
     await page.getByRole('button', { name: 'Gửi phiếu' }).click();
     const inline = page.locator(`fieldset[data-q="${scaleIds[1]}"] p.err`);
     await inline.waitFor();
-    expect(await page.locator('#result').textContent()).toBe('Phiếu chưa hợp lệ: hãy xem lại các câu được đánh dấu.');
+    expect(await page.locator('#result').textContent()).toBe(
+      'Phiếu chưa hợp lệ: hãy xem lại các câu được đánh dấu.',
+    );
     expect(await page.getByRole('button', { name: 'Gửi phiếu' }).isEnabled()).toBe(true);
 
     // When the API cannot be reached the script falls back to the plain form post; the server
@@ -252,7 +312,8 @@ describe('survey form in Chromium (mobile viewport)', () => {
       page.getByRole('button', { name: 'Gửi phiếu' }).click(),
     ]);
     expect(rerender.status()).toBe(400);
-    expect(await rerender.text()).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    // Compared as booleans so a failure does not print the whole page.
+    expect((await rerender.text()).includes(XSS)).toBe(false);
     await page.locator(`#err-${scaleIds[1]}`).waitFor();
     expect(await page.locator(`#q-${textId}`).inputValue()).toBe(XSS);
     expect(await page.locator('img').count()).toBe(0);
@@ -281,10 +342,5 @@ describe('survey form in Chromium (mobile viewport)', () => {
     await page.getByRole('button', { name: 'Gửi phiếu' }).click();
     expect(await receiptIn(page, '#result')).toMatch(/^rcp_/);
     await page.close();
-  });
-
-  it('the form script raised no error in any page', () => {
-    expect(pageErrors).toEqual([]);
-    expect(dialogs).toEqual([]);
   });
 });

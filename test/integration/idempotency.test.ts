@@ -3,7 +3,12 @@
  * that an earlier import already holds, a repeated scoring event. Messages are pushed straight
  * onto the real queues (fauxqs) to play the redelivery that SQS may do at any time.
  */
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { api, eventually, unique } from './support/api.ts';
 
@@ -23,9 +28,15 @@ const drained = (queue: string) =>
   eventually(`${queue} drained`, async () => {
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queue }));
     const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
-    return Attributes?.ApproximateNumberOfMessages === '0' && Attributes?.ApproximateNumberOfMessagesNotVisible === '0' ? true : undefined;
+    return Attributes?.ApproximateNumberOfMessages === '0' &&
+      Attributes?.ApproximateNumberOfMessagesNotVisible === '0'
+      ? true
+      : undefined;
   });
 
 const HEADER = 'Họ và tên,Số điện thoại,Mã hồ sơ,Lĩnh vực,Mã đơn vị,Ngày hoàn thành';
@@ -44,16 +55,30 @@ describe('idempotency on the real queues and tables', () => {
 
   beforeAll(async () => {
     const created = await api('POST', '/api/rounds', {
-      body: { name: unique('idem'), year: 2026, kind: 'SIPAS', units: [{ code: 'U1', name: 'Một' }], fields: [{ code: 'F1', name: 'Hộ tịch' }] },
+      body: {
+        name: unique('idem'),
+        year: 2026,
+        kind: 'SIPAS',
+        units: [{ code: 'U1', name: 'Một' }],
+        fields: [{ code: 'F1', name: 'Hộ tịch' }],
+      },
     });
     roundId = created.json.roundId;
-    first = await importFile(roundId, `${HEADER}\nAn,0912000001,D-1,F1,U1,01/02/2026\nBình,0912000002,D-2,F1,U1,02/02/2026\n`);
+    first = await importFile(
+      roundId,
+      `${HEADER}\nAn,0912000001,D-1,F1,U1,01/02/2026\nBình,0912000002,D-2,F1,U1,02/02/2026\n`,
+    );
   });
 
   it('a dossier id held by an earlier import is reported DUPLICATE_DOSSIER and not stored', async () => {
-    const second = await importFile(roundId, `${HEADER}\nChi,0912000003,D-2,F1,U1,03/02/2026\nDũng,0912000004,D-3,F1,U1,03/02/2026\n`);
+    const second = await importFile(
+      roundId,
+      `${HEADER}\nChi,0912000003,D-2,F1,U1,03/02/2026\nDũng,0912000004,D-3,F1,U1,03/02/2026\n`,
+    );
     expect(second).toMatchObject({ valid: 2, stored: 1, duplicates: 1 });
-    expect(second.errors).toEqual([expect.objectContaining({ row: 2, code: 'DUPLICATE_DOSSIER', column: 'Mã hồ sơ' })]);
+    expect(second.errors).toEqual([
+      expect.objectContaining({ row: 2, code: 'DUPLICATE_DOSSIER', column: 'Mã hồ sơ' }),
+    ]);
   });
 
   it('a redelivered roster chunk changes nothing', async () => {
@@ -64,7 +89,17 @@ describe('idempotency on the real queues and tables', () => {
       chunkIndex: 0,
       chunkCount: 1,
       rows: [
-        { row: 2, dossierId: 'D-1', personKey: 'replayed-person', nameEnc: 'v1.x', phoneEnc: 'v1.y', phoneKind: 'mobile', unitCode: 'U1', fieldCode: 'F1', completedOn: '2026-02-01' },
+        {
+          row: 2,
+          dossierId: 'D-1',
+          personKey: 'replayed-person',
+          nameEnc: 'v1.x',
+          phoneEnc: 'v1.y',
+          phoneKind: 'mobile',
+          unitCode: 'U1',
+          fieldCode: 'F1',
+          completedOn: '2026-02-01',
+        },
       ],
     };
     await send('roster-chunks', replay);
@@ -76,7 +111,15 @@ describe('idempotency on the real queues and tables', () => {
   });
 
   it('a repeated submission-accepted event is counted once', async () => {
-    const event = { kind: 'submission-accepted', roundId, sampleId: 's', unitCode: 'U1', fieldCode: 'F1', tokenHash: unique('t'), receiptId: 'rcp_x' };
+    const event = {
+      kind: 'submission-accepted',
+      roundId,
+      sampleId: 's',
+      unitCode: 'U1',
+      fieldCode: 'F1',
+      tokenHash: unique('t'),
+      receiptId: 'rcp_x',
+    };
     await send('scoring-events', event);
     await send('scoring-events', event);
     await send('scoring-events', { ...event, tokenHash: unique('t2') });

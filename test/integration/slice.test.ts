@@ -26,8 +26,16 @@ const ROSTER = [
   '\ufeffDANH SÁCH TỔ CHỨC, CÔNG DÂN GIẢI QUYẾT TTHC;;;;;;',
   ';;;;;;',
   'STT;Họ và tên;Số điện thoại;Mã hồ sơ;Lĩnh vực;Mã đơn vị;Ngày trả kết quả',
-  ...Array.from({ length: 12 }, (_, i) => `${i + 1};Nguyễn Văn Khách ${i + 1};09${String(1000000 + i).padStart(8, '0')};A-${i + 1};Tư pháp;U1;0${1 + (i % 9)}/03/2026`),
-  ...Array.from({ length: 6 }, (_, i) => `${i + 13};Trần Thị Dân ${i + 1};+84 91 200 00${String(i).padStart(2, '0')};B-${i + 1};dat-dai;U2;2026-04-0${1 + i}`),
+  ...Array.from(
+    { length: 12 },
+    (_, i) =>
+      `${i + 1};Nguyễn Văn Khách ${i + 1};09${String(1000000 + i).padStart(8, '0')};A-${i + 1};Tư pháp;U1;0${1 + (i % 9)}/03/2026`,
+  ),
+  ...Array.from(
+    { length: 6 },
+    (_, i) =>
+      `${i + 13};Trần Thị Dân ${i + 1};+84 91 200 00${String(i).padStart(2, '0')};B-${i + 1};dat-dai;U2;2026-04-0${1 + i}`,
+  ),
   '19;Lê Văn Sai;12345;C-1;Tư pháp;U1;01/03/2026',
   '20;Phạm Thị Lạ;0912000999;C-2;Tư pháp;KHONGCO;01/03/2026',
   '21;Đỗ Văn Trùng;0912000998;A-1;Tư pháp;U1;01/03/2026',
@@ -79,9 +87,17 @@ describe('thin slice: round → roster → sample → form → submission → sc
       return r.json?.status === 'completed' ? r.json : undefined;
     });
     expect(report).toMatchObject({ dataRows: 24, valid: 19, rejected: 5, stored: 19, duplicates: 0 });
-    const byRow = Object.fromEntries(report.errors.map((e: { row: number; code: string }) => [e.row, e.code]));
+    const byRow = Object.fromEntries(
+      report.errors.map((e: { row: number; code: string }) => [e.row, e.code]),
+    );
     // Header is on row 3 (two title rows above it); data row i sits on spreadsheet row i + 3.
-    expect(byRow).toEqual({ 22: 'INVALID_PHONE', 23: 'UNKNOWN_UNIT', 24: 'DUPLICATE_DOSSIER', 25: 'MISSING_REQUIRED', 26: 'INVALID_DATE' });
+    expect(byRow).toEqual({
+      22: 'INVALID_PHONE',
+      23: 'UNKNOWN_UNIT',
+      24: 'DUPLICATE_DOSSIER',
+      25: 'MISSING_REQUIRED',
+      26: 'INVALID_DATE',
+    });
     expect(report.warnings).toBe(1); // row 27: 0166… → 036… (PHONE_LEGACY_CONVERTED)
     expect(JSON.stringify(report)).not.toContain('Nguyễn');
   });
@@ -95,7 +111,9 @@ describe('thin slice: round → roster → sample → form → submission → sc
   });
 
   it('refuses a roster without a required column, naming it, and stores nothing', async () => {
-    const res = await api('POST', `/api/rounds/${roundId}/rosters`, { raw: 'Họ và tên,Số điện thoại,Mã hồ sơ\nA,0912345678,X-1\n' });
+    const res = await api('POST', `/api/rounds/${roundId}/rosters`, {
+      raw: 'Họ và tên,Số điện thoại,Mã hồ sơ\nA,0912345678,X-1\n',
+    });
     expect(res.status).toBe(422);
     expect(res.json.error.code).toBe('MISSING_COLUMN');
     expect(res.json.error.message).toContain('Lĩnh vực');
@@ -130,13 +148,21 @@ describe('thin slice: round → roster → sample → form → submission → sc
     expect(first.headers.get('content-type')).toContain('text/csv');
     const second = await api('GET', `/api/rounds/${roundId}/samples/${sampleId}/official.csv`);
     expect(second.text).toBe(first.text);
-    const lines = first.text.replace(/^\ufeff/, '').trim().split('\r\n');
+    const lines = first.text
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(11);
     expect(lines[1]).toMatch(/^1,U1,UBND phường Một,Tư pháp,Chính thức,1,Nguyễn Văn Khách \d+,\+8490\d{7},/);
     tokens = lines.slice(1).map((l) => /\/f\/([A-Za-z0-9_-]+)$/.exec(l)![1]!);
     expect(new Set(tokens).size).toBe(10);
     const reserve = await api('GET', `/api/rounds/${roundId}/samples/${sampleId}/reserve.csv`);
-    expect(reserve.text.replace(/^\ufeff/, '').trim().split('\r\n')).toHaveLength(6);
+    expect(
+      reserve.text
+        .replace(/^\ufeff/, '')
+        .trim()
+        .split('\r\n'),
+    ).toHaveLength(6);
   });
 
   it('serves the form without using the token; inputs are named by question id', async () => {
@@ -154,13 +180,22 @@ describe('thin slice: round → roster → sample → form → submission → sc
 
   it('accepts a submission once: same body → same receipt, other body → 409', async () => {
     const token = tokens[0]!;
-    const first = await api('POST', '/api/submissions', { token: null, body: { token, answers: answersAll(5) } });
+    const first = await api('POST', '/api/submissions', {
+      token: null,
+      body: { token, answers: answersAll(5) },
+    });
     expect(first.status).toBe(201);
     expect(first.json.receiptId).toMatch(/^rcp_/);
-    const same = await api('POST', '/api/submissions', { token: null, body: { token, answers: answersAll(5) } });
+    const same = await api('POST', '/api/submissions', {
+      token: null,
+      body: { token, answers: answersAll(5) },
+    });
     expect(same.status).toBe(200);
     expect(same.json).toEqual(first.json);
-    const other = await api('POST', '/api/submissions', { token: null, body: { token, answers: answersAll(1) } });
+    const other = await api('POST', '/api/submissions', {
+      token: null,
+      body: { token, answers: answersAll(1) },
+    });
     expect(other.status).toBe(409);
     expect(other.json.error.code).toBe('ALREADY_SUBMITTED');
     const page = await api('GET', `/f/${token}`, { token: null });
@@ -178,9 +213,15 @@ describe('thin slice: round → roster → sample → form → submission → sc
     const paths = bad.json.error.details.map((d: { path: string }) => d.path);
     expect(paths).toContain(scaleIds[0]);
     expect(paths).toContain('khong_co');
-    const extra = await api('POST', '/api/submissions', { token: null, body: { token, answers: answersAll(4), admin: true } });
+    const extra = await api('POST', '/api/submissions', {
+      token: null,
+      body: { token, answers: answersAll(4), admin: true },
+    });
     expect(extra.status).toBe(400);
-    const ok = await api('POST', '/api/submissions', { token: null, body: { token, answers: answersAll(4) } });
+    const ok = await api('POST', '/api/submissions', {
+      token: null,
+      body: { token, answers: answersAll(4) },
+    });
     expect(ok.status).toBe(201);
   });
 
@@ -188,7 +229,10 @@ describe('thin slice: round → roster → sample → form → submission → sc
     const token = tokens[2]!;
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        api('POST', '/api/submissions', { token: null, body: { token, answers: answersAll(i % 2 === 0 ? 1 : 2) } }),
+        api('POST', '/api/submissions', {
+          token: null,
+          body: { token, answers: answersAll(i % 2 === 0 ? 1 : 2) },
+        }),
       ),
     );
     const statuses = results.map((r) => r.status);
@@ -202,11 +246,19 @@ describe('thin slice: round → roster → sample → form → submission → sc
     for (const [id, value] of Object.entries(answersAll(3))) {
       for (const v of Array.isArray(value) ? value : [value]) form.append(id, String(v));
     }
-    const res = await api('POST', `/f/${token}`, { token: null, raw: form.toString(), type: 'application/x-www-form-urlencoded' });
+    const res = await api('POST', `/f/${token}`, {
+      token: null,
+      raw: form.toString(),
+      type: 'application/x-www-form-urlencoded',
+    });
     expect(res.status).toBe(201);
     expect(res.text).toContain('Mã biên nhận: rcp_');
     // An out-of-scale value re-renders the form with the error beside the question, keeping the token unused.
-    const invalid = await api('POST', `/f/${tokens[6]}`, { token: null, raw: `${scaleIds[0]}=7&${scaleIds[1]}=4`, type: 'application/x-www-form-urlencoded' });
+    const invalid = await api('POST', `/f/${tokens[6]}`, {
+      token: null,
+      raw: `${scaleIds[0]}=7&${scaleIds[1]}=4`,
+      type: 'application/x-www-form-urlencoded',
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.text).toContain(`id="err-${scaleIds[0]}"`);
     expect(invalid.text).toMatch(new RegExp(`name="${scaleIds[1]}" value="4" checked`));
@@ -230,7 +282,9 @@ describe('thin slice: round → roster → sample → form → submission → sc
     expect(u2.index).toBe(0);
     expect(u2.counts).toMatchObject({ issued: 5, returned: 1, valid: 1 });
     expect(results.latest.round.counts).toMatchObject({ issued: 10, returned: 4, valid: 4 });
-    const live = Object.fromEntries(results.live.map((c: { unitCode: string; returned: number }) => [c.unitCode, c.returned]));
+    const live = Object.fromEntries(
+      results.live.map((c: { unitCode: string; returned: number }) => [c.unitCode, c.returned]),
+    );
     expect(live).toEqual({ U1: 3, U2: 1 });
   });
 });
@@ -266,7 +320,11 @@ describe('ops API basics', () => {
   });
 
   it('413 on an oversized body, and no stack trace anywhere', async () => {
-    const big = await api('POST', '/api/submissions', { token: null, raw: `{"token":"${'a'.repeat(70 * 1024)}"}`, type: 'application/json' });
+    const big = await api('POST', '/api/submissions', {
+      token: null,
+      raw: `{"token":"${'a'.repeat(70 * 1024)}"}`,
+      type: 'application/json',
+    });
     expect(big.status).toBe(413);
     expect(big.json.error.code).toBe('PAYLOAD_TOO_LARGE');
     expect(big.text).not.toMatch(/at .*\.ts:\d+/);
@@ -274,7 +332,16 @@ describe('ops API basics', () => {
 
   it('validates a round: duplicate unit codes are named', async () => {
     const res = await api('POST', '/api/rounds', {
-      body: { name: 'X', year: 2026, kind: 'SIPAS', units: [{ code: 'A', name: 'A' }, { code: 'A', name: 'B' }], fields: [{ name: 'F' }] },
+      body: {
+        name: 'X',
+        year: 2026,
+        kind: 'SIPAS',
+        units: [
+          { code: 'A', name: 'A' },
+          { code: 'A', name: 'B' },
+        ],
+        fields: [{ name: 'F' }],
+      },
     });
     expect(res.status).toBe(400);
     expect(res.json.error.details[0].message).toContain('"A"');
@@ -282,13 +349,22 @@ describe('ops API basics', () => {
 
   it('an Idempotency-Key makes a re-sent round creation return the same round', async () => {
     const key = unique('idem');
-    const body = { name: 'Đợt lặp', year: 2025, kind: 'SIPAS', units: [{ code: 'A', name: 'A' }], fields: [{ name: 'F' }] };
+    const body = {
+      name: 'Đợt lặp',
+      year: 2025,
+      kind: 'SIPAS',
+      units: [{ code: 'A', name: 'A' }],
+      fields: [{ name: 'F' }],
+    };
     const a = await api('POST', '/api/rounds', { body, headers: { 'idempotency-key': key } });
     const b = await api('POST', '/api/rounds', { body, headers: { 'idempotency-key': key } });
     expect(a.status).toBe(201);
     expect(b.status).toBe(200);
     expect(b.json.roundId).toBe(a.json.roundId);
-    const c = await api('POST', '/api/rounds', { body: { ...body, name: 'Khác' }, headers: { 'idempotency-key': key } });
+    const c = await api('POST', '/api/rounds', {
+      body: { ...body, name: 'Khác' },
+      headers: { 'idempotency-key': key },
+    });
     expect(c.status).toBe(409);
   });
 });

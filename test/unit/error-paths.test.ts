@@ -47,7 +47,9 @@ describe('submission store', () => {
   it('a lost conditional write returns the submission that won', async () => {
     const { submissionStore } = await import('../../services/submission/store.ts');
     ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
-    ddb.on(GetCommand).resolves({ Item: { pk: 'TOKEN#h', sk: 'SUBMISSION', ...stored, receiptId: 'rcp_first' } });
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { pk: 'TOKEN#h', sk: 'SUBMISSION', ...stored, receiptId: 'rcp_first' } });
     const out = await submissionStore().putOnce({ ...stored, receiptId: 'rcp_second' });
     expect(out.created).toBe(false);
     expect(out.stored.receiptId).toBe('rcp_first');
@@ -55,7 +57,9 @@ describe('submission store', () => {
 
   it('throttling is not mistaken for a duplicate: it propagates', async () => {
     const { submissionStore } = await import('../../services/submission/store.ts');
-    ddb.on(PutCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    ddb
+      .on(PutCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
     await expect(submissionStore().putOnce(stored)).rejects.toThrow('slow down');
   });
 });
@@ -77,7 +81,11 @@ describe('result store', () => {
   it('any other cancellation propagates so the message is retried', async () => {
     const { resultStore } = await import('../../services/scoring/store.ts');
     ddb.on(TransactWriteCommand).rejects(
-      new TransactionCanceledException({ message: 'conflict', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }] }),
+      new TransactionCanceledException({
+        message: 'conflict',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'TransactionConflict' }],
+      }),
     );
     const e = { roundId: 'r', unitCode: 'U1', fieldCode: 'F1', tokenHash: 'h' };
     await expect(resultStore().countReturned(e)).rejects.toThrow('conflict');
@@ -105,7 +113,13 @@ describe('queue handler', () => {
       seen.push(n);
     });
     const event = {
-      Records: [record('a', '{"n":1}'), record('b', 'not json'), record('c', '{"n":"x"}'), record('d', '{"n":3}'), record('e', '{"n":5}')],
+      Records: [
+        record('a', '{"n":1}'),
+        record('b', 'not json'),
+        record('c', '{"n":"x"}'),
+        record('d', '{"n":3}'),
+        record('e', '{"n":5}'),
+      ],
     } as unknown as SQSEvent;
     const out = await handler(event, context);
     expect(out.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['b', 'c', 'd']);
@@ -114,9 +128,14 @@ describe('queue handler', () => {
 
   it('sendMessages batches by 10 and fails loudly when SQS refuses an entry', async () => {
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
-    await sendMessages('roster-chunks', Array.from({ length: 23 }, (_, i) => ({ i })));
+    await sendMessages(
+      'roster-chunks',
+      Array.from({ length: 23 }, (_, i) => ({ i })),
+    );
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(3);
-    sqs.on(SendMessageBatchCommand).resolves({ Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }] });
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolves({ Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }] });
     await expect(sendMessages('roster-chunks', [{ i: 1 }])).rejects.toThrow('InternalError');
   });
 });

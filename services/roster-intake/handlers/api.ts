@@ -6,7 +6,8 @@ import { startImport } from '../start-import.ts';
 import { respondentStore } from '../store.ts';
 
 const store = respondentStore();
-const ACCEPTED_TYPES = /^(text\/csv|text\/plain|application\/csv|application\/octet-stream|text\/tab-separated-values)\b/i;
+const ACCEPTED_TYPES =
+  /^(text\/csv|text\/plain|application\/csv|application\/octet-stream|text\/tab-separated-values)\b/i;
 
 export const handler = httpHandler('roster-intake', {
   'POST /api/rounds/{roundId}/rosters': route({

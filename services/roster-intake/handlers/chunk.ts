@@ -5,4 +5,6 @@ import { writeChunk } from '../write-chunk.ts';
 
 const store = respondentStore();
 
-export const handler = queueHandler('roster-intake', rosterChunkMessageSchema, (message) => writeChunk(message, store));
+export const handler = queueHandler('roster-intake', rosterChunkMessageSchema, (message) =>
+  writeChunk(message, store),
+);

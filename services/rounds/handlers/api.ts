@@ -26,7 +26,16 @@ export const handler = httpHandler('rounds', {
     handle: async ({ query }) => {
       const limit = Math.min(Math.max(Number.parseInt(query.limit ?? '50', 10) || 50, 1), 200);
       const rounds = await store.list(limit);
-      return json(200, { items: rounds.map((r) => ({ id: r.id, name: r.name, year: r.year, kind: r.kind, status: r.status, createdAt: r.createdAt })) });
+      return json(200, {
+        items: rounds.map((r) => ({
+          id: r.id,
+          name: r.name,
+          year: r.year,
+          kind: r.kind,
+          status: r.status,
+          createdAt: r.createdAt,
+        })),
+      });
     },
   }),
   'GET /api/rounds/{roundId}': route({

@@ -1,8 +1,8 @@
 import { keys } from '../../../shared/platform/crypto.ts';
 import { ConflictError, NotFoundError } from '../../../shared/platform/errors.ts';
 import { httpHandler, json, route, text } from '../../../shared/platform/http.ts';
-import { loadRound } from '../../rounds/load-round.ts';
 import { respondentStore } from '../../roster-intake/store.ts';
+import { loadRound } from '../../rounds/load-round.ts';
 import { exportList } from '../export-list.ts';
 import { requestSample } from '../request-sample.ts';
 import { sampleRequestSchema } from '../schemas.ts';
@@ -11,7 +11,10 @@ import { sampleStore } from '../store.ts';
 const samples = sampleStore();
 const respondents = respondentStore();
 
-const LISTS: Record<string, 'official' | 'reserve'> = { 'official.csv': 'official', 'reserve.csv': 'reserve' };
+const LISTS: Record<string, 'official' | 'reserve'> = {
+  'official.csv': 'official',
+  'reserve.csv': 'reserve',
+};
 
 export const handler = httpHandler('sampling', {
   'POST /api/rounds/{roundId}/samples': route({

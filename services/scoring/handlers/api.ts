@@ -1,5 +1,5 @@
-import { newId } from '../../../shared/platform/ids.ts';
 import { httpHandler, json, route } from '../../../shared/platform/http.ts';
+import { newId } from '../../../shared/platform/ids.ts';
 import { sendMessage } from '../../../shared/platform/queue.ts';
 import { loadRound } from '../../rounds/load-round.ts';
 import type { ScoreRoundMessage } from '../schemas.ts';
@@ -14,7 +14,12 @@ export const handler = httpHandler('scoring', {
     handle: async ({ params }) => {
       const round = await loadRound(params.roundId ?? '');
       const runId = newId('run');
-      await results.putRun(round.id, { runId, status: 'requested', at: new Date().toISOString(), trigger: 'on-demand' });
+      await results.putRun(round.id, {
+        runId,
+        status: 'requested',
+        at: new Date().toISOString(),
+        trigger: 'on-demand',
+      });
       const message: ScoreRoundMessage = { kind: 'score-round', roundId: round.id, runId };
       await sendMessage('scoring-events', message);
       return json(202, { runId, status: 'requested' });

@@ -5,4 +5,6 @@ import { scoringEventSchema } from '../schemas.ts';
 
 const deps = scoringDeps();
 
-export const handler = queueHandler('scoring', scoringEventSchema, (event) => handleScoringEvent(event, deps));
+export const handler = queueHandler('scoring', scoringEventSchema, (event) =>
+  handleScoringEvent(event, deps),
+);

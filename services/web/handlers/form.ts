@@ -11,6 +11,7 @@ export const handler = httpHandler('web', {
   'POST /f/{token}': route({
     auth: 'public',
     maxBodyBytes: 64 * 1024,
-    handle: ({ params, headers, rawBody }) => postForm(params.token ?? '', headers['content-type'] ?? '', rawBody, deps),
+    handle: ({ params, headers, rawBody }) =>
+      postForm(params.token ?? '', headers['content-type'] ?? '', rawBody, deps),
   }),
 });

@@ -14,7 +14,13 @@ export const devToken = (): string => inject('devToken');
 export const api = async (
   method: string,
   path: string,
-  opts: { body?: unknown; raw?: string | Buffer; type?: string; token?: string | null; headers?: Record<string, string> } = {},
+  opts: {
+    body?: unknown;
+    raw?: string | Buffer;
+    type?: string;
+    token?: string | null;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<ApiResponse> => {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   const token = opts.token === undefined ? devToken() : opts.token;
@@ -39,7 +45,11 @@ export const api = async (
 };
 
 /** Polls until `fn` returns a value (not undefined) or the deadline passes. Never a fixed sleep. */
-export const eventually = async <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
+export const eventually = async <T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -49,11 +59,13 @@ export const eventually = async <T>(what: string, fn: () => Promise<T | undefine
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 };
 
 let counter = 0;
 /** A unique suffix per call so test files never collide inside the shared runtime. */
-export const unique = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+export const unique = (prefix: string): string =>
+  `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;

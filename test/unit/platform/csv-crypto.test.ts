@@ -39,23 +39,32 @@ describe('crypto', () => {
 
   it('person keys: same lower-cased name and phone → same person; diacritics matter', () => {
     expect(personKeyOf(k, 'Lê Thị Lan', '+84912345678')).toBe(personKeyOf(k, 'LÊ THỊ LAN', '+84912345678'));
-    expect(personKeyOf(k, 'Lê Thị Lan', '+84912345678')).not.toBe(personKeyOf(k, 'Lê Thị Lân', '+84912345678'));
-    expect(personKeyOf(k, 'Lê Thị Lan', '+84912345678')).not.toBe(personKeyOf(k, 'Lê Văn Nam', '+84912345678'));
+    expect(personKeyOf(k, 'Lê Thị Lan', '+84912345678')).not.toBe(
+      personKeyOf(k, 'Lê Thị Lân', '+84912345678'),
+    );
+    expect(personKeyOf(k, 'Lê Thị Lan', '+84912345678')).not.toBe(
+      personKeyOf(k, 'Lê Văn Nam', '+84912345678'),
+    );
   });
 
   it('canonical JSON sorts keys at every depth', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: 'x' } })).toBe('{"a":{"c":"x","d":[2,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: 'x' } })).toBe(
+      '{"a":{"c":"x","d":[2,{"y":2,"z":1}]},"b":1}',
+    );
   });
 });
 
 describe('csv export (rule 14)', () => {
   it('neutralises formula starts, quotes what needs quoting, exempts safe cells', () => {
-    const out = toCsv(['a', 'b'], [
-      ['=HYPERLINK("x")', '+84912345678'],
-      ['-1', '@SUM(A1)'],
-      ['\tx', 'a,b'],
-      [{ safe: '+84912345678' }, 7],
-    ]);
+    const out = toCsv(
+      ['a', 'b'],
+      [
+        ['=HYPERLINK("x")', '+84912345678'],
+        ['-1', '@SUM(A1)'],
+        ['\tx', 'a,b'],
+        [{ safe: '+84912345678' }, 7],
+      ],
+    );
     expect(out).toBe(
       '\ufeffa,b\r\n"\'=HYPERLINK(""x"")",\'+84912345678\r\n\'-1,\'@SUM(A1)\r\n\'\tx,"a,b"\r\n+84912345678,7\r\n',
     );

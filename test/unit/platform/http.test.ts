@@ -4,9 +4,16 @@ import { z } from 'zod';
 import { ConflictError } from '../../../shared/platform/errors.ts';
 import { type HttpEvent, httpHandler, json, route } from '../../../shared/platform/http.ts';
 
-const context = { functionName: 'test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const context = {
+  functionName: 'test',
+  awsRequestId: 'req-1',
+  getRemainingTimeInMillis: () => 10_000,
+} as unknown as Context;
 
-const event = (routeKey: string, opts: { body?: string; type?: string; claims?: Record<string, string>; method?: string } = {}): HttpEvent =>
+const event = (
+  routeKey: string,
+  opts: { body?: string; type?: string; claims?: Record<string, string>; method?: string } = {},
+): HttpEvent =>
   ({
     version: '2.0',
     routeKey,
@@ -31,7 +38,10 @@ const handler = httpHandler('test', {
     maxBodyBytes: 100,
     handle: async ({ body, principal }) => json(201, { name: body.name, by: principal?.sub }),
   }),
-  'GET /things/{id}': route({ auth: 'public', handle: async ({ params, baseUrl }) => json(200, { id: params.id, baseUrl }) }),
+  'GET /things/{id}': route({
+    auth: 'public',
+    handle: async ({ params, baseUrl }) => json(200, { id: params.id, baseUrl }),
+  }),
   'GET /boom': route({
     auth: 'public',
     handle: async () => {
@@ -47,7 +57,11 @@ const handler = httpHandler('test', {
 });
 
 const call = async (e: HttpEvent) => {
-  const res = (await handler(e, context)) as { statusCode: number; body: string; headers: Record<string, string> };
+  const res = (await handler(e, context)) as {
+    statusCode: number;
+    body: string;
+    headers: Record<string, string>;
+  };
   return { ...res, json: res.body ? JSON.parse(res.body) : undefined };
 };
 
@@ -55,7 +69,9 @@ const admin = { sub: 'u1', roles: 'admin', units: '*' };
 
 describe('httpHandler', () => {
   it('runs the route with a validated body and the principal', async () => {
-    const res = await call(event('POST /things', { body: '{"name":"a"}', type: 'application/json', claims: admin }));
+    const res = await call(
+      event('POST /things', { body: '{"name":"a"}', type: 'application/json', claims: admin }),
+    );
     expect(res.statusCode).toBe(201);
     expect(res.json).toEqual({ name: 'a', by: 'u1' });
     expect(res.headers['content-type']).toContain('application/json');
@@ -65,23 +81,41 @@ describe('httpHandler', () => {
     const none = await call(event('POST /things', { body: '{"name":"a"}', type: 'application/json' }));
     expect(none.statusCode).toBe(401);
     expect(none.json.error.code).toBe('UNAUTHENTICATED');
-    const viewer = await call(event('POST /things', { body: '{"name":"a"}', type: 'application/json', claims: { sub: 'v', roles: '[viewer]', units: 'U1' } }));
+    const viewer = await call(
+      event('POST /things', {
+        body: '{"name":"a"}',
+        type: 'application/json',
+        claims: { sub: 'v', roles: '[viewer]', units: 'U1' },
+      }),
+    );
     expect(viewer.statusCode).toBe(403);
     expect(viewer.json.error.code).toBe('FORBIDDEN');
   });
 
   it('400 for malformed JSON and for schema violations, with paths', async () => {
-    const malformed = await call(event('POST /things', { body: '{"name":', type: 'application/json', claims: admin }));
+    const malformed = await call(
+      event('POST /things', { body: '{"name":', type: 'application/json', claims: admin }),
+    );
     expect(malformed.json.error.code).toBe('MALFORMED_JSON');
-    const invalid = await call(event('POST /things', { body: '{"name":"","x":1}', type: 'application/json', claims: admin }));
+    const invalid = await call(
+      event('POST /things', { body: '{"name":"","x":1}', type: 'application/json', claims: admin }),
+    );
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['(gốc)', 'name']);
   });
 
   it('413 above the route limit, 415 for a non-JSON body', async () => {
-    const big = await call(event('POST /things', { body: `{"name":"${'x'.repeat(200)}"}`, type: 'application/json', claims: admin }));
+    const big = await call(
+      event('POST /things', {
+        body: `{"name":"${'x'.repeat(200)}"}`,
+        type: 'application/json',
+        claims: admin,
+      }),
+    );
     expect(big.statusCode).toBe(413);
-    const form = await call(event('POST /things', { body: 'name=a', type: 'application/x-www-form-urlencoded', claims: admin }));
+    const form = await call(
+      event('POST /things', { body: 'name=a', type: 'application/x-www-form-urlencoded', claims: admin }),
+    );
     expect(form.statusCode).toBe(415);
   });
 

@@ -15,7 +15,16 @@ describe('parseRosterDate (rule 8: day first, always)', () => {
     expect(parseRosterDate(raw)).toBe(iso);
   });
 
-  it.each(['31/02/2026', '29/02/2025', '00/01/2026', '13/13/2026', '2026-13-01', 'hôm qua', '', '01/01/1850'])('refuses %j', (raw) => {
+  it.each([
+    '31/02/2026',
+    '29/02/2025',
+    '00/01/2026',
+    '13/13/2026',
+    '2026-13-01',
+    'hôm qua',
+    '',
+    '01/01/1850',
+  ])('refuses %j', (raw) => {
     expect(parseRosterDate(raw)).toBeNull();
   });
 });

@@ -17,10 +17,20 @@ const failure = (fn: () => unknown): AppError => {
 
 describe('parseRoster', () => {
   it('recognises headers by alias in any order, ignoring case, diacritics and separators', () => {
-    const csv = 'stt,MA_DON_VI,so dien thoai,HO TEN,ma-ho-so,linh vuc,NGAY TRA KET QUA,Ghi chú\n1,U1,0912345678,  Lê  Thị\u00a0Lan ,H1,Tư pháp,01/02/2026,x\n';
+    const csv =
+      'stt,MA_DON_VI,so dien thoai,HO TEN,ma-ho-so,linh vuc,NGAY TRA KET QUA,Ghi chú\n1,U1,0912345678,  Lê  Thị\u00a0Lan ,H1,Tư pháp,01/02/2026,x\n';
     const out = parseRoster(buf(csv));
     expect(out.rows).toEqual([
-      { row: 2, fullName: 'Lê Thị Lan', phoneE164: '+84912345678', phoneKind: 'mobile', dossierId: 'H1', field: 'Tư pháp', unitCode: 'U1', completedOn: '2026-02-01' },
+      {
+        row: 2,
+        fullName: 'Lê Thị Lan',
+        phoneE164: '+84912345678',
+        phoneKind: 'mobile',
+        dossierId: 'H1',
+        field: 'Tư pháp',
+        unitCode: 'U1',
+        completedOn: '2026-02-01',
+      },
     ]);
   });
 
@@ -86,13 +96,19 @@ describe('parseRoster', () => {
   });
 
   it('names every missing column', () => {
-    const error = failure(() => parseRoster(buf('Họ và tên,Số điện thoại,Mã hồ sơ,Lĩnh vực\nA,0912345678,H1,TP\n')));
+    const error = failure(() =>
+      parseRoster(buf('Họ và tên,Số điện thoại,Mã hồ sơ,Lĩnh vực\nA,0912345678,H1,TP\n')),
+    );
     expect(error.message).toContain('Mã đơn vị');
     expect(error.message).toContain('Ngày hoàn thành');
   });
 
   it('refuses bytes that are not UTF-8 instead of storing mojibake', () => {
-    const cp1258 = Buffer.concat([buf(`${HEADER}\n`), Buffer.from([0x4c, 0xea, 0x20, 0xd2]), buf(',0912345678,H1,TP,U1,01/02/2026\n')]);
+    const cp1258 = Buffer.concat([
+      buf(`${HEADER}\n`),
+      Buffer.from([0x4c, 0xea, 0x20, 0xd2]),
+      buf(',0912345678,H1,TP,U1,01/02/2026\n'),
+    ]);
     expect(failure(() => parseRoster(cp1258)).code).toBe('UNSUPPORTED_ENCODING');
   });
 });

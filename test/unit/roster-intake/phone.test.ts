@@ -28,18 +28,40 @@ describe('normalisePhone (data-rules rule 7)', () => {
     ['01992345678', '+84592345678'],
     ['841662345678', '+84362345678'],
   ])('legacy %s → %s with a warning', (raw, e164) => {
-    expect(normalisePhone(raw)).toEqual({ ok: true, e164, kind: 'mobile', warning: 'PHONE_LEGACY_CONVERTED' });
+    expect(normalisePhone(raw)).toEqual({
+      ok: true,
+      e164,
+      kind: 'mobile',
+      warning: 'PHONE_LEGACY_CONVERTED',
+    });
   });
 
   it('accepts landlines (02 + 9 digits), restoring a dropped zero, with a warning', () => {
-    expect(normalisePhone('02438253536')).toEqual({ ok: true, e164: '+842438253536', kind: 'landline', warning: 'PHONE_LANDLINE' });
-    expect(normalisePhone('2438253536')).toEqual({ ok: true, e164: '+842438253536', kind: 'landline', warning: 'PHONE_LANDLINE' });
+    expect(normalisePhone('02438253536')).toEqual({
+      ok: true,
+      e164: '+842438253536',
+      kind: 'landline',
+      warning: 'PHONE_LANDLINE',
+    });
+    expect(normalisePhone('2438253536')).toEqual({
+      ok: true,
+      e164: '+842438253536',
+      kind: 'landline',
+      warning: 'PHONE_LANDLINE',
+    });
   });
 
-  it.each(['', '0000000000', 'không có', '12345', '09123456789', '0112345678', '01302345678', '091234567a', '+1 212 555 0100'])(
-    'refuses %j',
-    (raw) => {
-      expect(normalisePhone(raw)).toEqual({ ok: false, code: 'INVALID_PHONE' });
-    },
-  );
+  it.each([
+    '',
+    '0000000000',
+    'không có',
+    '12345',
+    '09123456789',
+    '0112345678',
+    '01302345678',
+    '091234567a',
+    '+1 212 555 0100',
+  ])('refuses %j', (raw) => {
+    expect(normalisePhone(raw)).toEqual({ ok: false, code: 'INVALID_PHONE' });
+  });
 });

@@ -1,8 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assignPersonsToStrata, drawSample, type EligibleDossier, rankKey, rosterHash } from '../../../services/sampling/draw.ts';
+import {
+  assignPersonsToStrata,
+  drawSample,
+  type EligibleDossier,
+  rankKey,
+  rosterHash,
+} from '../../../services/sampling/draw.ts';
 
-const dossier = (i: number, unitCode = 'U1', fieldCode = 'F1', personKey = `p${i}`, completedOn = '2026-01-01'): EligibleDossier => ({
+const dossier = (
+  i: number,
+  unitCode = 'U1',
+  fieldCode = 'F1',
+  personKey = `p${i}`,
+  completedOn = '2026-01-01',
+): EligibleDossier => ({
   dossierId: `D${i}`,
   personKey,
   unitCode,
@@ -29,7 +41,9 @@ describe('hash-rank draw', () => {
       ['reserve', 1, expected[3]],
       ['reserve', 2, expected[4]],
     ]);
-    expect(counts).toEqual([{ unitCode: 'U1', fieldCode: 'F1', persons: 8, official: 3, reserve: 2, shortfall: 0 }]);
+    expect(counts).toEqual([
+      { unitCode: 'U1', fieldCode: 'F1', persons: 8, official: 3, reserve: 2, shortfall: 0 },
+    ]);
   });
 
   it('reports a shortfall when the stratum is too small', () => {
@@ -67,7 +81,9 @@ describe('hash-rank draw', () => {
         fc.integer(),
         (keys, k, r, shuffleSeed) => {
           const people = keys.map((key, i) => dossier(i, 'U1', 'F1', key));
-          const shuffled = [...people].sort((a, b) => ((a.row * 7919 + shuffleSeed) % 97) - ((b.row * 7919 + shuffleSeed) % 97));
+          const shuffled = [...people].sort(
+            (a, b) => ((a.row * 7919 + shuffleSeed) % 97) - ((b.row * 7919 + shuffleSeed) % 97),
+          );
           const req = { ...request, officialPerStratum: k + 1, reservePerStratum: r };
           const a = drawSample(people, req, strata);
           const b = drawSample(shuffled, req, strata);
@@ -75,7 +91,9 @@ describe('hash-rank draw', () => {
           const picked = a.picks.map((p) => p.personKey);
           expect(new Set(picked).size).toBe(picked.length);
           expect(a.picks.filter((p) => p.list === 'official')).toHaveLength(Math.min(k + 1, keys.length));
-          expect(a.picks.filter((p) => p.list === 'reserve')).toHaveLength(Math.min(r, Math.max(keys.length - k - 1, 0)));
+          expect(a.picks.filter((p) => p.list === 'reserve')).toHaveLength(
+            Math.min(r, Math.max(keys.length - k - 1, 0)),
+          );
         },
       ),
     );
@@ -83,8 +101,12 @@ describe('hash-rank draw', () => {
 
   it('another seed draws another official list (with overwhelming probability for 100 people)', () => {
     const people = Array.from({ length: 100 }, (_, i) => dossier(i));
-    const a = drawSample(people, { ...request, officialPerStratum: 10 }, strata).picks.map((p) => p.personKey);
-    const b = drawSample(people, { ...request, seed: 't', officialPerStratum: 10 }, strata).picks.map((p) => p.personKey);
+    const a = drawSample(people, { ...request, officialPerStratum: 10 }, strata).picks.map(
+      (p) => p.personKey,
+    );
+    const b = drawSample(people, { ...request, seed: 't', officialPerStratum: 10 }, strata).picks.map(
+      (p) => p.personKey,
+    );
     expect(a).not.toEqual(b);
   });
 
@@ -92,7 +114,11 @@ describe('hash-rank draw', () => {
     const people = Array.from({ length: 10 }, (_, i) => dossier(i));
     const hits = new Map<string, number>();
     for (let s = 0; s < 2000; s++) {
-      for (const p of drawSample(people, { ...request, seed: `seed-${s}`, officialPerStratum: 1, reservePerStratum: 0 }, strata).picks) {
+      for (const p of drawSample(
+        people,
+        { ...request, seed: `seed-${s}`, officialPerStratum: 1, reservePerStratum: 0 },
+        strata,
+      ).picks) {
         hits.set(p.personKey, (hits.get(p.personKey) ?? 0) + 1);
       }
     }
