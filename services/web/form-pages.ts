@@ -5,7 +5,7 @@ import { loadRound } from '../rounds/load-round.ts';
 import type { SampleStore } from '../sampling/store.ts';
 import { acceptSubmission, resolveToken } from '../submission/accept-submission.ts';
 import type { SubmissionStore } from '../submission/store.ts';
-import { answersFromForm, type FormValues, formPage, messagePage } from './render.ts';
+import { answersFromForm, ENHANCER, type FormValues, formPage, messagePage } from './render.ts';
 
 export interface WebDeps {
   samples: SampleStore;
@@ -48,6 +48,7 @@ const renderForm = async (
       errors,
       message,
     }),
+    [ENHANCER],
   );
 };
 

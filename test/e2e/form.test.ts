@@ -21,15 +21,10 @@ const UNIT = 'UBND phường Một';
 const FIELD = 'Tư pháp';
 
 // Flags verified on this machine (docs: /work/shared/toolchain.md).
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const CHROMIUM_ARGS =
+  `--no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
+  --disable-component-update --disable-sync`.split(/\s+/);
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' };
 
 const tempDirs: string[] = [];
 const freshTempDir = async (): Promise<string> => {
@@ -43,35 +38,24 @@ const launch = async (options: { javaScriptEnabled: boolean }): Promise<BrowserC
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-    locale: 'vi-VN',
+    ...PHONE,
     ...options,
   });
 
 /** Round with one unit × one field, a roster of 9 people, a drawn sample: 5 official + 3 reserve tokens. */
 const setUpSample = async (): Promise<{ official: string[]; reserve: string[] }> => {
   const tag = unique('e2e');
+  const [units, fields] = [[{ code: 'U1', name: UNIT }], [{ name: FIELD }]];
   const round = await api('POST', '/api/rounds', {
-    body: {
-      name: `Khảo sát trình duyệt ${tag}`,
-      year: 2026,
-      kind: 'SIPAS',
-      units: [{ code: 'U1', name: UNIT, type: 'ward' }],
-      fields: [{ name: FIELD }],
-    },
+    body: { name: tag, year: 2026, kind: 'SIPAS', units, fields },
   });
   expect(round.status).toBe(201);
   const roundId: string = round.json.roundId;
-  const roster = [
-    'STT;Họ và tên;Số điện thoại;Mã hồ sơ;Lĩnh vực;Mã đơn vị;Ngày trả kết quả',
-    ...Array.from(
-      { length: 9 },
-      (_, i) =>
-        `${i + 1};Người Trả Lời ${i + 1};09${String(2000000 + i).padStart(8, '0')};${tag}-${i};${FIELD};U1;0${i + 1}/03/2026`,
-    ),
-  ].join('\r\n');
+  const row = (i: number) =>
+    `${i};Người Trả Lời ${i};090${2000000 + i};${tag}-${i};${FIELD};U1;0${i}/03/2026`;
+  const roster = ['STT;Họ và tên;Số điện thoại;Mã hồ sơ;Lĩnh vực;Mã đơn vị;Ngày trả kết quả']
+    .concat(Array.from({ length: 9 }, (_, i) => row(i + 1)))
+    .join('\r\n');
   const upload = await api('POST', `/api/rounds/${roundId}/rosters?filename=e2e.csv`, { raw: roster });
   expect(upload.status).toBe(202);
   const report = await eventually('roster imported', async () => {
@@ -79,9 +63,8 @@ const setUpSample = async (): Promise<{ official: string[]; reserve: string[] }>
     return r.json?.status === 'completed' ? r.json : undefined;
   });
   expect(report.stored).toBe(9);
-  const sample = await api('POST', `/api/rounds/${roundId}/samples`, {
-    body: { seed: tag, officialPerStratum: 5, reservePerStratum: 3 },
-  });
+  const draw = { seed: tag, officialPerStratum: 5, reservePerStratum: 3 };
+  const sample = await api('POST', `/api/rounds/${roundId}/samples`, { body: draw });
   expect(sample.status).toBe(202);
   const samplePath = `/api/rounds/${roundId}/samples/${sample.json.sampleId}`;
   await eventually('sample drawn', async () =>
@@ -90,12 +73,7 @@ const setUpSample = async (): Promise<{ official: string[]; reserve: string[] }>
   const tokensOf = async (list: string): Promise<string[]> => {
     const csv = await api('GET', `${samplePath}/${list}.csv`);
     expect(csv.status).toBe(200);
-    return csv.text
-      .replace(/^\ufeff/, '')
-      .trim()
-      .split('\r\n')
-      .slice(1)
-      .map((line) => /\/f\/([A-Za-z0-9_-]+)$/.exec(line)![1]!);
+    return [...csv.text.matchAll(/\/f\/([A-Za-z0-9_-]+)\r?$/gm)].map((m) => m[1]!);
   };
   return { official: await tokensOf('official'), reserve: await tokensOf('reserve') };
 };
@@ -110,12 +88,18 @@ const openForm = async (context: BrowserContext, token: string): Promise<Page> =
 
 /** Clicks the label of `level` (1–5) for each given scale question. */
 const pickLevels = async (page: Page, level: number, ids: readonly string[] = scaleIds): Promise<void> => {
-  for (const id of ids)
-    await page
-      .locator(`fieldset[data-q="${id}"] label`)
-      .nth(level - 1)
-      .click();
+  for (const id of ids) await page.locator(`fieldset[data-q="${id}"] label >> nth=${level - 1}`).click();
 };
+
+const submitButton = (page: Page) => page.getByRole('button', { name: 'Gửi phiếu' });
+
+/** Another body for an already used token, straight to the API. */
+const submitOtherBody = (token: string) =>
+  api('POST', '/api/submissions', { token: null, body: { token, answers: { [scaleIds[0]!]: 1 } } });
+
+/** Resolves with the page's next POST response whose URL ends with `suffix`. */
+const posted = (page: Page, suffix: string) =>
+  page.waitForResponse((r) => r.url().endsWith(suffix) && r.request().method() === 'POST');
 
 const receiptIn = async (page: Page, selector: string): Promise<string> => {
   const box = page.locator(selector, { hasText: /Mã biên nhận: rcp_/ });
@@ -143,9 +127,7 @@ describe('survey form in Chromium (mobile viewport)', () => {
       void dialog.dismiss();
     });
     withJs.on('weberror', (error) => pageErrors.push(String(error.error())));
-    withoutJs.on('request', (request) =>
-      submissionCalls.push(`${request.method()} ${new URL(request.url()).pathname}`),
-    );
+    withoutJs.on('request', (r) => submissionCalls.push(`${r.method()} ${new URL(r.url()).pathname}`));
   });
 
   afterAll(async () => {
@@ -164,19 +146,15 @@ describe('survey form in Chromium (mobile viewport)', () => {
     const page = await openForm(withJs, official[0]!);
     expect(await page.locator('html').getAttribute('lang')).toBe('vi');
     expect(await page.locator('main').textContent()).toContain(`Đơn vị: ${UNIT} · Lĩnh vực: ${FIELD}`);
-    const rendered = await page
-      .locator('fieldset[data-type="scale"]')
-      .evaluateAll((sets) =>
-        sets.map((fs) => [fs.getAttribute('data-q'), fs.querySelectorAll('input[type="radio"]').length]),
-      );
-    expect(rendered).toEqual(scaleIds.map((id) => [id, 5]));
-    for (const id of scaleIds) {
-      const values = await page
-        .locator(`input[name="${id}"]`)
-        .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
-      expect(values).toEqual(['1', '2', '3', '4', '5']);
-    }
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const scaleSets = page.locator('fieldset[data-type="scale"]');
+    expect(await scaleSets.evaluateAll((sets) => sets.map((fs) => fs.getAttribute('data-q')))).toEqual(
+      scaleIds,
+    );
+    const radios = await scaleSets
+      .locator('input[type="radio"]')
+      .evaluateAll((inputs) => inputs.map((i) => `${i.getAttribute('name')}=${i.getAttribute('value')}`));
+    expect(radios).toEqual(scaleIds.flatMap((id) => [1, 2, 3, 4, 5].map((v) => `${id}=${v}`)));
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     const shot = join(await freshTempDir(), 'form-mobile.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect((await stat(shot)).size).toBeGreaterThan(0);
@@ -187,21 +165,16 @@ describe('survey form in Chromium (mobile viewport)', () => {
   it('with JavaScript: submits in place, shows the receipt; reload says already submitted; a different body is 409', async () => {
     const token = official[0]!;
     const page = await openForm(withJs, token);
-    await page.evaluate(() => {
-      (window as unknown as { stillHere: boolean }).stillHere = true;
-    });
+    await page.evaluate('window.stillHere = true');
     await pickLevels(page, 4);
     expect(await page.locator('input[type="radio"]:checked').count()).toBe(scaleIds.length);
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/api/submissions') && r.request().method() === 'POST'),
-      page.getByRole('button', { name: 'Gửi phiếu' }).click(),
-    ]);
+    const [response] = await Promise.all([posted(page, '/api/submissions'), submitButton(page).click()]);
     expect(response.status()).toBe(201);
     const receipt = await receiptIn(page, '#result');
     expect(await page.locator('#result').textContent()).toBe(
       `Cảm ơn bạn đã trả lời. Mã biên nhận: ${receipt}`,
     );
-    expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    expect(await page.evaluate('window.stillHere')).toBe(true);
     expect(page.url()).toBe(`${baseUrl()}/f/${token}`);
     expect(await page.locator('form#survey').isHidden()).toBe(true);
 
@@ -210,10 +183,7 @@ describe('survey form in Chromium (mobile viewport)', () => {
     expect(await receiptIn(page, 'main')).toBe(receipt);
     expect(await page.locator('form#survey').count()).toBe(0);
 
-    const other = await api('POST', '/api/submissions', {
-      token: null,
-      body: { token, answers: { [scaleIds[0]!]: 1 } },
-    });
+    const other = await submitOtherBody(token);
     expect(other.status).toBe(409);
     expect(other.json.error.code).toBe('ALREADY_SUBMITTED');
     await page.close();
@@ -224,21 +194,14 @@ describe('survey form in Chromium (mobile viewport)', () => {
     const page = await openForm(withoutJs, token);
     await pickLevels(page, 5);
     await page.locator(`#q-${textId}`).fill('Thủ tục nhanh, cán bộ tận tình.');
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith(`/f/${token}`) && r.request().method() === 'POST'),
-      page.getByRole('button', { name: 'Gửi phiếu' }).click(),
-    ]);
+    const [response] = await Promise.all([posted(page, `/f/${token}`), submitButton(page).click()]);
     expect(response.status()).toBe(201);
     expect(response.request().headers()['content-type']).toContain('application/x-www-form-urlencoded');
     expect(await page.locator('h1').textContent()).toBe('Cảm ơn bạn!');
     expect(await receiptIn(page, 'main')).toMatch(/^rcp_/);
     expect(submissionCalls).not.toContain('POST /api/submissions');
     // The same token through the API with another body: already used by the form post.
-    const again = await api('POST', '/api/submissions', {
-      token: null,
-      body: { token, answers: { [scaleIds[0]!]: 1 } },
-    });
-    expect(again.status).toBe(409);
+    expect((await submitOtherBody(token)).status).toBe(409);
     await page.close();
   });
 
@@ -249,16 +212,13 @@ describe('survey form in Chromium (mobile viewport)', () => {
     // A background tab gets no animation frames, which Playwright's clicks wait for.
     await first.bringToFront();
     await pickLevels(first, 5);
-    await first.getByRole('button', { name: 'Gửi phiếu' }).click();
+    await submitButton(first).click();
     const receipt = await receiptIn(first, '#result');
 
     await second.bringToFront();
     await pickLevels(second, 2);
-    const button = second.getByRole('button', { name: 'Gửi phiếu' });
-    const [response] = await Promise.all([
-      second.waitForResponse((r) => r.url().endsWith('/api/submissions')),
-      button.click(),
-    ]);
+    const button = submitButton(second);
+    const [response] = await Promise.all([posted(second, '/api/submissions'), button.click()]);
     expect(response.status()).toBe(409);
     const result = second.locator('#result.err', { hasText: 'Phiếu này đã được gửi trước đó' });
     await result.waitFor();
@@ -266,10 +226,8 @@ describe('survey form in Chromium (mobile viewport)', () => {
     expect(await button.isEnabled()).toBe(true);
     expect(await second.locator('form#survey').isVisible()).toBe(true);
     // The stored answers are the first tab's: re-sending exactly those gives back its receipt.
-    const replay = await api('POST', '/api/submissions', {
-      token: null,
-      body: { token, answers: Object.fromEntries(scaleIds.map((id) => [id, 5])) },
-    });
+    const answers = Object.fromEntries(scaleIds.map((id) => [id, 5]));
+    const replay = await api('POST', '/api/submissions', { token: null, body: { token, answers } });
     expect(replay.status).toBe(200);
     expect(replay.json.receiptId).toBe(receipt);
     await Promise.all([first.close(), second.close()]);
@@ -280,9 +238,8 @@ describe('survey form in Chromium (mobile viewport)', () => {
     const response = await page.goto(`${baseUrl()}/f/${reserve[0]}`);
     expect(response?.status()).toBe(403);
     expect(await page.locator('html').getAttribute('lang')).toBe('vi');
-    expect(await page.locator('main').textContent()).toContain(
-      'Phiếu này thuộc danh sách dự phòng và chưa được kích hoạt.',
-    );
+    const message = 'Phiếu này thuộc danh sách dự phòng và chưa được kích hoạt.';
+    expect(await page.locator('main').textContent()).toContain(message);
     expect(await page.locator('form#survey').count()).toBe(0);
     await page.close();
   });
@@ -293,24 +250,20 @@ describe('survey form in Chromium (mobile viewport)', () => {
     await pickLevels(page, 4, scaleIds.slice(0, 2));
     await page.locator(`#q-${textId}`).fill(XSS);
     // A tampered client sends an out-of-scale value: the API refuses it and names the question.
-    await page.locator(`input[name="${scaleIds[1]}"]:checked`).evaluate((input) => {
-      (input as HTMLInputElement).value = '7';
-    });
-    await page.getByRole('button', { name: 'Gửi phiếu' }).click();
+    await page
+      .locator(`input[name="${scaleIds[1]}"]:checked`)
+      .evaluate((input) => input.setAttribute('value', '7'));
+    await submitButton(page).click();
     const inline = page.locator(`fieldset[data-q="${scaleIds[1]}"] p.err`);
     await inline.waitFor();
-    expect(await page.locator('#result').textContent()).toBe(
-      'Phiếu chưa hợp lệ: hãy xem lại các câu được đánh dấu.',
-    );
-    expect(await page.getByRole('button', { name: 'Gửi phiếu' }).isEnabled()).toBe(true);
+    const refusal = 'Phiếu chưa hợp lệ: hãy xem lại các câu được đánh dấu.';
+    expect(await page.locator('#result').textContent()).toBe(refusal);
+    expect(await submitButton(page).isEnabled()).toBe(true);
 
     // When the API cannot be reached the script falls back to the plain form post; the server
     // re-renders the form with the answers, the free text inside the textarea.
     await page.route('**/api/submissions', (route) => route.abort());
-    const [rerender] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith(`/f/${token}`) && r.request().method() === 'POST'),
-      page.getByRole('button', { name: 'Gửi phiếu' }).click(),
-    ]);
+    const [rerender] = await Promise.all([posted(page, `/f/${token}`), submitButton(page).click()]);
     expect(rerender.status()).toBe(400);
     // Compared as booleans so a failure does not print the whole page.
     expect((await rerender.text()).includes(XSS)).toBe(false);
@@ -321,7 +274,7 @@ describe('survey form in Chromium (mobile viewport)', () => {
 
     // Still unused: fix the answer and submit through the API path.
     await pickLevels(page, 5, [scaleIds[1]!]);
-    await page.getByRole('button', { name: 'Gửi phiếu' }).click();
+    await submitButton(page).click();
     expect(await receiptIn(page, '#result')).toMatch(/^rcp_/);
     expect(dialogs).toEqual([]);
     await page.close();
@@ -339,7 +292,7 @@ describe('survey form in Chromium (mobile viewport)', () => {
     }
     const page = await openForm(withJs, token);
     await pickLevels(page, 3);
-    await page.getByRole('button', { name: 'Gửi phiếu' }).click();
+    await submitButton(page).click();
     expect(await receiptIn(page, '#result')).toMatch(/^rcp_/);
     await page.close();
   });

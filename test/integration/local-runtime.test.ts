@@ -440,10 +440,12 @@ describe('npm start (infra/local/main.ts)', () => {
 
   it('prints the URLs and token, serves, and stops everything on Ctrl-C', async () => {
     const main = startMain({ PORT: '0', DIEUTRA_DEV_TOKEN: 'main-test-token-1' });
-    const baseUrl = await eventually(
-      async () => /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(main.output.text)?.[1],
-      60_000,
-    );
+    const baseUrl = await eventually(async () => {
+      if (main.child.exitCode !== null) throw new Error(`main.ts exited early:\n${main.output.text}`);
+      return /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(main.output.text)?.[1];
+    }, 90_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- main.ts output ---\n${main.output.text}`);
+    });
     expect(main.output.text).toContain('main-test-token-1');
     expect(main.output.text).toMatch(/DynamoDB Local +http:\/\/127\.0\.0\.1:\d+/);
     const res = await fetch(`${baseUrl}/nowhere`);
@@ -454,7 +456,7 @@ describe('npm start (infra/local/main.ts)', () => {
     process.kill(-(main.child.pid as number), 'SIGINT');
     expect(await main.exited).toBe(0);
     await eventually(async () => (javaMatching(dataDir).length === 0 ? true : undefined), 10_000);
-  }, 90_000);
+  }, 150_000);
 
   it('fails with one clear line when the port is busy', async () => {
     const blocker = createServer();
