@@ -36,6 +36,15 @@ const banner = (runtime: LocalRuntime, dataDir: string): string => {
     '',
     `  curl -H "Authorization: Bearer ${devToken}" ${baseUrl}/api/rounds`,
     '',
+    ...(runtime.demo
+      ? [
+          `Đợt mẫu / demo round  ${baseUrl}/api/rounds/${runtime.demo.roundId}`,
+          `  Kết quả / results     ${baseUrl}/api/rounds/${runtime.demo.roundId}/results`,
+          '  Phiếu chưa trả lời / open forms:',
+          ...runtime.demo.openFormLinks.map((link) => `    ${link}`),
+          '',
+        ]
+      : []),
     'Ctrl-C để dừng / to stop',
     '',
   ].join('\n');

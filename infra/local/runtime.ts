@@ -3,14 +3,13 @@
  * shared/platform/resources.ts, an API Gateway-like HTTP gateway, SQS pollers and a schedule ticker,
  * all driving the unchanged Lambda handlers listed in the function manifests.
  */
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ALL_FUNCTIONS } from '../../services/manifests.ts';
 import type { FunctionManifest } from '../../shared/platform/manifest.ts';
 import type { QueueName } from '../../shared/platform/resources.ts';
 import { type Authorizer, devTokenAuthorizer } from './authorizer.ts';
 import { localDynamoDbClient, localS3Client, localSqsClient } from './clients.ts';
+import { type DemoInfo, seedDemo } from './demo-data.ts';
 import { startDynamoDbLocal } from './dynamodb-engine.ts';
 import { createGateway } from './gateway.ts';
 import { applyEnv, buildHandlerEnv } from './handler-env.ts';
@@ -47,6 +46,8 @@ export interface LocalRuntimeOptions {
 }
 
 export interface LocalRuntime {
+  /** What the demo seed created (only when `seed` was asked for and succeeded). */
+  demo: DemoInfo | undefined;
   baseUrl: string;
   devToken: string;
   endpoints: { dynamodb: string; sqs: string; s3: string };
@@ -164,12 +165,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     // Requests stop first on shutdown (stoppers run in reverse), then consumers, then the engines.
     stoppers.push(() => gateway.close());
 
-    if (options.seed) await seedDemoData({ baseUrl, token: devToken }, log);
+    const demo = options.seed ? await seedDemoData({ baseUrl, token: devToken }, log) : undefined;
 
     let stopping: Promise<void> | undefined;
     return {
       baseUrl,
       devToken,
+      demo,
       endpoints: { dynamodb: dynamodb.endpoint, sqs: sqsS3.endpoint, s3: sqsS3.endpoint },
       queues,
       pids: { dynamodb: dynamodb.pid },
@@ -187,21 +189,17 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   }
 };
 
-/** infra/local/demo-data.ts is optional: until it exists, seeding is skipped. */
-const seedDemoData = async (target: { baseUrl: string; token: string }, log: LocalLogger): Promise<void> => {
-  const modulePath = fileURLToPath(new URL('./demo-data.ts', import.meta.url));
-  if (!existsSync(modulePath)) {
-    log.info('demo data: infra/local/demo-data.ts not present yet — skipped');
-    return;
-  }
+/** Demo data goes in through the public API; a failure is logged and the runtime keeps running. */
+const seedDemoData = async (
+  target: { baseUrl: string; token: string },
+  log: LocalLogger,
+): Promise<DemoInfo | undefined> => {
   try {
-    const { seedDemo } = (await import(pathToFileURL(modulePath).href)) as {
-      seedDemo?: (t: { baseUrl: string; token: string }) => Promise<unknown>;
-    };
-    if (typeof seedDemo !== 'function') throw new Error('infra/local/demo-data.ts does not export seedDemo');
-    await seedDemo(target);
+    const info = await seedDemo(target);
     log.info('demo data: ready');
+    return info;
   } catch (error) {
     log.error('demo data: seeding failed (the runtime keeps running)', error);
+    return undefined;
   }
 };
