@@ -1,4 +1,11 @@
-import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
+import {
+  DEFAULT_TEMPLATE_IDS,
+  getTemplate,
+  parRulesSchema,
+  resolveParRules,
+  resolveSipasRules,
+  sipasRulesSchema,
+} from '../../shared/domain/index.ts';
 import type { Principal } from '../../shared/platform/auth.ts';
 import { canonicalJson, sha256Hex } from '../../shared/platform/crypto.ts';
 import { ConflictError, type ErrorDetail, ValidationError } from '../../shared/platform/errors.ts';
@@ -61,6 +68,22 @@ export const createRound = async (
   }
   const fields = input.fields.map((f) => ({ code: f.code ?? slugify(f.name), name: f.name }));
   checkInput(input, fields);
+  const scoringRules = input.scoringRules ?? {};
+  const known = Object.keys((input.kind === 'SIPAS' ? sipasRulesSchema : parRulesSchema).shape);
+  const unknown = Object.keys(scoringRules).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      'Quy tắc tính điểm có mục không được hỗ trợ.',
+      unknown.map((k) => ({
+        path: `scoringRules.${k}`,
+        code: 'UNKNOWN_SETTING',
+        message: `Không có quy tắc "${k}" (có: ${known.join(', ')}).`,
+      })),
+    );
+  }
+  // Throws the domain's ConfigError naming the setting; the HTTP layer maps it to 400.
+  if (input.kind === 'SIPAS') resolveSipasRules(scoringRules);
+  else resolveParRules(scoringRules);
 
   const requestHash = sha256Hex(canonicalJson(input));
   const round: Round = {
@@ -73,6 +96,7 @@ export const createRound = async (
     structure: input.structure ?? defaultStructure(input.year),
     units: input.units,
     fields,
+    scoringRules,
     status: 'PLANNED',
     createdAt: (ctx.now ?? new Date()).toISOString(),
     createdBy: ctx.principal.sub,

@@ -30,6 +30,8 @@ export const createRoundSchema = z.strictObject({
   structure: z.enum(['three-tier', 'two-tier']).optional(),
   units: z.array(unitInputSchema).min(1).max(5000),
   fields: z.array(fieldInputSchema).min(1).max(500),
+  /** Per-round overrides of the scoring rules (SIPAS or PAR, by kind), checked against the domain's schema. */
+  scoringRules: z.record(z.string(), z.unknown()).optional(),
 });
 export type CreateRoundInput = z.infer<typeof createRoundSchema>;
 
@@ -49,6 +51,7 @@ export const roundSchema = z.object({
     }),
   ),
   fields: z.array(z.object({ code: z.string(), name: z.string() })),
+  scoringRules: z.record(z.string(), z.unknown()).default({}),
   status: z.string(),
   createdAt: z.string(),
   createdBy: z.string(),

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
+import { queryAll } from '../../shared/platform/dynamo.ts';
 import { type Round, roundSchema } from './schemas.ts';
 
 const key = (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'META' });
@@ -12,6 +13,8 @@ export interface RoundStore {
   putIfAbsent(round: Round): Promise<{ created: boolean; round: Round }>;
   get(roundId: string): Promise<Round | null>;
   list(limit: number): Promise<Round[]>;
+  /** Every round, all pages (scheduled jobs only; never in a request path). */
+  listAll(): Promise<Round[]>;
 }
 
 const toRound = (item: Record<string, unknown>): Round => {
@@ -45,6 +48,15 @@ export const roundStore = (): RoundStore => {
         if (!existing) throw error;
         return { created: false, round: existing };
       }
+    },
+    async listAll() {
+      const items = await queryAll({
+        TableName: table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': 'ROUNDS' },
+      });
+      return items.map(toRound);
     },
     async list(limit) {
       const out = await dynamo().send(

@@ -1,18 +1,36 @@
 /**
  * Scoring run: every stored submission of the round → the methodology core (shared/domain)
- * → results rounded once, at output. Issued counts come from the latest completed sample.
+ * → results rounded once, at output. SIPAS rounds get satisfaction indexes; PAR rounds get
+ * option-weighted points per rated unit. Both rank the units and carry the rules used.
+ * Issued counts come from the latest completed sample.
  */
-import { getTemplate, round2OrNull, type SipasGroupResult, scoreSipas } from '../../shared/domain/index.ts';
+import {
+  type Dec,
+  getTemplate,
+  gradeOf,
+  type IssuedCounts,
+  type QuestionnaireTemplate,
+  type RankedUnit,
+  rankUnits,
+  resolveParRules,
+  round2OrNull,
+  type SipasGroupResult,
+  scoreParSurvey,
+  scoreSipas,
+} from '../../shared/domain/index.ts';
 import type { Round } from '../rounds/schemas.ts';
 import type { SampleStore } from '../sampling/store.ts';
-import type { SubmissionStore } from '../submission/store.ts';
+import type { StoredSubmission, SubmissionStore } from '../submission/store.ts';
 
 export interface ComputeDeps {
   samples: SampleStore;
   submissions: SubmissionStore;
 }
 
-const issuedFromLatestSample = async (roundId: string, samples: SampleStore) => {
+const issuedFromLatestSample = async (
+  roundId: string,
+  samples: SampleStore,
+): Promise<{ sampleId: string | null; issued: IssuedCounts }> => {
   const completed = (await samples.listManifests(roundId))
     .filter((m) => m.status === 'completed')
     .sort((a, b) => (a.completedAt ?? '').localeCompare(b.completedAt ?? ''));
@@ -30,36 +48,41 @@ const issuedFromLatestSample = async (roundId: string, samples: SampleStore) => 
   return { sampleId: latest?.sampleId ?? null, issued: { round, units, fields, unitFields } };
 };
 
-const present = (g: SipasGroupResult) => ({
+const ranking = (
+  entries: Array<{ unitCode: string; index: Dec | null }>,
+  rules: Partial<Parameters<typeof rankUnits>[1]>,
+) => new Map<string, RankedUnit>(rankUnits(entries, rules).map((r) => [r.unitCode, r]));
+
+const presentSipasGroup = (g: SipasGroupResult) => ({
   counts: g.counts,
   index: round2OrNull(g.overall),
   aspects: g.aspects.map((a) => ({ code: a.code, index: round2OrNull(a.index) })),
   elements: g.elements.map((e) => ({ code: e.code, aspectCode: e.aspectCode, index: round2OrNull(e.index) })),
 });
 
-export const computeResults = async (round: Round, runId: string, deps: ComputeDeps) => {
-  const template = getTemplate(round.templateId);
-  const submissions = await deps.submissions.listByRound(round.id);
-  const { sampleId, issued } = await issuedFromLatestSample(round.id, deps.samples);
+const sipasResults = (
+  round: Round,
+  template: QuestionnaireTemplate,
+  submissions: StoredSubmission[],
+  issued: IssuedCounts,
+) => {
   const result = scoreSipas({
     template,
     forms: submissions.map((s) => ({ unitCode: s.unitCode, fieldCode: s.fieldCode, answers: s.answers })),
     issued,
+    rules: round.scoringRules,
   });
-  const unitName = new Map(round.units.map((u) => [u.code, u.name]));
+  const ranks = ranking(
+    result.byUnit.map((u) => ({ unitCode: u.unitCode, index: u.overall })),
+    {},
+  );
   return {
-    roundId: round.id,
-    runId,
-    computedAt: new Date().toISOString(),
-    templateId: template.id,
-    sampleId,
     rules: result.rules,
-    rounding: 'half-up, 2 decimals, applied once at output',
-    round: present(result.round),
+    round: presentSipasGroup(result.round),
     units: result.byUnit.map((u) => ({
       unitCode: u.unitCode,
-      unitName: unitName.get(u.unitCode) ?? u.unitCode,
-      ...present(u),
+      ...presentSipasGroup(u),
+      rank: ranks.get(u.unitCode)?.rank ?? null,
     })),
     unitFields: result.byUnitField.map((u) => ({
       unitCode: u.unitCode,
@@ -67,5 +90,59 @@ export const computeResults = async (round: Round, runId: string, deps: ComputeD
       counts: u.counts,
       index: round2OrNull(u.overall),
     })),
+  };
+};
+
+const parResults = (round: Round, template: QuestionnaireTemplate, submissions: StoredSubmission[]) => {
+  const rules = resolveParRules(round.scoringRules);
+  const targets = scoreParSurvey({
+    template,
+    responses: submissions.map((s) => ({ targetCode: s.unitCode, answers: s.answers })),
+    rules,
+  });
+  const ranks = ranking(
+    targets.map((t) => ({ unitCode: t.targetCode, index: t.index })),
+    rules.ranking,
+  );
+  return {
+    rules,
+    round: { counts: { returned: submissions.length } },
+    units: targets.map((t) => ({
+      unitCode: t.targetCode,
+      counts: { returned: t.responses },
+      points: round2OrNull(t.points),
+      applicableMax: round2OrNull(t.applicableMax),
+      index: round2OrNull(t.index),
+      grade: t.index === null ? null : gradeOf(t.index, rules.grades),
+      rank: ranks.get(t.targetCode)?.rank ?? null,
+      elements: t.elements.map((e) => ({
+        code: e.code,
+        points: round2OrNull(e.points),
+        applicableMax: round2OrNull(e.applicableMax),
+      })),
+    })),
+    unitFields: [],
+  };
+};
+
+export const computeResults = async (round: Round, runId: string, deps: ComputeDeps) => {
+  const template = getTemplate(round.templateId);
+  const submissions = await deps.submissions.listByRound(round.id);
+  const { sampleId, issued } = await issuedFromLatestSample(round.id, deps.samples);
+  const scored =
+    round.kind === 'SIPAS'
+      ? sipasResults(round, template, submissions, issued)
+      : parResults(round, template, submissions);
+  const unitName = new Map(round.units.map((u) => [u.code, u.name]));
+  return {
+    roundId: round.id,
+    kind: round.kind,
+    runId,
+    computedAt: new Date().toISOString(),
+    templateId: template.id,
+    sampleId,
+    rounding: 'half-up, 2 decimals, applied once at output',
+    ...scored,
+    units: scored.units.map((u) => ({ ...u, unitName: unitName.get(u.unitCode) ?? u.unitCode })),
   };
 };

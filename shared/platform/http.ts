@@ -11,6 +11,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { z } from 'zod';
+import { DomainError, IssuesError } from '../domain/errors.ts';
 import { type Principal, principalFromClaims, type Role, requirePrincipal, requireRole } from './auth.ts';
 import { platformConfig } from './config.ts';
 import {
@@ -148,6 +149,12 @@ const parseJsonBody = <B>(raw: Buffer, headers: Record<string, string>, schema: 
 export const toErrorResponse = (error: unknown, service: string): HttpResult => {
   if (error instanceof AppError)
     return json(error.statusCode, errorBody(error.code, error.message, error.details));
+  // Methodology errors carry Vietnamese messages and the exact place (question, unit, setting).
+  if (error instanceof IssuesError) {
+    const details = error.issues.map((i) => ({ path: i.where, code: i.code, message: i.message }));
+    return json(400, errorBody(error.code, 'Cấu hình hoặc dữ liệu phương pháp không hợp lệ.', details));
+  }
+  if (error instanceof DomainError) return json(422, errorBody(error.code, error.message));
   logger(service).error('unhandled error', { error: error instanceof Error ? error : String(error) });
   return json(500, errorBody('INTERNAL_ERROR', 'Lỗi hệ thống, vui lòng thử lại sau.'));
 };

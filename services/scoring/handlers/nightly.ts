@@ -10,7 +10,7 @@ const rounds = roundStore();
 
 /** Nightly recompute of every round; one failing round does not stop the others. */
 export const handler = middy().handler(async () => {
-  const all = await rounds.list(200);
+  const all = await rounds.listAll();
   let failed = 0;
   for (const round of all) {
     try {

@@ -1,0 +1,123 @@
+/**
+ * A provincial PAR round through the same pipeline: officials' roster → sample → A/B/C/D
+ * answers → option-weighted points per rated unit, grade and rank (methodology.md §6.5).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
+import { api, eventually, unique } from './support/api.ts';
+
+const template = getTemplate(DEFAULT_TEMPLATE_IDS.PAR);
+const scored = template.sections.flatMap((s) => s.questions).filter((q) => q.maxPoints !== undefined);
+const answering = (option: string) => Object.fromEntries(scored.map((q) => [q.id, option]));
+
+describe('PAR round end to end', () => {
+  let roundId = '';
+  const tokens: Record<string, string[]> = {};
+
+  beforeAll(async () => {
+    const created = await api('POST', '/api/rounds', {
+      body: {
+        name: unique('Chỉ số CCHC sở, ngành'),
+        year: 2026,
+        kind: 'PAR',
+        units: [
+          { code: 'SNV', name: 'Sở Nội vụ', type: 'department' },
+          { code: 'STP', name: 'Sở Tư pháp', type: 'department' },
+        ],
+        fields: [{ code: 'lanh-dao', name: 'Lãnh đạo, quản lý' }],
+      },
+    });
+    expect(created.status).toBe(201);
+    roundId = created.json.roundId;
+    const rows = ['Họ và tên;Số điện thoại;Mã hồ sơ;Lĩnh vực;Mã đơn vị;Ngày hoàn thành'];
+    for (let i = 0; i < 3; i++) rows.push(`Cán bộ A${i};09130000${i}0;P-SNV-${i};lanh-dao;SNV;01/10/2026`);
+    for (let i = 0; i < 3; i++) rows.push(`Cán bộ B${i};09130000${i}1;P-STP-${i};lanh-dao;STP;01/10/2026`);
+    const up = await api('POST', `/api/rounds/${roundId}/rosters`, { raw: rows.join('\n') });
+    await eventually('import', async () => {
+      const r = await api('GET', `/api/rounds/${roundId}/rosters/${up.json.importId}`);
+      return r.json?.status === 'completed' ? true : undefined;
+    });
+    const s = await api('POST', `/api/rounds/${roundId}/samples`, {
+      body: { seed: 'par', officialPerStratum: 3, reservePerStratum: 0 },
+    });
+    await eventually('draw', async () => {
+      const m = await api('GET', `/api/rounds/${roundId}/samples/${s.json.sampleId}`);
+      return m.json?.status === 'completed' ? true : undefined;
+    });
+    const csv = (await api('GET', `/api/rounds/${roundId}/samples/${s.json.sampleId}/official.csv`)).text;
+    for (const line of csv.trim().split('\r\n').slice(1)) {
+      const unit = line.split(',')[1]!;
+      (tokens[unit] ??= []).push(/\/f\/([A-Za-z0-9_-]+)$/.exec(line)![1]!);
+    }
+  });
+
+  it('scores option-weighted points, grades and ranks the rated units', async () => {
+    // Sở Tư pháp: A, A, B on every item → mean weight (1 + 1 + 0.6)/3 = 0.8667 → 86.67 % → band B, rank 1.
+    // Sở Nội vụ: A, C and one form left unanswered → (1 + 0.2)/2 = 0.6 → 60 % → below 70, rank 2.
+    const plan: Array<[string, number, string]> = [
+      ['STP', 0, 'A'],
+      ['STP', 1, 'A'],
+      ['STP', 2, 'B'],
+      ['SNV', 0, 'A'],
+      ['SNV', 1, 'C'],
+    ];
+    for (const [unit, i, option] of plan) {
+      const res = await api('POST', '/api/submissions', {
+        token: null,
+        body: { token: tokens[unit]![i], answers: answering(option) },
+      });
+      expect(res.status).toBe(201);
+    }
+    const run = await api('POST', `/api/rounds/${roundId}/scoring`);
+    const results = await eventually('PAR results', async () => {
+      const r = await api('GET', `/api/rounds/${roundId}/results`);
+      return r.json?.latest?.runId === run.json.runId ? r.json.latest : undefined;
+    });
+    expect(results.kind).toBe('PAR');
+    const byUnit = Object.fromEntries(results.units.map((u: { unitCode: string }) => [u.unitCode, u]));
+    expect(byUnit.STP).toMatchObject({
+      index: 86.67,
+      rank: 1,
+      grade: { code: 'B' },
+      counts: { returned: 3 },
+    });
+    expect(byUnit.SNV).toMatchObject({ index: 60, rank: 2, grade: { code: 'D' }, counts: { returned: 2 } });
+    const max = scored.reduce((s, q) => s + (q.maxPoints ?? 0), 0);
+    expect(byUnit.STP.applicableMax).toBeCloseTo(max, 2);
+    expect(byUnit.STP.points).toBeCloseTo((max * 2.6) / 3, 2);
+  });
+
+  it('refuses scoring rules that the methodology does not know or that do not add up', async () => {
+    const base = { name: 'x', year: 2026, units: [{ code: 'A', name: 'A' }], fields: [{ name: 'F' }] };
+    const unknownKey = await api('POST', '/api/rounds', {
+      body: { ...base, kind: 'SIPAS', scoringRules: { minValidShar: 0.6 } },
+    });
+    expect(unknownKey.status).toBe(400);
+    expect(unknownKey.json.error.details[0]).toMatchObject({
+      path: 'scoringRules.minValidShar',
+      code: 'UNKNOWN_SETTING',
+    });
+    const weights = await api('POST', '/api/rounds', {
+      body: {
+        ...base,
+        kind: 'SIPAS',
+        scoringRules: {
+          aggregation: 'weighted',
+          weights: { level: 'aspect', values: { CS: 0.4, DV: 0.5 }, declaredTotal: 1 },
+        },
+      },
+    });
+    expect(weights.status).toBe(400);
+    expect(weights.json.error.code).toBe('INVALID_CONFIG');
+    expect(JSON.stringify(weights.json.error.details)).toContain('weights');
+    const par = await api('POST', '/api/rounds', {
+      body: { ...base, kind: 'PAR', scoringRules: { optionWeights: { A: 1.5 } } },
+    });
+    expect(par.status).toBe(400);
+    const ok = await api('POST', '/api/rounds', {
+      body: { ...base, kind: 'SIPAS', scoringRules: { minValidShare: 0.75 } },
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.json.round.scoringRules).toEqual({ minValidShare: 0.75 });
+  });
+});
