@@ -1,8 +1,10 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  HttpRoute as CdkHttpRoute,
   HttpApi,
   HttpMethod,
+  HttpRouteKey,
   type HttpStage,
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
@@ -79,5 +81,14 @@ export class ServiceApi extends Construct {
         ...(auth === 'ops' ? { authorizer: this.opsAuthorizer } : {}),
       });
     }
+  }
+
+  /** The `$default` route: whatever no other route matches (no authorizer: it only answers 404/405). */
+  addDefaultRoute(fn: IFunction, name: string): void {
+    new CdkHttpRoute(this, `${name}-default-route`, {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: new HttpLambdaIntegration(`${name}-default-integration`, fn),
+    });
   }
 }

@@ -39,6 +39,7 @@ export class Service extends Construct {
     switch (trigger.kind) {
       case 'http':
         props.api.addFunctionRoutes(fn, name, trigger.routes, trigger.auth);
+        if (trigger.fallback) props.api.addDefaultRoute(fn, name);
         return;
       case 'queue':
         // Records are processed one by one; failed ones are returned in batchItemFailures and only

@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FunctionManifest } from '../../shared/platform/manifest.ts';
+import { type CompiledRoute, matchRoute } from '../../shared/platform/routes.ts';
 import type { Authorizer } from './authorizer.ts';
 import { LocalRuntimeError } from './errors.ts';
 import { type GatewayErrorCode, gatewayError } from './http-errors.ts';
@@ -11,7 +13,6 @@ import { buildHttpEvent, type HttpResponse, mapHandlerResult } from './http-even
 import type { Invoker } from './invoker.ts';
 import type { LocalLogger } from './log.ts';
 import { LOOPBACK } from './ports.ts';
-import { type CompiledRoute, matchRoute } from './routes.ts';
 
 /** API Gateway's payload limit. */
 export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -20,6 +21,8 @@ const INTEGRATION_TIMEOUT_MS = 30_000;
 
 export interface GatewayOptions {
   routes: readonly CompiledRoute[];
+  /** Function that answers unmatched requests (`$default` in AWS); without one, the gateway answers 404/405 itself. */
+  fallback?: FunctionManifest;
   invoker: Invoker;
   authorizer: Authorizer;
   log: LocalLogger;
@@ -115,6 +118,9 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     if (!ready) return sendError(res, 'SERVICE_UNAVAILABLE', { 'retry-after': '1' });
 
     const match = matchRoute(routes, method, url.split('?')[0] ?? '/');
+    if (match.kind !== 'match' && options.fallback) {
+      return invokeFallback(options.fallback, req, res, requestId);
+    }
     if (match.kind === 'not-found') return sendError(res, 'NOT_FOUND', { 'apigw-requestid': requestId });
     if (match.kind === 'method-not-allowed') {
       return sendError(res, 'METHOD_NOT_ALLOWED', {
@@ -166,6 +172,41 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     } catch (error) {
       // The error (with its stack) goes to stderr only; request bodies are never logged.
       log.error(`${route.fn.name}: ${route.routeKey} failed (request ${requestId})`, error);
+      sendError(res, 'INTERNAL_ERROR', { 'apigw-requestid': requestId });
+    }
+  };
+
+  /** Like API Gateway's `$default` route: no authorizer, the request body is not read. */
+  const invokeFallback = async (
+    fn: FunctionManifest,
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+  ): Promise<void> => {
+    req.resume();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const event = buildHttpEvent({
+      method,
+      url: req.url ?? '/',
+      rawHeaders: req.rawHeaders,
+      body: Buffer.alloc(0),
+      sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? LOOPBACK,
+      protocol: `HTTP/${req.httpVersion}`,
+      routeKey: '$default',
+      pathParameters: {},
+      authorizer: undefined,
+      requestId,
+      now: new Date(),
+    });
+    try {
+      sendResponse(
+        res,
+        mapHandlerResult(await invoker.invoke(fn, event, requestId)),
+        method === 'HEAD',
+        requestId,
+      );
+    } catch (error) {
+      log.error(`${fn.name}: $default failed (request ${requestId})`, error);
       sendError(res, 'INTERNAL_ERROR', { 'apigw-requestid': requestId });
     }
   };

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { ALL_FUNCTIONS } from '../../services/manifests.ts';
 import type { FunctionManifest } from '../../shared/platform/manifest.ts';
 import type { QueueName } from '../../shared/platform/resources.ts';
+import { compileRoutes } from '../../shared/platform/routes.ts';
 import { type Authorizer, devTokenAuthorizer } from './authorizer.ts';
 import { localDynamoDbClient, localS3Client, localSqsClient } from './clients.ts';
 import { type DemoInfo, seedDemo } from './demo-data.ts';
@@ -18,7 +19,6 @@ import { consoleLogger, type LocalLogger } from './log.ts';
 import { REPO_ROOT } from './paths.ts';
 import { startPollers } from './pollers.ts';
 import { ensureBuckets, ensureQueues, ensureTables, type LocalQueue } from './resources-setup.ts';
-import { compileRoutes } from './routes.ts';
 import { persistedSecret, randomSecret } from './secret.ts';
 import { startSqsS3Engine } from './sqs-s3-engine.ts';
 import { startTicker } from './ticker.ts';
@@ -88,8 +88,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
 
   try {
     // The gateway binds first: a busy port fails in milliseconds, before any engine starts.
+    const fallback = functions.find((f) => f.trigger.kind === 'http' && f.trigger.fallback);
     const gateway = createGateway({
       routes,
+      ...(fallback ? { fallback } : {}),
       invoker,
       authorizer: options.authorizer ?? devTokenAuthorizer(devToken),
       log,

@@ -11,11 +11,19 @@ export const functions = defineFunctions('web', [
       routes: [
         { method: 'GET', path: '/' },
         { method: 'GET', path: '/f/{token}' },
+        // Link scanners probe with HEAD; API Gateway routes HEAD only when it is declared.
+        { method: 'HEAD', path: '/f/{token}' },
         { method: 'POST', path: '/f/{token}' },
       ],
     },
     tables: { rounds: 'read', samples: 'read', submissions: 'readWrite' },
     sendsTo: ['scoring-events'],
+  },
+  {
+    name: 'web-fallback',
+    description: 'JSON 404 / 405 for requests that match no route',
+    entry: 'services/web/handlers/fallback.ts',
+    trigger: { kind: 'http', auth: 'public', routes: [], fallback: true },
   },
   {
     name: 'web-health',

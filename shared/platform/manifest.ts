@@ -19,6 +19,11 @@ export type Trigger =
       routes: HttpRoute[];
       /** `ops` routes need an authenticated principal (JWT authorizer in AWS, dev token locally). */
       auth: 'ops' | 'public';
+      /**
+       * Also answers every request that no route matches (the `$default` route in AWS; the local
+       * gateway calls it the same way), so unknown paths and wrong methods get the JSON error model.
+       */
+      fallback?: boolean;
     }
   | { kind: 'queue'; queue: QueueName; batchSize: number; maxBatchingWindowSeconds?: number }
   | {

@@ -302,7 +302,8 @@ describe('HTTP API', () => {
   it('has exactly the manifest routes, each integrated with its own function', () => {
     const integrations = s.statelessTemplate.toJSON().Resources;
     const httpFunctions = byTrigger('http');
-    expect(routes()).toHaveLength(httpFunctions.flatMap((f) => f.trigger.routes).length);
+    const fallbacks = httpFunctions.filter((f) => f.trigger.fallback);
+    expect(routes()).toHaveLength(httpFunctions.flatMap((f) => f.trigger.routes).length + fallbacks.length);
     for (const f of httpFunctions) {
       for (const route of f.trigger.routes) {
         const found = routes().find((r) => r.RouteKey === `${route.method} ${route.path}`);
@@ -311,6 +312,19 @@ describe('HTTP API', () => {
         expect(mentions(propsOf(integrations[integrationId]).IntegrationUri, fnLogicalId(f.name))).toBe(true);
       }
     }
+  });
+
+  it('sends unmatched requests ($default) to the fallback function, without an authorizer', () => {
+    const [fallback] = byTrigger('http').filter((f) => f.trigger.fallback);
+    expect(fallback?.name).toBe('web-fallback');
+    const route = routes().find((r) => r.RouteKey === '$default');
+    expect(route).toBeDefined();
+    expect(route?.AuthorizationType ?? 'NONE').toBe('NONE');
+    const integrationId = JSON.stringify(route?.Target).match(/"Ref":"([A-Za-z0-9]+)"/)?.[1] ?? '';
+    const integrations = s.statelessTemplate.toJSON().Resources;
+    expect(mentions(propsOf(integrations[integrationId]).IntegrationUri, fnLogicalId('web-fallback'))).toBe(
+      true,
+    );
   });
 
   it('puts the JWT authorizer on every ops route and none on public routes', () => {

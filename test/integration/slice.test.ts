@@ -317,6 +317,8 @@ describe('ops API basics', () => {
     expect(noRound.json.error.code).toBe('ROUND_NOT_FOUND');
     const method = await api('DELETE', '/api/rounds');
     expect(method.status).toBe(405);
+    expect(method.json.error.code).toBe('METHOD_NOT_ALLOWED');
+    expect(method.headers.get('allow')).toBe('GET, HEAD, POST');
   });
 
   it('413 on an oversized body, and no stack trace anywhere', async () => {

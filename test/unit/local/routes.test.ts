@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileRoutes, matchRoute } from '../../../infra/local/routes.ts';
 import { ALL_FUNCTIONS } from '../../../services/manifests.ts';
 import { defineFunctions } from '../../../shared/platform/manifest.ts';
+import { compileRoutes, matchRoute } from '../../../shared/platform/routes.ts';
 
 const fns = defineFunctions('t', [
   {

@@ -1,9 +1,10 @@
 /**
- * Route table of the local gateway: matches a request path against the manifests' HTTP routes the way
+ * Route table of the HTTP API, shared by the local gateway and the AWS fallback ($default)
+ * handler: matches a request path against the manifests' HTTP routes the way
  * API Gateway HTTP APIs do (`{param}` = exactly one non-empty path segment; a literal segment beats a
  * parameter at the same position).
  */
-import type { FunctionManifest, HttpMethod } from '../../shared/platform/manifest.ts';
+import type { FunctionManifest, HttpMethod } from './manifest.ts';
 
 type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string };
 
