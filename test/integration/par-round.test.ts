@@ -47,7 +47,7 @@ describe('PAR round end to end', () => {
     const csv = (await api('GET', `/api/rounds/${roundId}/samples/${s.json.sampleId}/official.csv`)).text;
     for (const line of csv.trim().split('\r\n').slice(1)) {
       const unit = line.split(',')[1]!;
-      (tokens[unit] ??= []).push(/\/f\/([A-Za-z0-9_-]+)$/.exec(line)![1]!);
+      tokens[unit] = [...(tokens[unit] ?? []), /\/f\/([A-Za-z0-9_-]+)$/.exec(line)![1]!];
     }
   });
 
