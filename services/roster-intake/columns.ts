@@ -1,4 +1,4 @@
-import { foldKey } from '../../shared/platform/text.ts';
+import { foldKey } from '../../shared/domain/index.ts';
 
 export const COLUMNS = {
   fullName: {

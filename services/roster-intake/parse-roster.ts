@@ -4,8 +4,8 @@
  * collected with the spreadsheet row number a person sees (header = row 1, blank lines count).
  */
 import { parse } from 'csv-parse/sync';
+import { detectDelimiter, normaliseText } from '../../shared/domain/index.ts';
 import { type ErrorDetail, UnprocessableError } from '../../shared/platform/errors.ts';
-import { cleanText } from '../../shared/platform/text.ts';
 import { COLUMNS, type ColumnKey, mapHeader } from './columns.ts';
 import { parseRosterDate } from './dates.ts';
 import { normalisePhone } from './phone.ts';
@@ -59,12 +59,6 @@ const decode = (bytes: Buffer): string => {
       'Tệp không phải văn bản UTF-8/UTF-16: hãy lưu lại với mã hóa UTF-8.',
     );
   }
-};
-
-const detectDelimiter = (text: string): string => {
-  const firstLines = text.split(/\r\n|\n|\r/).slice(0, HEADER_SEARCH_ROWS);
-  const score = (d: string) => Math.max(...firstLines.map((l) => l.split(d).length - 1));
-  return [',', ';', '\t'].reduce((best, d) => (score(d) > score(best) ? d : best), ',');
 };
 
 const isBlank = (cells: string[]): boolean => cells.every((c) => c.trim() === '');
@@ -129,7 +123,7 @@ export const parseRoster = (bytes: Buffer): ParsedRoster => {
     const row = index + 1;
     const cell = (k: ColumnKey): string => {
       const i = columns.get(k);
-      return i === undefined ? '' : cleanText(cells[i] ?? '');
+      return i === undefined ? '' : normaliseText(cells[i] ?? '');
     };
     const tooLong = (Object.keys(COLUMNS) as ColumnKey[]).find((k) => cell(k).length > MAX_CELL_LENGTH);
     if (tooLong) {

@@ -5,11 +5,11 @@
  * and stores nothing twice.
  */
 
+import { foldKey } from '../../shared/domain/index.ts';
 import { canAccessUnit, type Principal } from '../../shared/platform/auth.ts';
 import { encryptPii, type Keys, personKeyOf, sha256Hex } from '../../shared/platform/crypto.ts';
 import { idFrom } from '../../shared/platform/ids.ts';
 import { sendMessages } from '../../shared/platform/queue.ts';
-import { foldKey } from '../../shared/platform/text.ts';
 import type { Round } from '../rounds/schemas.ts';
 import { type ChunkRow, ROWS_PER_CHUNK, type RosterChunkMessage } from './messages.ts';
 import { parseRoster, type RowIssue } from './parse-roster.ts';

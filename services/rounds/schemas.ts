@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cleanText } from '../../shared/platform/text.ts';
+import { normaliseText } from '../../shared/domain/index.ts';
 
 const code = z
   .string()
@@ -8,7 +8,7 @@ const code = z
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/,
     'Mã chỉ gồm chữ không dấu, số, dấu chấm, gạch (tối đa 40 ký tự).',
   );
-const name = z.string().transform(cleanText).pipe(z.string().min(1).max(200));
+const name = z.string().transform(normaliseText).pipe(z.string().min(1).max(200));
 
 // đơn vị = assessed administrative unit (sở, UBND huyện/xã, bộ phận một cửa …)
 export const unitInputSchema = z.strictObject({

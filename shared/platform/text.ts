@@ -1,18 +1,4 @@
-/** Unicode NFC, trimmed, inner whitespace runs (incl. NBSP, U+202F) collapsed to one space. */
-export const cleanText = (value: string): string =>
-  value
-    .normalize('NFC')
-    .replace(/[\s\u00a0\u202f\u2007\ufeff]+/g, ' ')
-    .trim();
-
-/** Comparison key: no diacritics (đ = d), lower case, no spaces, underscores or hyphens. */
-export const foldKey = (value: string): string =>
-  value
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/[\s\u00a0_\-.]+/g, '');
+/** Text helpers for the web and ids; normalising and matching text lives in shared/domain/text.ts. */
 
 /** URL- and key-safe code from a Vietnamese name: "Tư pháp – Hộ tịch" → "tu-phap-ho-tich". */
 export const slugify = (value: string): string =>
