@@ -8,6 +8,8 @@ const CHROMIUM = '/usr/bin/chromium';
 ensureDebianPackage({
   present: () => existsSync(CHROMIUM),
   packages: ['chromium'],
+  // Its recommends bring the fonts that render Vietnamese in screenshots.
+  recommends: true,
   what: 'Chromium',
   why: `Cần Chromium cho kiểm thử trình duyệt / Chromium is required for the browser tests (${CHROMIUM} is missing)`,
   progress: 'Chromium chưa có — đang cài / installing Chromium (apt-get install chromium, ~110 MB)…',

@@ -17,9 +17,9 @@ const run = (command, args) => {
 /**
  * present() true → silent no-op. Missing as root with apt-get → one progress line, install,
  * check again. Otherwise one clear line (Vietnamese / English) and exit 1.
- * @param {{ present: () => boolean, packages: string[], what: string, why: string, progress: string }} spec
+ * @param {{ present: () => boolean, packages: string[], what: string, why: string, progress: string, recommends?: boolean }} spec
  */
-export const ensureDebianPackage = ({ present, packages, what, why, progress }) => {
+export const ensureDebianPackage = ({ present, packages, what, why, progress, recommends = false }) => {
   if (present()) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -31,7 +31,7 @@ export const ensureDebianPackage = ({ present, packages, what, why, progress }) 
   console.log(`[setup] ${progress}`);
   try {
     run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages]);
+    run('apt-get', ['install', '-y', '-qq', ...(recommends ? [] : ['--no-install-recommends']), ...packages]);
   } catch (error) {
     console.error(`✖ Không cài được ${what} / could not install ${what}: ${error.message}`);
     process.exit(1);
