@@ -93,7 +93,12 @@ const sipasResults = (
   };
 };
 
-const parResults = (round: Round, template: QuestionnaireTemplate, submissions: StoredSubmission[]) => {
+const parResults = (
+  round: Round,
+  template: QuestionnaireTemplate,
+  submissions: StoredSubmission[],
+  issued: IssuedCounts,
+) => {
   const rules = resolveParRules(round.scoringRules);
   const targets = scoreParSurvey({
     template,
@@ -106,10 +111,10 @@ const parResults = (round: Round, template: QuestionnaireTemplate, submissions: 
   );
   return {
     rules,
-    round: { counts: { returned: submissions.length } },
+    round: { counts: { issued: issued.round ?? null, returned: submissions.length } },
     units: targets.map((t) => ({
       unitCode: t.targetCode,
-      counts: { returned: t.responses },
+      counts: { issued: issued.units?.[t.targetCode] ?? null, returned: t.responses },
       points: round2OrNull(t.points),
       applicableMax: round2OrNull(t.applicableMax),
       index: round2OrNull(t.index),
@@ -132,7 +137,7 @@ export const computeResults = async (round: Round, runId: string, deps: ComputeD
   const scored =
     round.kind === 'SIPAS'
       ? sipasResults(round, template, submissions, issued)
-      : parResults(round, template, submissions);
+      : parResults(round, template, submissions, issued);
   const unitName = new Map(round.units.map((u) => [u.code, u.name]));
   return {
     roundId: round.id,

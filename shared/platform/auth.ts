@@ -52,6 +52,12 @@ export const requireRole = (principal: Principal, allowed: readonly Role[]): voi
 export const canAccessUnit = (principal: Principal, unitCode: string): boolean =>
   principal.units === '*' || principal.units.includes(unitCode);
 
+/** What a unit-scoped caller may see of a per-unit list. */
+export const visibleUnits = <T extends { unitCode: string }>(
+  principal: Principal,
+  items: readonly T[],
+): T[] => items.filter((item) => canAccessUnit(principal, item.unitCode));
+
 export const requireAllUnits = (principal: Principal): void => {
   if (principal.units !== '*')
     throw new ForbiddenError('Thao tác này cần quyền trên toàn bộ đơn vị của tỉnh.');

@@ -12,7 +12,14 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { DomainError, IssuesError } from '../domain/errors.ts';
-import { type Principal, principalFromClaims, type Role, requirePrincipal, requireRole } from './auth.ts';
+import {
+  type Principal,
+  principalFromClaims,
+  type Role,
+  requireAllUnits,
+  requirePrincipal,
+  requireRole,
+} from './auth.ts';
 import { platformConfig } from './config.ts';
 import {
   AppError,
@@ -43,6 +50,8 @@ export interface HttpRequest<B> {
 export interface RouteDef<B> {
   auth: 'ops' | 'public';
   roles?: readonly Role[];
+  /** Acts on the whole province (every unit): refused to a caller scoped to some units. */
+  allUnits?: boolean;
   /** Parse the body as JSON and validate it; without a schema the raw body is passed on. */
   body?: z.ZodType<B>;
   maxBodyBytes?: number;
@@ -177,6 +186,7 @@ export const httpHandler = (service: string, routes: Record<string, RouteDef<any
       if (def.auth === 'ops') {
         principal = requirePrincipal(principal);
         requireRole(principal, def.roles ?? OPS_ROLES);
+        if (def.allUnits) requireAllUnits(principal);
       }
       const rawBody = rawBodyOf(event);
       const limit = def.maxBodyBytes ?? DEFAULT_MAX_BODY;

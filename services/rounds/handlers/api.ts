@@ -10,6 +10,7 @@ export const handler = httpHandler('rounds', {
   'POST /api/rounds': route({
     auth: 'ops',
     roles: ['admin'],
+    allUnits: true,
     body: createRoundSchema,
     maxBodyBytes: 2 * 1024 * 1024,
     handle: async ({ body, principal, headers }) => {

@@ -1,3 +1,4 @@
+import { visibleUnits } from '../../../shared/platform/auth.ts';
 import { keys } from '../../../shared/platform/crypto.ts';
 import { ConflictError, NotFoundError } from '../../../shared/platform/errors.ts';
 import { httpHandler, json, route, text } from '../../../shared/platform/http.ts';
@@ -20,6 +21,7 @@ export const handler = httpHandler('sampling', {
   'POST /api/rounds/{roundId}/samples': route({
     auth: 'ops',
     roles: ['admin'],
+    allUnits: true,
     body: sampleRequestSchema,
     handle: async ({ params, body, principal }) => {
       const round = await loadRound(params.roundId ?? '');
@@ -32,10 +34,13 @@ export const handler = httpHandler('sampling', {
   }),
   'GET /api/rounds/{roundId}/samples/{sampleId}': route({
     auth: 'ops',
-    handle: async ({ params }) => {
+    handle: async ({ params, principal }) => {
       const manifest = await samples.getManifest(params.roundId ?? '', params.sampleId ?? '');
       if (!manifest) throw new NotFoundError('Không tìm thấy mẫu khảo sát.', 'SAMPLE_NOT_FOUND');
-      return json(200, manifest);
+      return json(
+        200,
+        manifest.strata ? { ...manifest, strata: visibleUnits(principal!, manifest.strata) } : manifest,
+      );
     },
   }),
   'GET /api/rounds/{roundId}/samples/{sampleId}/{list}': route({

@@ -1,8 +1,10 @@
+import { visibleUnits } from '../../../shared/platform/auth.ts';
 import { httpHandler, json, route } from '../../../shared/platform/http.ts';
 import { newId } from '../../../shared/platform/ids.ts';
 import { sendMessage } from '../../../shared/platform/queue.ts';
 import { loadRound } from '../../rounds/load-round.ts';
 import type { ScoreRoundMessage } from '../schemas.ts';
+import { scopeResults } from '../scope-results.ts';
 import { resultStore } from '../store.ts';
 
 const results = resultStore();
@@ -11,6 +13,7 @@ export const handler = httpHandler('scoring', {
   'POST /api/rounds/{roundId}/scoring': route({
     auth: 'ops',
     roles: ['admin'],
+    allUnits: true,
     handle: async ({ params }) => {
       const round = await loadRound(params.roundId ?? '');
       const runId = newId('run');
@@ -27,10 +30,14 @@ export const handler = httpHandler('scoring', {
   }),
   'GET /api/rounds/{roundId}/results': route({
     auth: 'ops',
-    handle: async ({ params }) => {
+    handle: async ({ params, principal }) => {
       const round = await loadRound(params.roundId ?? '');
       const [latest, live] = await Promise.all([results.getLatest(round.id), results.liveCounts(round.id)]);
-      return json(200, { roundId: round.id, live, latest: latest ?? null });
+      return json(200, {
+        roundId: round.id,
+        live: visibleUnits(principal!, live),
+        latest: scopeResults(latest, principal!),
+      });
     },
   }),
 });

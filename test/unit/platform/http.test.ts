@@ -136,3 +136,21 @@ describe('httpHandler', () => {
     expect(head.body).toBe('');
   });
 });
+
+describe('unit scope', () => {
+  const scoped = httpHandler('test', {
+    'POST /province': route({
+      auth: 'ops',
+      roles: ['admin'],
+      allUnits: true,
+      handle: async () => json(202, {}),
+    }),
+  });
+  const post = async (claims: Record<string, string>) =>
+    ((await scoped(event('POST /province', { claims }), context)) as { statusCode: number }).statusCode;
+
+  it('province-wide actions need units "*"; a unit-scoped admin is refused', async () => {
+    expect(await post(admin)).toBe(202);
+    expect(await post({ sub: 'u2', roles: 'admin', units: 'U1 U2' })).toBe(403);
+  });
+});
