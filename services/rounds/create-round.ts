@@ -1,9 +1,7 @@
 import {
-  DEFAULT_TEMPLATE_IDS,
   getTemplate,
   parRulesSchema,
-  resolveParRules,
-  resolveSipasRules,
+  resolveRoundMethodology,
   sipasRulesSchema,
 } from '../../shared/domain/index.ts';
 import type { Principal } from '../../shared/platform/auth.ts';
@@ -13,9 +11,6 @@ import { idFrom, newId } from '../../shared/platform/ids.ts';
 import { slugify } from '../../shared/platform/text.ts';
 import type { CreateRoundInput, Round } from './schemas.ts';
 import type { RoundStore } from './store.ts';
-
-/** From 1 July 2025 Vietnam has two-tier local government (no districts). */
-const defaultStructure = (year: number): Round['structure'] => (year >= 2026 ? 'two-tier' : 'three-tier');
 
 const duplicates = (codes: string[]): string[] => codes.filter((c, i) => codes.indexOf(c) !== i);
 
@@ -52,20 +47,6 @@ export const createRound = async (
   input: CreateRoundInput,
   ctx: { principal: Principal; idempotencyKey: string | undefined; store: RoundStore; now?: Date },
 ): Promise<{ created: boolean; round: Round }> => {
-  const templateId = input.templateId ?? DEFAULT_TEMPLATE_IDS[input.kind];
-  let template: ReturnType<typeof getTemplate>;
-  try {
-    template = getTemplate(templateId);
-  } catch {
-    throw new ValidationError(`Không có mẫu phiếu "${templateId}".`, undefined, 'TEMPLATE_NOT_FOUND');
-  }
-  if (template.kind !== input.kind) {
-    throw new ValidationError(
-      `Mẫu phiếu "${templateId}" dành cho ${template.kind}, không phải ${input.kind}.`,
-      undefined,
-      'TEMPLATE_KIND_MISMATCH',
-    );
-  }
   const fields = input.fields.map((f) => ({ code: f.code ?? slugify(f.name), name: f.name }));
   checkInput(input, fields);
   const scoringRules = input.scoringRules ?? {};
@@ -81,9 +62,27 @@ export const createRound = async (
       })),
     );
   }
-  // Throws the domain's ConfigError naming the setting; the HTTP layer maps it to 400.
-  if (input.kind === 'SIPAS') resolveSipasRules(scoringRules);
-  else resolveParRules(scoringRules);
+  // The methodology version in force for the year, with this round's overrides; a bad setting
+  // throws the domain's ConfigError naming it (mapped to 400 by the HTTP layer).
+  const methodology = resolveRoundMethodology(input.year, {
+    ...(input.structure ? { structure: input.structure } : {}),
+    ...(input.templateId ? { templates: { [input.kind]: input.templateId } } : {}),
+    ...(input.kind === 'SIPAS' ? { sipas: scoringRules } : { par: scoringRules }),
+  });
+  const templateId = methodology.templates[input.kind];
+  let template: ReturnType<typeof getTemplate>;
+  try {
+    template = getTemplate(templateId);
+  } catch {
+    throw new ValidationError(`Không có mẫu phiếu "${templateId}".`, undefined, 'TEMPLATE_NOT_FOUND');
+  }
+  if (template.kind !== input.kind) {
+    throw new ValidationError(
+      `Mẫu phiếu "${templateId}" dành cho ${template.kind}, không phải ${input.kind}.`,
+      undefined,
+      'TEMPLATE_KIND_MISMATCH',
+    );
+  }
 
   const requestHash = sha256Hex(canonicalJson(input));
   const round: Round = {
@@ -92,8 +91,9 @@ export const createRound = async (
     name: input.name,
     year: input.year,
     kind: input.kind,
-    templateId,
-    structure: input.structure ?? defaultStructure(input.year),
+    templateId: template.id,
+    structure: methodology.structure,
+    methodologyVersion: methodology.version,
     units: input.units,
     fields,
     scoringRules,

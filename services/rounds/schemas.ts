@@ -42,6 +42,8 @@ export const roundSchema = z.object({
   kind: z.enum(['SIPAS', 'PAR']),
   templateId: z.string(),
   structure: z.enum(['three-tier', 'two-tier']),
+  /** Version of the methodology configuration the round follows (shared/domain/methodology-config.ts). */
+  methodologyVersion: z.string(),
   units: z.array(
     z.object({
       code: z.string(),

@@ -145,6 +145,7 @@ export const computeResults = async (round: Round, runId: string, deps: ComputeD
     runId,
     computedAt: new Date().toISOString(),
     templateId: template.id,
+    methodologyVersion: round.methodologyVersion,
     sampleId,
     rounding: 'half-up, 2 decimals, applied once at output',
     ...scored,

@@ -114,6 +114,9 @@ describe('PAR round end to end', () => {
       body: { ...base, kind: 'PAR', scoringRules: { optionWeights: { A: 1.5 } } },
     });
     expect(par.status).toBe(400);
+    const tooEarly = await api('POST', '/api/rounds', { body: { ...base, year: 2015, kind: 'SIPAS' } });
+    expect(tooEarly.status).toBe(400);
+    expect(tooEarly.json.error.details[0].code).toBe('NO_METHODOLOGY');
     const ok = await api('POST', '/api/rounds', {
       body: { ...base, kind: 'SIPAS', scoringRules: { minValidShare: 0.75 } },
     });

@@ -75,7 +75,9 @@ describe('thin slice: round → roster → sample → form → submission → sc
       { code: 'dat-dai', name: 'Đất đai' },
     ]);
     expect(res.json.templateId).toBe(DEFAULT_TEMPLATE_IDS.SIPAS);
+    // The methodology version in force for 2026 (two-tier local government since 1/7/2025).
     expect(res.json.structure).toBe('two-tier');
+    expect(res.json.methodologyVersion).toBe('2025.1');
   });
 
   it('imports a roster: valid rows stored, bad rows reported with spreadsheet row numbers', async () => {
