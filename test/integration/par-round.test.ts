@@ -79,9 +79,14 @@ describe('PAR round end to end', () => {
       index: 86.67,
       rank: 1,
       grade: { code: 'B' },
-      counts: { returned: 3 },
+      counts: { issued: 3, returned: 3 },
     });
-    expect(byUnit.SNV).toMatchObject({ index: 60, rank: 2, grade: { code: 'D' }, counts: { issued: 3, returned: 2 } });
+    expect(byUnit.SNV).toMatchObject({
+      index: 60,
+      rank: 2,
+      grade: { code: 'D' },
+      counts: { issued: 3, returned: 2 },
+    });
     const max = scored.reduce((s, q) => s + (q.maxPoints ?? 0), 0);
     expect(byUnit.STP.applicableMax).toBeCloseTo(max, 2);
     expect(byUnit.STP.points).toBeCloseTo((max * 2.6) / 3, 2);
