@@ -29,7 +29,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors.ts';
-import { logger } from './logger.ts';
+import { logger, withLogContext } from './logger.ts';
 import { zodDetails } from './validation.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -171,6 +171,7 @@ export const toErrorResponse = (error: unknown, service: string): HttpResult => 
 // biome-ignore lint/suspicious/noExplicitAny: each route carries its own body type
 export const httpHandler = (service: string, routes: Record<string, RouteDef<any>>) =>
   middy<HttpEvent, HttpResult, Error, Context>()
+    .use(withLogContext<HttpEvent, HttpResult>(service))
     .use({
       onError: (request) => {
         request.response = toErrorResponse(request.error, service);

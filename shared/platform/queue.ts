@@ -9,7 +9,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { z } from 'zod';
 import { sqsClient } from './clients.ts';
 import { queueUrl } from './config.ts';
-import { logger } from './logger.ts';
+import { logger, withLogContext } from './logger.ts';
 import type { QueueName } from './resources.ts';
 
 export class PoisonMessageError extends Error {
@@ -21,33 +21,35 @@ export const queueHandler = <M>(
   schema: z.ZodType<M>,
   processMessage: (message: M, record: SQSRecord) => Promise<void>,
 ) =>
-  middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event) => {
-    const log = logger(service);
-    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records) {
-      try {
-        let data: unknown;
+  middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(withLogContext<SQSEvent, SQSBatchResponse>(service))
+    .handler(async (event) => {
+      const log = logger(service);
+      const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+      for (const record of event.Records) {
         try {
-          data = JSON.parse(record.body);
-        } catch {
-          throw new PoisonMessageError('message body is not JSON');
+          let data: unknown;
+          try {
+            data = JSON.parse(record.body);
+          } catch {
+            throw new PoisonMessageError('message body is not JSON');
+          }
+          const parsed = schema.safeParse(data);
+          if (!parsed.success)
+            throw new PoisonMessageError(`message does not match schema: ${parsed.error.message}`);
+          await processMessage(parsed.data, record);
+        } catch (error) {
+          // Logged without the body (it may carry encrypted personal data); retried, then DLQ.
+          log.error('record failed', {
+            messageId: record.messageId,
+            receiveCount: record.attributes.ApproximateReceiveCount,
+            error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+          });
+          batchItemFailures.push({ itemIdentifier: record.messageId });
         }
-        const parsed = schema.safeParse(data);
-        if (!parsed.success)
-          throw new PoisonMessageError(`message does not match schema: ${parsed.error.message}`);
-        await processMessage(parsed.data, record);
-      } catch (error) {
-        // Logged without the body (it may carry encrypted personal data); retried, then DLQ.
-        log.error('record failed', {
-          messageId: record.messageId,
-          receiveCount: record.attributes.ApproximateReceiveCount,
-          error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-        });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
       }
-    }
-    return { batchItemFailures };
-  });
+      return { batchItemFailures };
+    });
 
 export const sendMessage = async (queue: QueueName, message: unknown): Promise<void> => {
   await sqsClient().send(
