@@ -8,7 +8,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
-import { batchPutAll, queryPrefix } from '../../shared/platform/dynamo.ts';
+import { batchGetAll, batchPutAll, queryPrefix } from '../../shared/platform/dynamo.ts';
 import type { ChunkRow } from './messages.ts';
 import type { RowIssue } from './parse-roster.ts';
 
@@ -266,8 +266,14 @@ export const respondentStore = () => {
       return items.filter((i) => i.status === 'processing').length;
     },
 
-    async listPersons(roundId: string): Promise<PersonRecord[]> {
-      return (await queryPrefix(table, roundPk(roundId), 'PERSON#')) as unknown as PersonRecord[];
+    /** The named persons only (export of a sample), never the whole roster. */
+    async getPersons(roundId: string, personKeys: string[]): Promise<PersonRecord[]> {
+      const unique = [...new Set(personKeys)];
+      const items = await batchGetAll(
+        table,
+        unique.map((key) => ({ pk: roundPk(roundId), sk: `PERSON#${key}` })),
+      );
+      return items as unknown as PersonRecord[];
     },
   };
 };

@@ -37,7 +37,14 @@ export const exportList = async (
   const assignments = (await ctx.samples.listAssignments(sampleId)).filter(
     (a) => a.list === list && canAccessUnit(ctx.principal, a.unitCode),
   );
-  const persons = new Map((await ctx.respondents.listPersons(round.id)).map((p) => [p.personKey, p]));
+  const persons = new Map(
+    (
+      await ctx.respondents.getPersons(
+        round.id,
+        assignments.map((a) => a.personKey),
+      )
+    ).map((p) => [p.personKey, p]),
+  );
   const unitName = new Map(round.units.map((u) => [u.code, u.name]));
   const fieldName = new Map(round.fields.map((f) => [f.code, f.name]));
   const rows: CsvCell[][] = assignments.map((a, i) => {

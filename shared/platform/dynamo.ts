@@ -1,5 +1,10 @@
 /** DynamoDB helpers shared by the stores: paging and batch writes with retries. */
-import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './clients.ts';
 
 type Item = Record<string, unknown>;
@@ -35,6 +40,22 @@ export const batchPutAll = async (table: string, items: Item[]): Promise<void> =
       pending = (out.UnprocessedItems?.[table] ?? []) as Item[];
     }
   }
+};
+
+/** Gets items by key, 100 per call (the BatchGetItem limit), retrying unprocessed keys with backoff. */
+export const batchGetAll = async (table: string, keys: Item[]): Promise<Item[]> => {
+  const found: Item[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Item[] = keys.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed keys');
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      const out = await dynamo().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+      found.push(...(out.Responses?.[table] ?? []));
+      pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Item[];
+    }
+  }
+  return found;
 };
 
 export const stripKeys = <T>(item: Item): T => {
