@@ -39,6 +39,7 @@ export const startImport = async (
 ): Promise<{ importId: string; created: boolean }> => {
   const importId = idFrom('imp', round.id, sha256Hex(file.bytes));
   const existing = await deps.store.getImport(round.id, importId);
+  if (existing?.status === 'completed') return { importId, created: false };
   const parsed = parseRoster(file.bytes);
 
   const unitCodes = new Set(round.units.map((u) => u.code));
@@ -99,7 +100,6 @@ export const startImport = async (
     });
   }
 
-  if (existing?.status === 'completed') return { importId, created: false };
   const record: Omit<ImportRecord, 'chunksDone' | 'stored' | 'duplicates'> = {
     importId,
     roundId: round.id,
