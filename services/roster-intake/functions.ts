@@ -11,6 +11,7 @@ export const functions = defineFunctions('roster-intake', [
       routes: [
         { method: 'POST', path: '/api/rounds/{roundId}/rosters' },
         { method: 'GET', path: '/api/rounds/{roundId}/rosters/{importId}' },
+        { method: 'GET', path: '/api/rounds/{roundId}/rosters/{importId}/errors.csv' },
       ],
     },
     tables: { rounds: 'read', respondents: 'readWrite' },

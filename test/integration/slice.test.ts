@@ -101,6 +101,20 @@ describe('thin slice: round → roster → sample → form → submission → sc
       26: 'INVALID_DATE',
     });
     expect(report.warnings).toBe(1); // row 27: 0166… → 036… (PHONE_LEGACY_CONVERTED)
+    const csv = await api('GET', `/api/rounds/${roundId}/rosters/${importId}/errors.csv`);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = csv.text
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe('Dòng,Cột,Mã lỗi,Nội dung');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual([
+      '22,Số điện thoại,INVALID_PHONE',
+      '23,Mã đơn vị,UNKNOWN_UNIT',
+      '24,Mã hồ sơ,DUPLICATE_DOSSIER',
+      '25,Họ và tên,MISSING_REQUIRED',
+      '26,Ngày hoàn thành,INVALID_DATE',
+    ]);
     expect(JSON.stringify(report)).not.toContain('Nguyễn');
   });
 

@@ -1,7 +1,8 @@
 import { keys } from '../../../shared/platform/crypto.ts';
 import { NotFoundError, UnsupportedMediaTypeError } from '../../../shared/platform/errors.ts';
-import { httpHandler, json, route } from '../../../shared/platform/http.ts';
+import { httpHandler, json, route, text } from '../../../shared/platform/http.ts';
 import { loadRound } from '../../rounds/load-round.ts';
+import { errorReportCsv } from '../error-report.ts';
 import { startImport } from '../start-import.ts';
 import { respondentStore } from '../store.ts';
 
@@ -27,6 +28,16 @@ export const handler = httpHandler('roster-intake', {
         { store, keys: await keys() },
       );
       return json(202, { importId: result.importId, duplicateUpload: !result.created });
+    },
+  }),
+  'GET /api/rounds/{roundId}/rosters/{importId}/errors.csv': route({
+    auth: 'ops',
+    handle: async ({ params }) => {
+      const record = await store.getImport(params.roundId ?? '', params.importId ?? '');
+      if (!record) throw new NotFoundError('Không tìm thấy lần nhập danh sách này.', 'IMPORT_NOT_FOUND');
+      return text(200, 'text/csv; charset=utf-8', errorReportCsv(record.errors), {
+        'content-disposition': `attachment; filename="${record.importId}-loi.csv"`,
+      });
     },
   }),
   'GET /api/rounds/{roundId}/rosters/{importId}': route({
