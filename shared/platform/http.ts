@@ -94,8 +94,16 @@ export const text = (
   body,
 });
 
-const scriptHash = (source: string): string =>
-  `'sha256-${createHash('sha256').update(source).digest('base64')}'`;
+const scriptHashes = new Map<string, string>();
+/** CSP source for an inline script, computed once per script text (the texts are module constants). */
+const scriptHash = (source: string): string => {
+  let hash = scriptHashes.get(source);
+  if (!hash) {
+    hash = `'sha256-${createHash('sha256').update(source).digest('base64')}'`;
+    scriptHashes.set(source, hash);
+  }
+  return hash;
+};
 
 /**
  * An HTML page. Inline scripts are allowed by their hash only, so markup that slipped
