@@ -5,10 +5,10 @@
  *   ROUND#r / PERSON#key     one person: sealed name and phone (AES-GCM), first import wins
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
-import { batchGetAll, batchPutAll, queryPrefix } from '../../shared/platform/dynamo.ts';
+import { batchGetAll, batchPutAll, putIfAbsent, queryPrefix } from '../../shared/platform/dynamo.ts';
 import type { ChunkRow } from './messages.ts';
 import type { RowIssue } from './parse-roster.ts';
 
@@ -85,25 +85,13 @@ export const respondentStore = () => {
 
     /** Creates the import report unless this file was already imported into this round. */
     async createImport(record: Omit<ImportRecord, 'chunksDone' | 'stored' | 'duplicates'>): Promise<boolean> {
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: table,
-            Item: {
-              pk: roundPk(record.roundId),
-              sk: `IMPORT#${record.importId}`,
-              ...record,
-              stored: 0,
-              duplicates: 0,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return putIfAbsent(table, {
+        pk: roundPk(record.roundId),
+        sk: `IMPORT#${record.importId}`,
+        ...record,
+        stored: 0,
+        duplicates: 0,
+      });
     },
 
     /**
@@ -116,28 +104,19 @@ export const respondentStore = () => {
       row: ChunkRow,
     ): Promise<'written' | 'replayed' | 'duplicate'> {
       const item = dossierOf(importId, row);
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: table,
-            Item: { pk: roundPk(roundId), sk: `DOSSIER#${row.dossierId}`, ...item },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+      if (await putIfAbsent(table, { pk: roundPk(roundId), sk: `DOSSIER#${row.dossierId}`, ...item })) {
         return 'written';
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const existing = await db.send(
-          new GetCommand({
-            TableName: table,
-            Key: { pk: roundPk(roundId), sk: `DOSSIER#${row.dossierId}` },
-            ConsistentRead: true,
-          }),
-        );
-        return existing.Item?.importId === importId && existing.Item?.row === row.row
-          ? 'replayed'
-          : 'duplicate';
       }
+      const existing = await db.send(
+        new GetCommand({
+          TableName: table,
+          Key: { pk: roundPk(roundId), sk: `DOSSIER#${row.dossierId}` },
+          ConsistentRead: true,
+        }),
+      );
+      return existing.Item?.importId === importId && existing.Item?.row === row.row
+        ? 'replayed'
+        : 'duplicate';
     },
 
     /**

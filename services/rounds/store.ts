@@ -1,9 +1,8 @@
 /** The only code that talks to the `rounds` table. Other services read rounds through here. */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
-import { queryAll } from '../../shared/platform/dynamo.ts';
+import { putIfAbsent, queryAll, stripKeys } from '../../shared/platform/dynamo.ts';
 import { type Round, roundSchema } from './schemas.ts';
 
 const key = (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'META' });
@@ -17,10 +16,7 @@ export interface RoundStore {
   listAll(): Promise<Round[]>;
 }
 
-const toRound = (item: Record<string, unknown>): Round => {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest } = item;
-  return roundSchema.parse(rest);
-};
+const toRound = (item: Record<string, unknown>): Round => roundSchema.parse(stripKeys(item));
 
 export const roundStore = (): RoundStore => {
   const table = tableName('rounds');
@@ -33,21 +29,16 @@ export const roundStore = (): RoundStore => {
   return {
     get,
     async putIfAbsent(round) {
-      try {
-        await dynamo().send(
-          new PutCommand({
-            TableName: table,
-            Item: { ...key(round.id), gsi1pk: 'ROUNDS', gsi1sk: `${round.createdAt}#${round.id}`, ...round },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return { created: true, round };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const existing = await get(round.id);
-        if (!existing) throw error;
-        return { created: false, round: existing };
-      }
+      const created = await putIfAbsent(table, {
+        ...key(round.id),
+        gsi1pk: 'ROUNDS',
+        gsi1sk: `${round.createdAt}#${round.id}`,
+        ...round,
+      });
+      if (created) return { created, round };
+      const existing = await get(round.id);
+      if (!existing) throw new Error(`round ${round.id}: conditional write refused but no item found`);
+      return { created, round: existing };
     },
     async listAll() {
       const items = await queryAll({

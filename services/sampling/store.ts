@@ -4,11 +4,10 @@
  *   SAMPLE#id / A#unit#field#O|R#rank   one assignment (person key, token hash)
  *   TOKEN#sha256(token) / TOKEN         token lookup for the public form (no token is stored)
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
-import { batchPutAll, queryPrefix, stripKeys } from '../../shared/platform/dynamo.ts';
+import { batchPutAll, putIfAbsent, queryPrefix, stripKeys } from '../../shared/platform/dynamo.ts';
 import type { StratumCount } from './draw.ts';
 
 export interface SampleManifest {
@@ -39,8 +38,6 @@ export interface Assignment {
   tokenHash: string;
 }
 
-const strip = stripKeys;
-
 export const assignmentSk = (a: Pick<Assignment, 'unitCode' | 'fieldCode' | 'list' | 'rank'>): string =>
   `A#${a.unitCode}#${a.fieldCode}#${a.list === 'official' ? 'O' : 'R'}#${String(a.rank).padStart(5, '0')}`;
 
@@ -57,27 +54,17 @@ export const sampleStore = () => {
           ConsistentRead: true,
         }),
       );
-      return out.Item ? strip<SampleManifest>(out.Item) : null;
+      return out.Item ? stripKeys<SampleManifest>(out.Item) : null;
     },
 
     async createManifest(m: SampleManifest): Promise<boolean> {
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: table,
-            Item: { pk: `ROUND#${m.roundId}`, sk: `SAMPLE#${m.sampleId}`, ...m },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return putIfAbsent(table, { pk: `ROUND#${m.roundId}`, sk: `SAMPLE#${m.sampleId}`, ...m });
     },
 
     async listManifests(roundId: string): Promise<SampleManifest[]> {
-      return (await queryPrefix(table, `ROUND#${roundId}`, 'SAMPLE#')).map((i) => strip<SampleManifest>(i));
+      return (await queryPrefix(table, `ROUND#${roundId}`, 'SAMPLE#')).map((i) =>
+        stripKeys<SampleManifest>(i),
+      );
     },
 
     /** Deterministic puts: a redelivered draw rewrites identical items. */
@@ -122,14 +109,14 @@ export const sampleStore = () => {
     },
 
     async listAssignments(sampleId: string): Promise<Assignment[]> {
-      return (await queryPrefix(table, `SAMPLE#${sampleId}`, 'A#')).map((i) => strip<Assignment>(i));
+      return (await queryPrefix(table, `SAMPLE#${sampleId}`, 'A#')).map((i) => stripKeys<Assignment>(i));
     },
 
     async findByTokenHash(tokenHash: string): Promise<Assignment | null> {
       const out = await db.send(
         new GetCommand({ TableName: table, Key: { pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' } }),
       );
-      return out.Item ? strip<Assignment>(out.Item) : null;
+      return out.Item ? stripKeys<Assignment>(out.Item) : null;
     },
   };
 };

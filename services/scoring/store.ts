@@ -6,9 +6,10 @@
  *   ROUND#r / RESULT#LATEST      the latest computed results
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
+import { queryPrefix, stripKeys } from '../../shared/platform/dynamo.ts';
 
 export interface LiveCount {
   unitCode: string;
@@ -64,14 +65,8 @@ export const resultStore = () => {
     },
 
     async liveCounts(roundId: string): Promise<LiveCount[]> {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': pk(roundId), ':p': 'COUNT#' },
-        }),
-      );
-      return (out.Items ?? []).map((i) => ({
+      const items = await queryPrefix(table, pk(roundId), 'COUNT#');
+      return items.map((i) => ({
         unitCode: String(i.unitCode),
         fieldCode: String(i.fieldCode),
         returned: Number(i.returned),
@@ -108,9 +103,7 @@ export const resultStore = () => {
           ConsistentRead: true,
         }),
       );
-      if (!out.Item) return null;
-      const { pk: _p, sk: _s, ...rest } = out.Item;
-      return rest;
+      return out.Item ? stripKeys<Record<string, unknown>>(out.Item) : null;
     },
   };
 };

@@ -3,11 +3,10 @@
  * with a condition so that exactly one response per token is ever stored.
  *   TOKEN#hash / SUBMISSION   (gsi1: ROUND#r / S#unit#field#hash for scoring)
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
-import { queryAll, stripKeys } from '../../shared/platform/dynamo.ts';
+import { putIfAbsent, queryAll, stripKeys } from '../../shared/platform/dynamo.ts';
 
 export interface StoredSubmission {
   tokenHash: string;
@@ -29,6 +28,12 @@ export const submissionStore = () => {
   const table = tableName('submissions');
   const db = dynamo();
   const key = (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'SUBMISSION' });
+  const get = async (tokenHash: string): Promise<StoredSubmission | null> => {
+    const out = await db.send(
+      new GetCommand({ TableName: table, Key: key(tokenHash), ConsistentRead: true }),
+    );
+    return out.Item ? strip(out.Item) : null;
+  };
   return {
     async get(tokenHash: string): Promise<StoredSubmission | null> {
       const out = await db.send(
@@ -39,26 +44,16 @@ export const submissionStore = () => {
 
     /** Stores the submission unless the token already has one; returns the stored one. */
     async putOnce(s: StoredSubmission): Promise<{ created: boolean; stored: StoredSubmission }> {
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: table,
-            Item: {
-              ...key(s.tokenHash),
-              gsi1pk: `ROUND#${s.roundId}`,
-              gsi1sk: `S#${s.unitCode}#${s.fieldCode}#${s.tokenHash}`,
-              ...s,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return { created: true, stored: s };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const existing = await this.get(s.tokenHash);
-        if (!existing) throw error;
-        return { created: false, stored: existing };
-      }
+      const created = await putIfAbsent(table, {
+        ...key(s.tokenHash),
+        gsi1pk: `ROUND#${s.roundId}`,
+        gsi1sk: `S#${s.unitCode}#${s.fieldCode}#${s.tokenHash}`,
+        ...s,
+      });
+      if (created) return { created, stored: s };
+      const existing = await get(s.tokenHash);
+      if (!existing) throw new Error('conditional write refused but no submission found');
+      return { created, stored: existing };
     },
 
     async listByRound(roundId: string): Promise<StoredSubmission[]> {

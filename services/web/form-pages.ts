@@ -25,38 +25,38 @@ const errorPage = (error: unknown): HttpResult => {
   throw error;
 };
 
-const renderForm = async (
-  token: string,
-  deps: WebDeps,
-  values?: FormValues,
-  errors?: Record<string, string>,
-  message?: string,
-  status = 200,
-) => {
+/** The token's assignment, its round and template: resolved once per request. */
+const openForm = async (token: string, deps: WebDeps) => {
   const assignment = await resolveToken(token, deps.samples);
   const round = await loadRound(assignment.roundId);
-  const template = getTemplate(round.templateId);
-  return html(
-    status,
+  return { token, assignment, round, template: getTemplate(round.templateId) };
+};
+type OpenForm = Awaited<ReturnType<typeof openForm>>;
+
+const renderForm = (
+  { token, assignment, round, template }: OpenForm,
+  shown: { values?: FormValues; errors?: Record<string, string>; message?: string; status?: number } = {},
+): HttpResult =>
+  html(
+    shown.status ?? 200,
     formPage({
       template,
       roundName: round.name,
       unitName: round.units.find((u) => u.code === assignment.unitCode)?.name ?? assignment.unitCode,
       fieldName: round.fields.find((f) => f.code === assignment.fieldCode)?.name ?? assignment.fieldCode,
       token,
-      values,
-      errors,
-      message,
+      values: shown.values,
+      errors: shown.errors,
+      message: shown.message,
     }),
     [ENHANCER],
   );
-};
 
 /** GET /f/{token}: opening (or a link scanner's HEAD) never uses the token. */
 export const showForm = async (token: string, deps: WebDeps): Promise<HttpResult> => {
   try {
-    const assignment = await resolveToken(token, deps.samples);
-    const done = await deps.submissions.get(assignment.tokenHash);
+    const form = await openForm(token, deps);
+    const done = await deps.submissions.get(form.assignment.tokenHash);
     if (done) {
       return html(
         200,
@@ -66,7 +66,7 @@ export const showForm = async (token: string, deps: WebDeps): Promise<HttpResult
         ),
       );
     }
-    return await renderForm(token, deps);
+    return renderForm(form);
   } catch (error) {
     return errorPage(error);
   }
@@ -83,12 +83,8 @@ export const postForm = async (
     if (!/^application\/x-www-form-urlencoded\b/i.test(contentType)) {
       throw new UnsupportedMediaTypeError('Biểu mẫu phải được gửi dạng application/x-www-form-urlencoded.');
     }
-    const assignment = await resolveToken(token, deps.samples);
-    const round = await loadRound(assignment.roundId);
-    const answers = answersFromForm(
-      getTemplate(round.templateId),
-      new URLSearchParams(rawBody.toString('utf8')),
-    );
+    const form = await openForm(token, deps);
+    const answers = answersFromForm(form.template, new URLSearchParams(rawBody.toString('utf8')));
     try {
       const { receipt } = await acceptSubmission({ token, answers }, 'web', deps);
       return html(
@@ -101,7 +97,7 @@ export const postForm = async (
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       const errors = Object.fromEntries((error.details ?? []).map((d) => [d.path ?? '', d.message]));
-      return await renderForm(token, deps, answers, errors, error.message, 400);
+      return renderForm(form, { values: answers, errors, message: error.message, status: 400 });
     }
   } catch (error) {
     return errorPage(error);

@@ -1,13 +1,31 @@
-/** DynamoDB helpers shared by the stores: paging and batch writes with retries. */
+/** DynamoDB helpers shared by the stores: exactly-once puts, paging, batch reads and writes with retries. */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './clients.ts';
 
 type Item = Record<string, unknown>;
+
+/**
+ * Writes `item` unless an item with its key exists: the exactly-once write every store uses.
+ * Returns false when the key was taken; any other failure propagates.
+ */
+export const putIfAbsent = async (table: string, item: Item): Promise<boolean> => {
+  try {
+    await dynamo().send(
+      new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+};
 
 /** Every page of a query (no scans in request paths: callers always give a key condition). */
 export const queryAll = async (input: QueryCommandInput): Promise<Item[]> => {
