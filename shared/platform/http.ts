@@ -11,7 +11,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { z } from 'zod';
-import { DomainError, IssuesError } from '../domain/errors.ts';
+import { DomainError, IssuesError } from '../core/errors.ts';
 import {
   type Principal,
   principalFromClaims,
