@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { quietLogger } from '../infra/local/log.ts';
 import { startLocalRuntime } from '../infra/local/runtime.ts';
 import { parseRoster } from '../services/roster-intake/parse-roster.ts';
-import { drawSample, type EligibleDossier } from '../services/sampling/draw.ts';
+import { drawSample, type EligibleDossier } from '../shared/domain/draw.ts';
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../shared/domain/index.ts';
 
 const figures: Array<[string, string]> = [];

@@ -6,7 +6,7 @@ import {
   type EligibleDossier,
   rankKey,
   rosterHash,
-} from '../../../services/sampling/draw.ts';
+} from '../../../shared/domain/draw.ts';
 
 const dossier = (
   i: number,
