@@ -3,10 +3,10 @@
  * The CDK stateless stack and the local runtime both read `ALL_FUNCTIONS` (services/manifests.ts),
  * so routes, queues and permissions are defined in exactly one place.
  */
-import { httpRoutesOf, type RouteDeclarations } from './http/routes.ts';
+import { type HttpMethod, httpRoutesOf, type RouteDeclarations } from './http/routes.ts';
 import type { BucketName, QueueName, TableName } from './resources.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+export type { HttpMethod } from './http/routes.ts';
 
 export interface HttpRoute {
   method: HttpMethod;

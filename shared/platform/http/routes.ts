@@ -6,8 +6,9 @@
  */
 import type { z } from 'zod';
 import type { Principal, Role } from '../auth.ts';
-import type { HttpMethod } from '../manifest.ts';
 import type { HttpEvent, HttpResult } from './responses.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
 export interface RouteDeclaration {
   method: Exclude<HttpMethod, 'HEAD'>;
