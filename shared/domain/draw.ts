@@ -5,7 +5,7 @@
  * reproducible later from the manifest (roster hash + seed + algorithm version).
  */
 import { createHash } from 'node:crypto';
-import { stratumKey } from './fields.ts';
+import { stratumKey } from './strata.ts';
 
 const sha256Hex = (data: string): string => createHash('sha256').update(data).digest('hex');
 

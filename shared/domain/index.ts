@@ -5,7 +5,7 @@ export * from './csv.ts';
 export * from './decimal.ts';
 export * from './draw.ts';
 export * from './errors.ts';
-export * from './fields.ts';
+
 export * from './grade.ts';
 export * from './methodology-config.ts';
 export * from './org-unit.ts';
@@ -18,6 +18,7 @@ export * from './rater-matrix.ts';
 export * from './sample-size.ts';
 export * from './sipas-rules.ts';
 export * from './sipas-scoring.ts';
+export * from './strata.ts';
 export * from './template.ts';
 export * from './template-par-province-2024.ts';
 export * from './template-registry.ts';
