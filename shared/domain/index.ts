@@ -1,11 +1,14 @@
 /** Public API of the methodology core (pure TypeScript, no AWS). */
+export * from './answer-hygiene.ts';
 export * from './answers.ts';
 export * from './catalogue-csv.ts';
 export * from './csv.ts';
 export * from './decimal.ts';
+export * from './double-entry.ts';
 export * from './errors.ts';
 export * from './fields.ts';
 export * from './grade.ts';
+export * from './integrity-signals.ts';
 export * from './methodology-config.ts';
 export * from './org-unit.ts';
 export * from './par-configs.ts';
