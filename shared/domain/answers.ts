@@ -170,6 +170,7 @@ export const submissionCheckOptionsSchema = z.strictObject({
   maxIssues: z.number().int().min(1).default(100),
 });
 export type SubmissionCheckOptions = z.input<typeof submissionCheckOptionsSchema>;
+const DEFAULT_CHECK_OPTIONS = submissionCheckOptionsSchema.parse({});
 
 /** Answers that failed the check, for callers that need an exception (e.g. resolving double entry). */
 export class AnswerIssuesError extends DomainError {
@@ -309,7 +310,9 @@ export function checkSubmission(
   body: unknown,
   options: SubmissionCheckOptions = {},
 ): CheckSubmissionResult {
-  const opts = submissionCheckOptionsSchema.parse(options);
+  // The submission path calls this per request: skip the options parse in the usual case.
+  const opts =
+    Object.keys(options).length === 0 ? DEFAULT_CHECK_OPTIONS : submissionCheckOptionsSchema.parse(options);
   const questions = new Map(allQuestions(template).map((q) => [q.id, q]));
   const answersPrefix = opts.answersField === null ? '' : `${opts.answersField}.`;
   const done = (issues: SubmissionIssue[]): CheckSubmissionResult => {
