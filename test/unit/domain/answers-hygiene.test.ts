@@ -106,6 +106,31 @@ describe('question numbers and labels', () => {
   });
 });
 
+describe('question numbers on the real templates', () => {
+  it('every question of the registered templates has a distinct number', () => {
+    for (const id of ['sipas-2024-v1', 'par-province-2024-v1']) {
+      const tpl = getTemplate(id);
+      const all = tpl.sections.flatMap((s) => s.questions).map((q) => questionNumber(tpl, q.id));
+      expect(new Set(all).size).toBe(all.length);
+    }
+  });
+
+  it('SIPAS: a string scale answer names item S1.2 by number and text', () => {
+    const sipas = getTemplate('sipas-2024-v1');
+    expect(checkSubmission(sipas, { token: 't', answers: { s1_2: '4' } })).toEqual({
+      ok: false,
+      issues: [
+        {
+          path: 's1_2',
+          questionId: 's1_2',
+          code: 'INVALID_SCALE',
+          message: `${S12}: chỉ chọn một mức từ 1 đến 5.`,
+        },
+      ],
+    });
+  });
+});
+
 describe('checkSubmission: typed answers (rule 17)', () => {
   it('accepts a valid body and returns only template answers, text cleaned', () => {
     const r = checkSubmission(t, body({ ...valid, s1_1: 1, mm: ['c', 'a'], yk: ' Tốt ', s1_1x: undefined }));
