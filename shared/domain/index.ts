@@ -12,6 +12,7 @@ export * from './par-configs.ts';
 export * from './par-index.ts';
 export * from './par-rules.ts';
 export * from './par-survey.ts';
+export * from './questionnaire-import.ts';
 export * from './ranking.ts';
 export * from './rater-matrix.ts';
 export * from './sample-size.ts';

@@ -1,0 +1,943 @@
+/**
+ * Questionnaire import: the year's form as a spreadsheet (CSV, or rows an XLSX reader produced) or as
+ * JSON, validated into a `QuestionnaireTemplate` (docs/questionnaire-layout.md describes the layout).
+ *
+ * Spreadsheet = an optional header block of "key | value" rows (template id, title, year, kind, version,
+ * method, scale labels, aspects, elements) above a table with one row per question:
+ *   id* · section* · section_title · text* · type* · options · required · element · aspect · scored ·
+ *   provenance · max_length · max_selections · max_points · source · section_description
+ * Headers are recognised by alias (Vietnamese or English), ignoring case, diacritics, spaces, "_" and
+ * "-", in any order; unknown columns are ignored. Every problem is reported at once, each naming its
+ * spreadsheet row and column (`where: 'dòng 12, cột element'`), as a `TemplateError` — the same error the
+ * JSON path and `parseTemplate` throw, so one HTTP mapping covers both.
+ *
+ * The domain never reads XLSX itself (no exceljs here): the service turns a sheet into a grid of strings
+ * and calls `importQuestionnaireGrid`, or passes keyed records to `importQuestionnaire`.
+ */
+import { z } from 'zod';
+import { parseCsvRecords, unguardCell } from './csv.ts';
+import { type Issue, IssuesError, TemplateError } from './errors.ts';
+import {
+  CODE_PATTERN,
+  parseTemplate,
+  QUESTION_ID_PATTERN,
+  type Question,
+  type QuestionnaireTemplate,
+  type QuestionType,
+  type Section,
+  type TemplateAspect,
+  type TemplateElement,
+  type TemplateKind,
+} from './template.ts';
+import { SATISFACTION_LABELS_VI, SIPAS_2024 } from './template-sipas-2024.ts';
+import { foldKey, normaliseText } from './text.ts';
+
+/** One spreadsheet row: its 1-based row number and its cells keyed by the header as written. */
+export interface SheetRecord {
+  row: number;
+  cells: Readonly<Record<string, string>>;
+}
+
+/** An import problem; `row`/`column` let a UI point at the cell (column = canonical column name). */
+export interface SheetIssue extends Issue {
+  row?: number;
+  column?: string;
+}
+
+export type Provenance = Question['provenance'];
+
+/** Template metadata: from the header block, from the caller (service form fields), or both. */
+export interface QuestionnaireMeta {
+  id: string;
+  title: string;
+  year: number;
+  kind: TemplateKind;
+  version: number;
+  methodRef?: string;
+  respondents?: string;
+  /** Five labels, level 1..5. Default: QĐ 1001 wording (Rất không hài lòng … Rất hài lòng). */
+  scaleLabels?: string[];
+  /** Default [4, 5]. */
+  satisfiedLevels?: number[];
+  aspects?: TemplateAspect[];
+  elements?: TemplateElement[];
+  /** PAR forms: total of the items' max points (checked exactly). */
+  declaredMaxPoints?: number;
+  /** Provenance of rows whose provenance cell is blank. */
+  defaultProvenance?: Provenance;
+}
+export type QuestionnaireMetaInput = Partial<QuestionnaireMeta>;
+
+const metaInputSchema = z
+  .object({
+    id: z.string().regex(CODE_PATTERN, 'mã mẫu phiếu chỉ gồm chữ, số, ".", "_", "-"'),
+    title: z.string().min(1),
+    year: z.number().int().min(2000).max(2100),
+    kind: z.enum(['SIPAS', 'PAR']),
+    version: z.number().int().positive(),
+    methodRef: z.string().min(1),
+    respondents: z.string().min(1),
+    scaleLabels: z.array(z.string().min(1)).length(5),
+    satisfiedLevels: z.array(z.number().int().min(1).max(5)).min(1),
+    aspects: z.array(z.object({ code: z.string().regex(CODE_PATTERN), name: z.string().min(1) })),
+    elements: z.array(
+      z.object({
+        code: z.string().regex(CODE_PATTERN),
+        name: z.string().min(1),
+        aspectCode: z.string().optional(),
+      }),
+    ),
+    declaredMaxPoints: z.number().positive(),
+    defaultProvenance: z.enum(['official', 'adapted']),
+  })
+  .partial()
+  .strict();
+
+// ---------------------------------------------------------------------------------------------------
+// Columns and vocabularies
+
+export const QUESTIONNAIRE_COLUMNS = [
+  'id',
+  'section',
+  'section_title',
+  'text',
+  'type',
+  'options',
+  'required',
+  'element',
+  'aspect',
+  'scored',
+  'provenance',
+  'max_length',
+  'max_selections',
+  'max_points',
+  'source',
+  'section_description',
+] as const;
+export type QuestionnaireColumn = (typeof QUESTIONNAIRE_COLUMNS)[number];
+
+const REQUIRED_COLUMNS: readonly QuestionnaireColumn[] = ['id', 'section', 'text', 'type'];
+
+/** Accepted headers per column (compared with `foldKey`: case, diacritics, spaces, "_" and "-" ignored). */
+export const QUESTIONNAIRE_COLUMN_ALIASES: Readonly<Record<QuestionnaireColumn, readonly string[]>> = {
+  id: ['id', 'Mã câu hỏi', 'Mã', 'question_id'],
+  section: ['section', 'Phần', 'Mã phần', 'section_id'],
+  section_title: ['section_title', 'Tên phần', 'Tiêu đề phần'],
+  text: ['text', 'Nội dung', 'Nội dung câu hỏi', 'Câu hỏi', 'question'],
+  type: ['type', 'Loại câu hỏi', 'Loại', 'Kiểu'],
+  options: ['options', 'Phương án', 'Các phương án', 'Phương án trả lời', 'Lựa chọn'],
+  required: ['required', 'Bắt buộc'],
+  element: ['element', 'Yếu tố', 'Mã yếu tố', 'Nội dung thành phần', 'element_code'],
+  aspect: ['aspect', 'Khía cạnh'],
+  scored: ['scored', 'Tính điểm', 'Chấm điểm'],
+  provenance: ['provenance', 'Nguồn gốc'],
+  max_length: ['max_length', 'Độ dài tối đa', 'Số ký tự tối đa'],
+  max_selections: ['max_selections', 'Số lựa chọn tối đa', 'Chọn tối đa'],
+  max_points: ['max_points', 'Điểm tối đa'],
+  source: ['source', 'Nguồn', 'Trích dẫn'],
+  section_description: ['section_description', 'Mô tả phần', 'Ghi chú phần'],
+};
+
+const COLUMN_BY_KEY = new Map<string, QuestionnaireColumn>(
+  (Object.entries(QUESTIONNAIRE_COLUMN_ALIASES) as Array<[QuestionnaireColumn, readonly string[]]>).flatMap(
+    ([col, names]) => names.map((n) => [foldKey(n), col] as [string, QuestionnaireColumn]),
+  ),
+);
+
+type MetaKey = Exclude<keyof QuestionnaireMeta, 'aspects' | 'elements'> | 'aspect' | 'element';
+
+/** Keys of the header block (first cell of a row above the question table). */
+export const QUESTIONNAIRE_META_ALIASES: Readonly<Record<MetaKey, readonly string[]>> = {
+  id: ['Mã mẫu phiếu', 'Mã phiếu', 'template_id'],
+  title: ['Tên mẫu phiếu', 'Tên phiếu', 'Tiêu đề', 'title'],
+  year: ['Năm', 'year'],
+  kind: ['Loại khảo sát', 'Loại phiếu', 'kind'],
+  version: ['Phiên bản', 'version'],
+  methodRef: ['Căn cứ', 'Căn cứ phương pháp', 'method_ref', 'methodRef'],
+  respondents: ['Đối tượng khảo sát', 'Đối tượng', 'respondents'],
+  scaleLabels: ['Thang đo', 'Nhãn thang đo', 'scale', 'scale_labels'],
+  satisfiedLevels: ['Mức hài lòng', 'satisfied_levels'],
+  declaredMaxPoints: ['Tổng điểm tối đa', 'declared_max_points'],
+  defaultProvenance: ['Nguồn gốc mặc định', 'default_provenance'],
+  aspect: ['Khía cạnh', 'aspect'],
+  element: ['Yếu tố', 'element'],
+};
+
+const META_BY_KEY = new Map<string, MetaKey>(
+  (Object.entries(QUESTIONNAIRE_META_ALIASES) as Array<[MetaKey, readonly string[]]>).flatMap(
+    ([key, names]) => names.map((n) => [foldKey(n), key] as [string, MetaKey]),
+  ),
+);
+
+const vocabulary = <T>(entries: Array<[T, readonly string[]]>) =>
+  new Map<string, T>(
+    entries.flatMap(([value, words]) => words.map((w) => [foldKey(w), value] as [string, T])),
+  );
+
+const TYPE_BY_KEY = vocabulary<QuestionType>([
+  ['scale', ['scale', 'thang đo', 'thang điểm', 'mức độ hài lòng']],
+  ['single', ['single', 'một lựa chọn', 'chọn một', 'đơn lựa chọn']],
+  ['multi', ['multi', 'nhiều lựa chọn', 'chọn nhiều', 'đa lựa chọn']],
+  ['text', ['text', 'tự luận', 'văn bản', 'câu hỏi mở', 'mở']],
+]);
+
+const PROVENANCE_BY_KEY = vocabulary<Provenance>([
+  ['official', ['official', 'chính thức', 'theo mẫu chính thức']],
+  ['adapted', ['adapted', 'điều chỉnh', 'biên soạn', 'phỏng theo']],
+]);
+
+const KIND_BY_KEY = vocabulary<TemplateKind>([
+  ['SIPAS', ['SIPAS', 'chỉ số hài lòng']],
+  ['PAR', ['PAR', 'PAR Index', 'chỉ số cải cách hành chính']],
+]);
+
+const BOOLEAN_BY_KEY = vocabulary<boolean>([
+  [true, ['có', 'x', '1', 'true', 'yes', 'c', 'y']],
+  [false, ['không', '0', 'false', 'no', 'k']],
+]);
+
+/** Aspects of unscored rows (the method's aspects 1 and 3, and the respondent block). */
+type BlockAspect = 'perception' | 'expectation' | 'personal';
+const BLOCK_ASPECT_BY_KEY = vocabulary<BlockAspect>([
+  ['perception', ['perception', 'nhận định', 'nhận định, đánh giá', 'đánh giá']],
+  ['expectation', ['expectation', 'mong đợi', 'nhu cầu, mong đợi', 'nhu cầu']],
+  ['personal', ['personal', 'respondent', 'thông tin', 'thông tin cá nhân', 'thông tin người trả lời']],
+]);
+
+/** English words for the SIPAS scoring aspects (QĐ 1001 aspect 2, two parts). */
+const SCORING_ASPECT_WORDS: ReadonlyArray<[string, readonly string[]]> = [
+  ['CS', ['policy', 'chính sách', 'xây dựng, tổ chức thực hiện chính sách']],
+  ['DV', ['service', 'dịch vụ', 'cung ứng dịch vụ hành chính công']],
+];
+
+// ---------------------------------------------------------------------------------------------------
+// Small parsers
+
+/** "S1.1", "s1-1", "S1 1" → "s1_1": lower case, no diacritics, separators → "_". */
+export function normaliseQuestionId(value: string): string {
+  return normaliseText(value)
+    .toLowerCase()
+    .replace(/đ/g, 'd')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[\s.\-/]+/g, '_');
+}
+
+/** Section cell → section id: as `normaliseQuestionId`, other characters dropped; "Phần I" → "phan_i". */
+function sectionId(value: string): string {
+  const id = normaliseQuestionId(value)
+    .replace(/[^a-z0-9_]/g, '')
+    .replace(/_+/g, '_')
+    .replace(/^_|_$/g, '');
+  return /^[0-9]/.test(id) ? `p_${id}` : id;
+}
+
+/** "1=Rất không hài lòng|2=…" (or one option per line): value=label, or a bare label numbered 1, 2, …. */
+function parseOptions(raw: string): { options: Array<{ value: string; label: string }>; bad: string | null } {
+  const pieces = raw
+    .split(/\r\n|\n|\r|\|/)
+    .map((p) => normaliseText(p))
+    .filter((p) => p !== '');
+  const options = pieces.map((p, i) => {
+    const eq = p.indexOf('=');
+    return eq === -1
+      ? { value: String(i + 1), label: p }
+      : { value: normaliseText(p.slice(0, eq)), label: normaliseText(p.slice(eq + 1)) };
+  });
+  const bad = options.find((o) => o.value === '' || o.value.length > 64 || o.label === '');
+  return { options, bad: bad === undefined ? null : `${bad.value}=${bad.label}` };
+}
+
+function parseInteger(value: string): number | null {
+  return /^\d+$/.test(value) ? Number(value) : null;
+}
+
+/** Decimal with "." or "," (Vietnamese decimal comma). */
+function parseDecimal(value: string): number | null {
+  const v = value.replace(',', '.');
+  return /^\d+(\.\d+)?$/.test(v) ? Number(v) : null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Issues
+
+class IssueList {
+  readonly items: SheetIssue[] = [];
+  /** `header`: the column's header as written in the file, named when it differs from `column`. */
+  at(row: number, column: string, code: string, message: string, header?: string): void {
+    const where = `dòng ${row}, cột ${column}`;
+    const written = header !== undefined && foldKey(header) !== foldKey(column) ? ` ("${header}")` : '';
+    this.items.push({ where, code, message: `${where}${written}: ${message}`, row, column });
+  }
+  add(where: string, code: string, message: string): void {
+    this.items.push({ where, code, message: `${where}: ${message}` });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Header block
+
+interface BlockMeta {
+  values: QuestionnaireMetaInput;
+  /** Where each key was written (for messages about a value that is wrong as a whole). */
+  where: Partial<Record<MetaKey, string>>;
+  elementWhere: Map<string, string>;
+  aspectWhere: Map<string, string>;
+}
+
+function emptyBlock(): BlockMeta {
+  return { values: {}, where: {}, elementWhere: new Map(), aspectWhere: new Map() };
+}
+
+function readBlock(rows: ReadonlyArray<readonly string[]>, firstRow: number, issues: IssueList): BlockMeta {
+  const block = emptyBlock();
+  rows.forEach((record, r) => {
+    const row = firstRow + r;
+    const key = META_BY_KEY.get(foldKey(record[0] ?? ''));
+    if (key === undefined) return; // titles, notes and blank rows above the table are ignored
+    const cell = (i: number) => normaliseText(unguardCell(record[i] ?? ''));
+    const rawValue = unguardCell(record[1] ?? '');
+    const value = cell(1);
+    const where = `dòng ${row}, cột B`;
+    const bad = (code: string, message: string) => issues.add(where, code, message);
+    if (key === 'aspect') {
+      if (!CODE_PATTERN.test(value) || cell(2) === '') {
+        bad('INVALID_META', 'khía cạnh cần mã (cột B) và tên (cột C)');
+        return;
+      }
+      block.values.aspects = [...(block.values.aspects ?? []), { code: value, name: cell(2) }];
+      block.aspectWhere.set(value, `dòng ${row}`);
+      return;
+    }
+    if (key === 'element') {
+      if (!CODE_PATTERN.test(value) || cell(2) === '') {
+        bad('INVALID_META', 'yếu tố cần mã (cột B), tên (cột C) và có thể có mã khía cạnh (cột D)');
+        return;
+      }
+      const aspectCode = cell(3);
+      block.values.elements = [
+        ...(block.values.elements ?? []),
+        { code: value, name: cell(2), ...(aspectCode === '' ? {} : { aspectCode }) },
+      ];
+      block.elementWhere.set(value, `dòng ${row}`);
+      return;
+    }
+    if (value === '') return;
+    block.where[key] = where;
+    switch (key) {
+      case 'id':
+      case 'title':
+      case 'methodRef':
+      case 'respondents':
+        block.values[key] = value;
+        return;
+      case 'year':
+      case 'version': {
+        const n = parseInteger(value);
+        if (n === null) bad('INVALID_META', `"${value}" không phải số nguyên`);
+        else block.values[key] = n;
+        return;
+      }
+      case 'declaredMaxPoints': {
+        const n = parseDecimal(value);
+        if (n === null) bad('INVALID_META', `"${value}" không phải số`);
+        else block.values.declaredMaxPoints = n;
+        return;
+      }
+      case 'kind': {
+        const kind = KIND_BY_KEY.get(foldKey(value));
+        if (kind === undefined) bad('INVALID_META', `loại khảo sát "${value}" không hợp lệ (SIPAS hoặc PAR)`);
+        else block.values.kind = kind;
+        return;
+      }
+      case 'defaultProvenance': {
+        const p = PROVENANCE_BY_KEY.get(foldKey(value));
+        if (p === undefined) bad('UNKNOWN_PROVENANCE', `nguồn gốc "${value}" không hợp lệ`);
+        else block.values.defaultProvenance = p;
+        return;
+      }
+      case 'scaleLabels': {
+        const { options, bad: badOption } = parseOptions(rawValue);
+        const inOrder = options.every((o, i) => o.value === String(i + 1));
+        if (badOption !== null || options.length !== 5 || !inOrder) {
+          bad('INVALID_SCALE', 'thang đo cần đúng 5 mức "1=…|2=…|3=…|4=…|5=…"');
+        } else block.values.scaleLabels = options.map((o) => o.label);
+        return;
+      }
+      case 'satisfiedLevels': {
+        const levels = value.split(/[|,;\s]+/).map(parseInteger);
+        if (levels.some((l) => l === null || l < 1 || l > 5)) {
+          bad('INVALID_SCALE', 'mức hài lòng là các số từ 1 đến 5, vd. "4|5"');
+        } else block.values.satisfiedLevels = levels as number[];
+        return;
+      }
+    }
+  });
+  return block;
+}
+
+/** Caller's meta (validated) over the block's values; arrays replace, not merge. */
+function mergeMeta(block: BlockMeta, meta: unknown, issues: IssueList): BlockMeta {
+  if (meta === undefined) return block;
+  const parsed = metaInputSchema.safeParse(meta);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) {
+      issues.add(`thông tin mẫu phiếu, mục ${i.path.join('.') || '(gốc)'}`, 'INVALID_META', i.message);
+    }
+    return block;
+  }
+  const given = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
+  const where = { ...block.where };
+  for (const k of Object.keys(given)) where[k as MetaKey] = `thông tin mẫu phiếu, mục ${k}`;
+  return {
+    values: { ...block.values, ...given } as QuestionnaireMetaInput,
+    where,
+    elementWhere: given.elements === undefined ? block.elementWhere : new Map(),
+    aspectWhere: given.aspects === undefined ? block.aspectWhere : new Map(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Rows → template
+
+interface RowSection {
+  id: string;
+  label: string;
+  title: string;
+  titleRow: number;
+  description: string;
+  personal: boolean;
+  questions: Array<{ question: Question; row: number }>;
+}
+
+interface ElementInfo {
+  element: TemplateElement;
+  where: string;
+  /** Aspect taken from the rows when the element was declared without one. */
+  aspectFromRow: { code: string; row: number } | null;
+  items: number;
+}
+
+function resolveAspect(value: string, aspects: readonly TemplateAspect[]): string | null {
+  const key = foldKey(value);
+  for (const a of aspects) {
+    if (foldKey(a.code) === key || foldKey(a.name) === key) return a.code;
+  }
+  for (const [code, words] of SCORING_ASPECT_WORDS) {
+    if (aspects.some((a) => a.code === code) && words.some((w) => foldKey(w) === key)) return code;
+  }
+  return null;
+}
+
+function buildTemplate(
+  records: readonly SheetRecord[],
+  block: BlockMeta,
+  issues: IssueList,
+): QuestionnaireTemplate | null {
+  const meta = block.values;
+  const metaWhere = (k: MetaKey) => block.where[k] ?? `thông tin mẫu phiếu, mục ${k}`;
+  const requiredMeta: Array<[MetaKey, string]> = [
+    ['id', 'mã mẫu phiếu'],
+    ['title', 'tên mẫu phiếu'],
+    ['year', 'năm'],
+    ['kind', 'loại khảo sát (SIPAS/PAR)'],
+    ['version', 'phiên bản'],
+  ];
+  for (const [k, label] of requiredMeta) {
+    if (meta[k as keyof QuestionnaireMeta] === undefined) {
+      issues.add(metaWhere(k), 'MISSING_META', `thiếu ${label} (dòng "${QUESTIONNAIRE_META_ALIASES[k][0]}")`);
+    }
+  }
+
+  // Elements and aspects: declared, or — SIPAS only — the nine QĐ 1001 elements and their two aspects.
+  const defaults = meta.kind === 'SIPAS' && meta.elements === undefined;
+  const aspects: TemplateAspect[] =
+    meta.aspects ?? (meta.kind === 'SIPAS' ? structuredClone(SIPAS_2024.aspects ?? []) : []);
+  const declaredElements = meta.elements ?? (defaults ? structuredClone(SIPAS_2024.elements) : []);
+  const aspectCodes = new Set<string>();
+  for (const a of aspects) {
+    const where = block.aspectWhere.get(a.code) ?? `khía cạnh "${a.code}"`;
+    if (aspectCodes.has(a.code)) issues.add(where, 'DUPLICATE_CODE', `mã khía cạnh "${a.code}" bị trùng`);
+    aspectCodes.add(a.code);
+  }
+  const elements = new Map<string, ElementInfo>();
+  for (const e of declaredElements) {
+    const where =
+      block.elementWhere.get(e.code) ?? `yếu tố "${e.code}"${defaults ? ' (mặc định QĐ 1001)' : ''}`;
+    const key = e.code.toUpperCase();
+    if (elements.has(key)) {
+      issues.add(where, 'DUPLICATE_CODE', `mã yếu tố "${e.code}" bị trùng`);
+      continue;
+    }
+    if (e.aspectCode !== undefined && !aspectCodes.has(e.aspectCode)) {
+      issues.add(where, 'UNKNOWN_ASPECT', `khía cạnh "${e.aspectCode}" chưa được khai báo`);
+    }
+    elements.set(key, { element: { ...e }, where, aspectFromRow: null, items: 0 });
+  }
+
+  const columnsSeen = new Set<QuestionnaireColumn>();
+  for (const r of records) {
+    for (const header of Object.keys(r.cells)) {
+      const col = COLUMN_BY_KEY.get(foldKey(header));
+      if (col !== undefined) columnsSeen.add(col);
+    }
+  }
+  const missingColumns = REQUIRED_COLUMNS.filter((c) => !columnsSeen.has(c));
+  if (records.length === 0) {
+    issues.add('bảng câu hỏi', 'NO_QUESTIONS', 'không có dòng câu hỏi nào');
+    return null;
+  }
+  if (missingColumns.length > 0) {
+    for (const c of missingColumns) {
+      issues.add(
+        'tiêu đề bảng',
+        'MISSING_COLUMN',
+        `thiếu cột "${c}" (hoặc "${QUESTIONNAIRE_COLUMN_ALIASES[c][1]}")`,
+      );
+    }
+    return null;
+  }
+
+  const sections: RowSection[] = [];
+  const sectionById = new Map<string, RowSection>();
+  const idRows = new Map<string, number>();
+
+  for (const record of records) {
+    const { row } = record;
+    const raw = new Map<QuestionnaireColumn, string>();
+    const headerOf = new Map<QuestionnaireColumn, string>();
+    for (const [header, value] of Object.entries(record.cells)) {
+      const col = COLUMN_BY_KEY.get(foldKey(header));
+      if (col !== undefined && !raw.has(col)) {
+        raw.set(col, unguardCell(value ?? ''));
+        headerOf.set(col, normaliseText(header));
+      }
+    }
+    const cell = (c: QuestionnaireColumn) => normaliseText(raw.get(c) ?? '');
+    if (QUESTIONNAIRE_COLUMNS.every((c) => cell(c) === '')) continue;
+    const at = (c: QuestionnaireColumn, code: string, message: string) =>
+      issues.at(row, c, code, message, headerOf.get(c));
+    const before = issues.items.length;
+
+    for (const c of REQUIRED_COLUMNS) if (cell(c) === '') at(c, 'MISSING_VALUE', 'ô bắt buộc bị trống');
+
+    // id
+    const id = normaliseQuestionId(cell('id'));
+    if (cell('id') !== '') {
+      if (!QUESTION_ID_PATTERN.test(id)) {
+        at('id', 'INVALID_ID', `mã câu hỏi "${cell('id')}" phải bắt đầu bằng chữ, chỉ gồm chữ, số và "_"`);
+      } else if (idRows.has(id)) {
+        at('id', 'DUPLICATE_ID', `mã câu hỏi "${id}" trùng với dòng ${idRows.get(id)}`);
+      } else idRows.set(id, row);
+    }
+
+    // type
+    const type = cell('type') === '' ? undefined : TYPE_BY_KEY.get(foldKey(cell('type')));
+    if (cell('type') !== '' && type === undefined) {
+      at('type', 'UNKNOWN_TYPE', `loại câu hỏi "${cell('type')}" không hợp lệ (scale, single, multi, text)`);
+    }
+
+    // options
+    let options: Array<{ value: string; label: string }> | undefined;
+    if (cell('options') !== '') {
+      const parsed = parseOptions(raw.get('options') ?? '');
+      if (parsed.bad !== null) at('options', 'INVALID_OPTIONS', `phương án "${parsed.bad}" không hợp lệ`);
+      const seen = new Set<string>();
+      for (const o of parsed.options) {
+        if (seen.has(o.value)) at('options', 'DUPLICATE_OPTION', `phương án "${o.value}" bị trùng`);
+        seen.add(o.value);
+      }
+      options = parsed.options;
+      if (type === 'scale' || type === 'text') {
+        at(
+          'options',
+          'UNEXPECTED_OPTIONS',
+          type === 'scale'
+            ? 'câu hỏi thang đo dùng nhãn thang đo chung, không ghi phương án'
+            : 'câu hỏi tự luận không có phương án',
+        );
+      }
+    } else if (type === 'single' || type === 'multi') {
+      at('options', 'MISSING_OPTIONS', 'câu hỏi lựa chọn phải có danh sách phương án, vd. "1=Có|2=Không"');
+    }
+
+    const bool = (c: 'required' | 'scored'): boolean | undefined => {
+      if (cell(c) === '') return undefined;
+      const b = BOOLEAN_BY_KEY.get(foldKey(cell(c)));
+      if (b === undefined) at(c, 'INVALID_BOOLEAN', `"${cell(c)}" không hợp lệ (có/không, x, 1/0)`);
+      return b;
+    };
+    const required = bool('required') ?? false;
+    const scoredCell = bool('scored');
+
+    const number = (
+      c: 'max_length' | 'max_selections' | 'max_points',
+      allowed: QuestionType,
+      parse: (v: string) => number | null,
+      explain: string,
+    ): number | undefined => {
+      if (cell(c) === '') return undefined;
+      const n = parse(cell(c));
+      if (n === null || n <= 0) {
+        at(c, 'INVALID_NUMBER', `"${cell(c)}" không phải số dương`);
+        return undefined;
+      }
+      if (type !== undefined && type !== allowed) at(c, `UNEXPECTED_${c.toUpperCase()}`, explain);
+      return n;
+    };
+    const maxLength = number('max_length', 'text', parseInteger, 'chỉ câu hỏi tự luận mới có độ dài tối đa');
+    const maxSelections = number(
+      'max_selections',
+      'multi',
+      parseInteger,
+      'chỉ câu hỏi nhiều lựa chọn mới có số lựa chọn tối đa',
+    );
+    const maxPoints = number(
+      'max_points',
+      'single',
+      parseDecimal,
+      'chỉ câu hỏi một lựa chọn mới được gán điểm tối đa',
+    );
+
+    const scored = type === 'scale' || maxPoints !== undefined;
+    if (type !== undefined && scoredCell !== undefined && scoredCell !== scored) {
+      at(
+        'scored',
+        'SCORED_MISMATCH',
+        scored
+          ? 'câu hỏi thang đo (hoặc có điểm tối đa) luôn được tính điểm'
+          : 'chỉ câu hỏi thang đo (hoặc có điểm tối đa) mới được tính điểm',
+      );
+    }
+
+    // element and aspect
+    let elementCode: string | undefined;
+    let blockAspect: BlockAspect | undefined;
+    const elementCell = cell('element');
+    const aspectCell = cell('aspect');
+    if (type !== undefined && scored) {
+      if (elementCell === '') {
+        at('element', 'ITEM_WITHOUT_ELEMENT', 'câu hỏi tính điểm phải thuộc một yếu tố (vd. S1)');
+      } else {
+        const info = elements.get(elementCell.toUpperCase());
+        if (info === undefined) {
+          const known = [...elements.values()].map((e) => e.element.code);
+          at(
+            'element',
+            'UNKNOWN_ELEMENT',
+            `yếu tố "${elementCell}" không có trong danh sách${known.length > 0 ? ` (${known.join(', ')})` : ' — khai báo ở phần đầu bảng (dòng "Yếu tố")'}`,
+          );
+        } else {
+          elementCode = info.element.code;
+          info.items += 1;
+          if (aspectCell !== '') {
+            const aspect = resolveAspect(aspectCell, aspects);
+            const expected = info.element.aspectCode ?? info.aspectFromRow?.code;
+            if (aspect === null) {
+              at(
+                'aspect',
+                BLOCK_ASPECT_BY_KEY.has(foldKey(aspectCell)) ? 'ASPECT_MISMATCH' : 'UNKNOWN_ASPECT',
+                `câu hỏi tính điểm phải thuộc khía cạnh ${aspects.map((a) => a.code).join('/') || '(chưa khai báo)'}, không phải "${aspectCell}"`,
+              );
+            } else if (expected !== undefined && expected !== aspect) {
+              at(
+                'aspect',
+                'ASPECT_MISMATCH',
+                `yếu tố "${info.element.code}" thuộc khía cạnh "${expected}", không phải "${aspect}"`,
+              );
+            } else if (expected === undefined) {
+              info.aspectFromRow = { code: aspect, row };
+            }
+          }
+        }
+      }
+    } else if (type !== undefined) {
+      if (elementCell !== '') {
+        at('element', 'UNSCORED_WITH_ELEMENT', 'chỉ câu hỏi tính điểm mới thuộc một yếu tố');
+      }
+      if (aspectCell !== '') {
+        blockAspect = BLOCK_ASPECT_BY_KEY.get(foldKey(aspectCell));
+        if (blockAspect === undefined) {
+          at(
+            'aspect',
+            resolveAspect(aspectCell, aspects) === null ? 'UNKNOWN_ASPECT' : 'ASPECT_MISMATCH',
+            `câu hỏi không tính điểm thuộc khía cạnh perception (nhận định), expectation (mong đợi) hoặc personal (thông tin cá nhân), không phải "${aspectCell}"`,
+          );
+        }
+      }
+    }
+
+    // provenance
+    let provenance: Provenance | undefined = meta.defaultProvenance;
+    if (cell('provenance') !== '') {
+      provenance = PROVENANCE_BY_KEY.get(foldKey(cell('provenance')));
+      if (provenance === undefined) {
+        at(
+          'provenance',
+          'UNKNOWN_PROVENANCE',
+          `"${cell('provenance')}" không hợp lệ (official hoặc adapted)`,
+        );
+      }
+    } else if (provenance === undefined) {
+      at('provenance', 'MISSING_VALUE', 'ghi official (chính thức) hoặc adapted (điều chỉnh)');
+    }
+
+    // section (contiguous rows)
+    let section: RowSection | undefined;
+    if (cell('section') !== '') {
+      const sid = sectionId(cell('section'));
+      if (!QUESTION_ID_PATTERN.test(sid)) {
+        at('section', 'INVALID_SECTION', `mã phần "${cell('section')}" không hợp lệ`);
+      } else {
+        section = sectionById.get(sid);
+        if (section === undefined) {
+          section = {
+            id: sid,
+            label: cell('section'),
+            title: '',
+            titleRow: row,
+            description: '',
+            personal: false,
+            questions: [],
+          };
+          sectionById.set(sid, section);
+          sections.push(section);
+        } else if (sections.at(-1) !== section) {
+          at(
+            'section',
+            'SECTION_NOT_CONTIGUOUS',
+            `phần "${cell('section')}" đã kết thúc ở trên; các câu của một phần phải liền nhau`,
+          );
+        }
+        const title = cell('section_title');
+        if (title !== '') {
+          if (section.title === '') {
+            section.title = title;
+            section.titleRow = row;
+          } else if (foldKey(section.title) !== foldKey(title)) {
+            at('section_title', 'SECTION_TITLE_CONFLICT', `khác tên phần ở dòng ${section.titleRow}`);
+          }
+        }
+        if (section.description === '' && cell('section_description') !== '') {
+          section.description = cell('section_description');
+        }
+        if (blockAspect === 'personal') section.personal = true;
+      }
+    }
+
+    if (
+      issues.items.length > before ||
+      section === undefined ||
+      type === undefined ||
+      provenance === undefined
+    ) {
+      continue;
+    }
+    const question: Question = {
+      id,
+      type,
+      text: cell('text'),
+      required,
+      ...(options === undefined ? {} : { options }),
+      ...(elementCode === undefined ? {} : { elementCode }),
+      ...(maxLength === undefined ? {} : { maxLength }),
+      ...(maxSelections === undefined ? {} : { maxSelections }),
+      ...(maxPoints === undefined ? {} : { maxPoints }),
+      provenance,
+      ...(cell('source') === '' ? {} : { source: cell('source') }),
+    };
+    section.questions.push({ question, row });
+  }
+
+  for (const s of sections) {
+    if (!s.personal) continue;
+    for (const { question, row } of s.questions) {
+      if (question.elementCode !== undefined) {
+        issues.at(
+          row,
+          'section',
+          'SCORED_PERSONAL',
+          'câu hỏi tính điểm không được nằm trong phần thông tin cá nhân',
+        );
+      }
+    }
+  }
+  for (const info of elements.values()) {
+    if (info.items === 0)
+      issues.add(info.where, 'EMPTY_ELEMENT', `yếu tố "${info.element.code}" không có câu hỏi nào`);
+    if (info.element.aspectCode === undefined && info.aspectFromRow !== null) {
+      info.element.aspectCode = info.aspectFromRow.code;
+    }
+  }
+  if (issues.items.length > 0) return null;
+
+  const usedAspects = new Set([...elements.values()].map((e) => e.element.aspectCode));
+  const keptAspects = meta.aspects ?? aspects.filter((a) => usedAspects.has(a.code));
+  const sectionsOut: Section[] = sections.map((s) => ({
+    id: s.id,
+    title: s.title === '' ? s.label : s.title,
+    ...(s.description === '' ? {} : { description: s.description }),
+    ...(s.personal ? { personal: true } : {}),
+    questions: s.questions.map((q) => q.question),
+  }));
+  return {
+    id: meta.id!,
+    kind: meta.kind!,
+    year: meta.year!,
+    version: meta.version!,
+    title: meta.title!,
+    ...(meta.methodRef === undefined ? {} : { methodRef: meta.methodRef }),
+    ...(meta.respondents === undefined ? {} : { respondents: meta.respondents }),
+    ...(meta.declaredMaxPoints === undefined ? {} : { declaredMaxPoints: meta.declaredMaxPoints }),
+    scale: {
+      min: 1,
+      max: 5,
+      labels: meta.scaleLabels ?? [...SATISFACTION_LABELS_VI],
+      satisfiedLevels: meta.satisfiedLevels ?? [4, 5],
+    },
+    ...(keptAspects.length > 0 ? { aspects: keptAspects } : {}),
+    elements: [...elements.values()].map((e) => e.element),
+    sections: sectionsOut,
+  };
+}
+
+/** Column of the row a template-level issue concerns, by code (the safety net below). */
+const COLUMN_OF_CODE: Readonly<Record<string, QuestionnaireColumn>> = {
+  DUPLICATE_QUESTION: 'id',
+  MISSING_OPTIONS: 'options',
+  UNEXPECTED_OPTIONS: 'options',
+  DUPLICATE_OPTION: 'options',
+  UNEXPECTED_MAX_LENGTH: 'max_length',
+  UNEXPECTED_MAX_SELECTIONS: 'max_selections',
+  UNEXPECTED_MAX_POINTS: 'max_points',
+  SCORED_PERSONAL: 'section',
+  ITEM_WITHOUT_ELEMENT: 'element',
+  UNKNOWN_ELEMENT: 'element',
+  UNSCORED_WITH_ELEMENT: 'element',
+};
+
+/** Validate with the template schema and structural checks; point question-level issues at their row. */
+function validateBuilt(template: QuestionnaireTemplate, rowOf: Map<string, number>): QuestionnaireTemplate {
+  try {
+    return parseTemplate(template);
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    const issues = new IssueList();
+    for (const i of error.issues) {
+      const id = /câu hỏi "([^"]+)"/.exec(i.where)?.[1];
+      const row = id === undefined ? undefined : rowOf.get(id);
+      if (row === undefined) issues.items.push(i);
+      else issues.at(row, COLUMN_OF_CODE[i.code] ?? 'id', i.code, i.message.replace(`${i.where}: `, ''));
+    }
+    throw new TemplateError(issues.items);
+  }
+}
+
+function finish(records: readonly SheetRecord[], block: BlockMeta, issues: IssueList): QuestionnaireTemplate {
+  const built = buildTemplate(records, block, issues);
+  if (built === null || issues.items.length > 0) throw new TemplateError(issues.items);
+  const rowOf = new Map<string, number>();
+  for (const r of records) {
+    const idHeader = Object.keys(r.cells).find((h) => COLUMN_BY_KEY.get(foldKey(h)) === 'id');
+    if (idHeader !== undefined) rowOf.set(normaliseQuestionId(r.cells[idHeader] ?? ''), r.row);
+  }
+  return validateBuilt(built, rowOf);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Public entry points
+
+/** Rows searched for the question table's header (the header block sits above it). */
+const HEADER_SEARCH_ROWS = 60;
+
+/**
+ * A sheet as a grid of strings (row 0 = spreadsheet row `firstRow`, default 1): header block, then the
+ * question table whose header row is the first one holding an "id" and a "text" column.
+ */
+export function importQuestionnaireGrid(
+  grid: ReadonlyArray<readonly string[]>,
+  meta?: QuestionnaireMetaInput,
+  firstRow = 1,
+): QuestionnaireTemplate {
+  const issues = new IssueList();
+  let headerAt = -1;
+  for (let r = 0; r < Math.min(grid.length, HEADER_SEARCH_ROWS); r++) {
+    const cols = new Set((grid[r] ?? []).map((c) => COLUMN_BY_KEY.get(foldKey(c))));
+    if (cols.has('id') && cols.has('text')) {
+      headerAt = r;
+      break;
+    }
+  }
+  if (headerAt === -1) {
+    issues.add(
+      'tiêu đề bảng',
+      'MISSING_COLUMN',
+      `không tìm thấy dòng tiêu đề có cột "id" (Mã câu hỏi) và "text" (Nội dung) trong ${HEADER_SEARCH_ROWS} dòng đầu`,
+    );
+    throw new TemplateError(issues.items);
+  }
+  const block = mergeMeta(readBlock(grid.slice(0, headerAt), firstRow, issues), meta, issues);
+  const header = grid[headerAt] ?? [];
+  // Cells keyed by the header as written; a second column with the same meaning is ignored.
+  const taken = new Set<QuestionnaireColumn>();
+  const columns: Array<{ index: number; header: string }> = [];
+  header.forEach((h, index) => {
+    const col = COLUMN_BY_KEY.get(foldKey(h));
+    if (col !== undefined && !taken.has(col)) {
+      taken.add(col);
+      columns.push({ index, header: h });
+    }
+  });
+  const records: SheetRecord[] = [];
+  for (let r = headerAt + 1; r < grid.length; r++) {
+    const line = grid[r] ?? [];
+    if (line.every((c) => (c ?? '').trim() === '')) continue;
+    records.push({
+      row: firstRow + r,
+      cells: Object.fromEntries(columns.map(({ index, header: h }) => [h, line[index] ?? ''])),
+    });
+  }
+  return finish(records, block, issues);
+}
+
+/**
+ * Import a questionnaire from CSV text (with its header block) or from keyed records (then all metadata
+ * comes from `meta`). Throws `TemplateError` whose issues name the row and column of each problem.
+ */
+export function importQuestionnaire(
+  source: string | readonly SheetRecord[],
+  meta?: QuestionnaireMetaInput,
+): QuestionnaireTemplate {
+  if (typeof source === 'string') {
+    let grid: string[][];
+    try {
+      grid = parseCsvRecords(source);
+    } catch (error) {
+      // csv.ts reports syntax errors as a catalogue problem; here they are a questionnaire problem.
+      if (error instanceof IssuesError) throw new TemplateError(error.issues);
+      throw error;
+    }
+    return importQuestionnaireGrid(grid, meta);
+  }
+  const issues = new IssueList();
+  const block = mergeMeta(emptyBlock(), meta, issues);
+  return finish(source, block, issues);
+}
+
+/**
+ * Import a questionnaire given as JSON (text or parsed) in the template format; validated by the same
+ * schema and structural checks as every template (`parseTemplate`). Throws `TemplateError`.
+ */
+export function importQuestionnaireJson(json: unknown): QuestionnaireTemplate {
+  let value = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json.replace(/^\uFEFF/, ''));
+    } catch {
+      throw new TemplateError([
+        { where: 'tệp JSON', code: 'MALFORMED_JSON', message: 'tệp JSON: không đọc được (sai cú pháp JSON)' },
+      ]);
+    }
+  }
+  return parseTemplate(value);
+}
