@@ -15,6 +15,7 @@ export * from './par-survey.ts';
 export * from './questionnaire-import.ts';
 export * from './ranking.ts';
 export * from './rater-matrix.ts';
+export * from './round-lifecycle.ts';
 export * from './sample-size.ts';
 export * from './sipas-rules.ts';
 export * from './sipas-scoring.ts';
