@@ -283,10 +283,12 @@ interface BlockMeta {
   where: Partial<Record<MetaKey, string>>;
   elementWhere: Map<string, string>;
   aspectWhere: Map<string, string>;
+  /** Keys given with a value that was refused (reported once, not again as missing). */
+  invalid: Set<string>;
 }
 
 function emptyBlock(): BlockMeta {
-  return { values: {}, where: {}, elementWhere: new Map(), aspectWhere: new Map() };
+  return { values: {}, where: {}, elementWhere: new Map(), aspectWhere: new Map(), invalid: new Set() };
 }
 
 function readBlock(rows: ReadonlyArray<readonly string[]>, firstRow: number, issues: IssueList): BlockMeta {
@@ -299,7 +301,10 @@ function readBlock(rows: ReadonlyArray<readonly string[]>, firstRow: number, iss
     const rawValue = unguardCell(record[1] ?? '');
     const value = cell(1);
     const where = `dòng ${row}, cột B`;
-    const bad = (code: string, message: string) => issues.add(where, code, message);
+    const bad = (code: string, message: string) => {
+      block.invalid.add(key);
+      issues.add(where, code, message);
+    };
     if (key === 'aspect') {
       if (!CODE_PATTERN.test(value) || cell(2) === '') {
         bad('INVALID_META', 'khía cạnh cần mã (cột B) và tên (cột C)');
@@ -376,24 +381,46 @@ function readBlock(rows: ReadonlyArray<readonly string[]>, firstRow: number, iss
   return block;
 }
 
-/** Caller's meta (validated) over the block's values; arrays replace, not merge. */
+/** Caller's meta (validated) over the block's values; arrays replace, not merge; bad keys are reported. */
 function mergeMeta(block: BlockMeta, meta: unknown, issues: IssueList): BlockMeta {
   if (meta === undefined) return block;
-  const parsed = metaInputSchema.safeParse(meta);
+  const input = (typeof meta === 'object' && meta !== null ? meta : {}) as Record<string, unknown>;
+  const invalid = new Set(block.invalid);
+  let parsed = metaInputSchema.safeParse(input);
   if (!parsed.success) {
     for (const i of parsed.error.issues) {
-      issues.add(`thông tin mẫu phiếu, mục ${i.path.join('.') || '(gốc)'}`, 'INVALID_META', i.message);
+      const keys = i.code === 'unrecognized_keys' ? i.keys : [String(i.path[0] ?? '')];
+      for (const key of keys) {
+        invalid.add(key);
+        const message =
+          i.code === 'unrecognized_keys'
+            ? 'không có mục này trong thông tin mẫu phiếu'
+            : `giá trị không hợp lệ (${i.message})`;
+        issues.add(
+          `thông tin mẫu phiếu, mục ${[key, ...i.path.slice(1)].join('.')}`,
+          'INVALID_META',
+          message,
+        );
+      }
     }
-    return block;
+    parsed = metaInputSchema.safeParse(
+      Object.fromEntries(Object.entries(input).filter(([k]) => !invalid.has(k))),
+    );
   }
-  const given = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
+  const given = Object.fromEntries(
+    Object.entries(parsed.success ? parsed.data : {}).filter(([, v]) => v !== undefined),
+  );
   const where = { ...block.where };
-  for (const k of Object.keys(given)) where[k as MetaKey] = `thông tin mẫu phiếu, mục ${k}`;
+  for (const k of Object.keys(given)) {
+    where[k as MetaKey] = `thông tin mẫu phiếu, mục ${k}`;
+    invalid.delete(k);
+  }
   return {
     values: { ...block.values, ...given } as QuestionnaireMetaInput,
     where,
     elementWhere: given.elements === undefined ? block.elementWhere : new Map(),
     aspectWhere: given.aspects === undefined ? block.aspectWhere : new Map(),
+    invalid,
   };
 }
 
@@ -444,7 +471,7 @@ function buildTemplate(
     ['version', 'phiên bản'],
   ];
   for (const [k, label] of requiredMeta) {
-    if (meta[k as keyof QuestionnaireMeta] === undefined) {
+    if (meta[k as keyof QuestionnaireMeta] === undefined && !block.invalid.has(k)) {
       issues.add(metaWhere(k), 'MISSING_META', `thiếu ${label} (dòng "${QUESTIONNAIRE_META_ALIASES[k][0]}")`);
     }
   }
@@ -499,6 +526,7 @@ function buildTemplate(
   }
 
   const sections: RowSection[] = [];
+  let previous: RowSection | undefined;
   const sectionById = new Map<string, RowSection>();
   const idRows = new Map<string, number>();
 
@@ -702,7 +730,7 @@ function buildTemplate(
           };
           sectionById.set(sid, section);
           sections.push(section);
-        } else if (sections.at(-1) !== section) {
+        } else if (previous !== section) {
           at(
             'section',
             'SECTION_NOT_CONTIGUOUS',
@@ -722,6 +750,7 @@ function buildTemplate(
           section.description = cell('section_description');
         }
         if (blockAspect === 'personal') section.personal = true;
+        previous = section;
       }
     }
 
@@ -939,5 +968,18 @@ export function importQuestionnaireJson(json: unknown): QuestionnaireTemplate {
       ]);
     }
   }
-  return parseTemplate(value);
+  try {
+    return parseTemplate(value);
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    // Same codes as the spreadsheet path for the same mistakes, so a UI explains both alike.
+    throw new TemplateError(
+      error.issues.map((i) => {
+        if (i.code === 'DUPLICATE_QUESTION') return { ...i, code: 'DUPLICATE_ID' };
+        if (i.code === 'SCHEMA' && /^câu hỏi .* \(type\)$/.test(i.where))
+          return { ...i, code: 'UNKNOWN_TYPE' };
+        return i;
+      }),
+    );
+  }
 }
