@@ -15,7 +15,7 @@
  * and calls `importQuestionnaireGrid`, or passes keyed records to `importQuestionnaire`.
  */
 import { z } from 'zod';
-import { parseCsvRecords, unguardCell } from './csv.ts';
+import { csvCell, parseCsvRecords, unguardCell } from './csv.ts';
 import { type Issue, IssuesError, TemplateError } from './errors.ts';
 import {
   CODE_PATTERN,
@@ -45,6 +45,7 @@ export interface SheetIssue extends Issue {
 }
 
 export type Provenance = Question['provenance'];
+export type TargetLevel = NonNullable<QuestionnaireTemplate['targetLevels']>[number];
 
 /** Template metadata: from the header block, from the caller (service form fields), or both. */
 export interface QuestionnaireMeta {
@@ -63,6 +64,8 @@ export interface QuestionnaireMeta {
   elements?: TemplateElement[];
   /** PAR forms: total of the items' max points (checked exactly). */
   declaredMaxPoints?: number;
+  /** PAR forms: levels of the units rated with this form. */
+  targetLevels?: TargetLevel[];
   /** Provenance of rows whose provenance cell is blank. */
   defaultProvenance?: Provenance;
 }
@@ -88,6 +91,7 @@ const metaInputSchema = z
       }),
     ),
     declaredMaxPoints: z.number().positive(),
+    targetLevels: z.array(z.enum(['department', 'district', 'commune'])).min(1),
     defaultProvenance: z.enum(['official', 'adapted']),
   })
   .partial()
@@ -158,6 +162,7 @@ export const QUESTIONNAIRE_META_ALIASES: Readonly<Record<MetaKey, readonly strin
   scaleLabels: ['Thang đo', 'Nhãn thang đo', 'scale', 'scale_labels'],
   satisfiedLevels: ['Mức hài lòng', 'satisfied_levels'],
   declaredMaxPoints: ['Tổng điểm tối đa', 'declared_max_points'],
+  targetLevels: ['Cấp được đánh giá', 'Cấp đơn vị được đánh giá', 'target_levels'],
   defaultProvenance: ['Nguồn gốc mặc định', 'default_provenance'],
   aspect: ['Khía cạnh', 'aspect'],
   element: ['Yếu tố', 'element'],
@@ -189,6 +194,12 @@ const PROVENANCE_BY_KEY = vocabulary<Provenance>([
 const KIND_BY_KEY = vocabulary<TemplateKind>([
   ['SIPAS', ['SIPAS', 'chỉ số hài lòng']],
   ['PAR', ['PAR', 'PAR Index', 'chỉ số cải cách hành chính']],
+]);
+
+const LEVEL_BY_KEY = vocabulary<TargetLevel>([
+  ['department', ['department', 'sở', 'sở, ban, ngành', 'cấp sở']],
+  ['district', ['district', 'huyện', 'cấp huyện']],
+  ['commune', ['commune', 'xã', 'cấp xã']],
 ]);
 
 const BOOLEAN_BY_KEY = vocabulary<boolean>([
@@ -367,6 +378,16 @@ function readBlock(rows: ReadonlyArray<readonly string[]>, firstRow: number, iss
         if (badOption !== null || options.length !== 5 || !inOrder) {
           bad('INVALID_SCALE', 'thang đo cần đúng 5 mức "1=…|2=…|3=…|4=…|5=…"');
         } else block.values.scaleLabels = options.map((o) => o.label);
+        return;
+      }
+      case 'targetLevels': {
+        const levels = rawValue.split('|').map((l) => LEVEL_BY_KEY.get(foldKey(l)));
+        if (levels.some((l) => l === undefined)) {
+          bad(
+            'INVALID_META',
+            'cấp được đánh giá là department (sở), district (huyện), commune (xã), cách nhau bởi "|"',
+          );
+        } else block.values.targetLevels = levels as TargetLevel[];
         return;
       }
       case 'satisfiedLevels': {
@@ -817,6 +838,7 @@ function buildTemplate(
     title: meta.title!,
     ...(meta.methodRef === undefined ? {} : { methodRef: meta.methodRef }),
     ...(meta.respondents === undefined ? {} : { respondents: meta.respondents }),
+    ...(meta.targetLevels === undefined ? {} : { targetLevels: meta.targetLevels }),
     ...(meta.declaredMaxPoints === undefined ? {} : { declaredMaxPoints: meta.declaredMaxPoints }),
     scale: {
       min: 1,
@@ -982,4 +1004,103 @@ export function importQuestionnaireJson(json: unknown): QuestionnaireTemplate {
       }),
     );
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Export: a stored version back to the layout (to download, correct and load as the next version)
+
+const EXPORT_HEADERS: ReadonlyArray<[QuestionnaireColumn, string]> = [
+  ['id', 'Mã câu hỏi'],
+  ['section', 'Phần'],
+  ['section_title', 'Tên phần'],
+  ['section_description', 'Mô tả phần'],
+  ['text', 'Nội dung'],
+  ['type', 'Loại câu hỏi'],
+  ['options', 'Phương án'],
+  ['required', 'Bắt buộc'],
+  ['element', 'Yếu tố'],
+  ['aspect', 'Khía cạnh'],
+  ['scored', 'Tính điểm'],
+  ['provenance', 'Nguồn gốc'],
+  ['max_length', 'Độ dài tối đa'],
+  ['max_selections', 'Số lựa chọn tối đa'],
+  ['max_points', 'Điểm tối đa'],
+  ['source', 'Nguồn'],
+];
+
+/**
+ * A template as a sheet in the layout (header block + question table), Vietnamese headers; the inverse
+ * of `importQuestionnaireGrid` (`importQuestionnaireGrid(questionnaireToGrid(t))` equals `t`). Throws
+ * `TemplateError` (`UNEXPORTABLE_OPTION`) for an option the layout cannot hold (a "|" in a label, a "=" in
+ * a value).
+ */
+export function questionnaireToGrid(template: QuestionnaireTemplate): string[][] {
+  const t = parseTemplate(template);
+  const issues = new IssueList();
+  const block: string[][] = [
+    ['Mã mẫu phiếu', t.id],
+    ['Tên mẫu phiếu', t.title],
+    ['Năm', String(t.year)],
+    ['Loại khảo sát', t.kind],
+    ['Phiên bản', String(t.version)],
+    ...(t.methodRef === undefined ? [] : [['Căn cứ', t.methodRef]]),
+    ...(t.respondents === undefined ? [] : [['Đối tượng khảo sát', t.respondents]]),
+    ...(t.targetLevels === undefined ? [] : [['Cấp được đánh giá', t.targetLevels.join('|')]]),
+    ...(t.declaredMaxPoints === undefined ? [] : [['Tổng điểm tối đa', String(t.declaredMaxPoints)]]),
+    ['Thang đo', t.scale.labels.map((l, i) => `${i + 1}=${l}`).join('|')],
+    ['Mức hài lòng', t.scale.satisfiedLevels.join('|')],
+    ...(t.aspects ?? []).map((a) => ['Khía cạnh', a.code, a.name]),
+    ...t.elements.map((e) => [
+      'Yếu tố',
+      e.code,
+      e.name,
+      ...(e.aspectCode === undefined ? [] : [e.aspectCode]),
+    ]),
+  ];
+  const aspectOf = new Map(t.elements.map((e) => [e.code, e.aspectCode]));
+  const rows = t.sections.flatMap((s) =>
+    s.questions.map((q, i) => {
+      for (const o of q.options ?? []) {
+        if (o.label.includes('|') || o.value.includes('=') || o.value.includes('|')) {
+          issues.add(`câu hỏi "${q.id}"`, 'UNEXPORTABLE_OPTION', `phương án "${o.value}" chứa "|" hoặc "="`);
+        }
+      }
+      const cells: Record<QuestionnaireColumn, string> = {
+        id: q.id,
+        section: s.id,
+        section_title: i === 0 ? s.title : '',
+        section_description: i === 0 ? (s.description ?? '') : '',
+        text: q.text,
+        type: q.type,
+        options: (q.options ?? []).map((o) => `${o.value}=${o.label}`).join('|'),
+        required: q.required ? 'có' : 'không',
+        element: q.elementCode ?? '',
+        aspect:
+          q.elementCode !== undefined
+            ? (aspectOf.get(q.elementCode) ?? '')
+            : s.personal === true
+              ? 'personal'
+              : '',
+        scored: q.elementCode !== undefined ? 'có' : '',
+        provenance: q.provenance,
+        max_length: q.maxLength === undefined ? '' : String(q.maxLength),
+        max_selections: q.maxSelections === undefined ? '' : String(q.maxSelections),
+        max_points: q.maxPoints === undefined ? '' : String(q.maxPoints),
+        source: q.source ?? '',
+      };
+      return EXPORT_HEADERS.map(([c]) => cells[c]);
+    }),
+  );
+  if (issues.items.length > 0) throw new TemplateError(issues.items);
+  return [...block, [], EXPORT_HEADERS.map(([, h]) => h), ...rows];
+}
+
+/** `questionnaireToGrid` as CSV: UTF-8 with BOM (Excel opens it right), CRLF, formula-safe cells. */
+export function questionnaireToCsv(
+  template: QuestionnaireTemplate,
+  options: { delimiter?: ',' | ';' | '\t'; bom?: boolean } = {},
+): string {
+  const delimiter = options.delimiter ?? ',';
+  const lines = questionnaireToGrid(template).map((r) => r.map((c) => csvCell(c, delimiter)).join(delimiter));
+  return `${options.bom === false ? '' : '\uFEFF'}${lines.join('\r\n')}\r\n`;
 }

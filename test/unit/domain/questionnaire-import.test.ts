@@ -6,10 +6,14 @@ import {
   importQuestionnaireGrid,
   importQuestionnaireJson,
   normaliseQuestionId,
+  PAR_PROVINCE_2024,
   parseCsvRecords,
   type QuestionnaireTemplate,
+  questionnaireToCsv,
+  questionnaireToGrid,
   type SheetIssue,
   type SheetRecord,
+  SIPAS_2024,
   satisfactionItems,
   scoreSipas,
   TemplateError,
@@ -556,6 +560,48 @@ describe('layout conveniences', () => {
       's1_1',
       'd_2',
     ]);
+  });
+});
+
+describe('export back to the layout', () => {
+  it.each([
+    ['the 2026 example', importQuestionnaire(EXAMPLE)],
+    ['the built-in SIPAS 2024 form', SIPAS_2024],
+    ['the built-in PAR 2024 form (points, target levels)', PAR_PROVINCE_2024],
+  ])('round-trips %s through CSV and through a grid', (_label, template) => {
+    expect(importQuestionnaire(questionnaireToCsv(template))).toEqual(template);
+    expect(importQuestionnaire(questionnaireToCsv(template, { delimiter: ';', bom: false }))).toEqual(
+      template,
+    );
+    expect(importQuestionnaireGrid(questionnaireToGrid(template))).toEqual(template);
+  });
+
+  it('writes a formula-safe, Excel-friendly file', () => {
+    const t = structuredClone(SIPAS_2024);
+    t.sections[0]!.questions[0]!.text = '=HYPERLINK("x")';
+    const text = questionnaireToCsv(t);
+    expect(text.startsWith('\uFEFFMã mẫu phiếu,sipas-2024-v1\r\n')).toBe(true);
+    expect(text).toContain(`"'=HYPERLINK(""x"")"`);
+    expect(importQuestionnaire(text).sections[0]?.questions[0]?.text).toBe('=HYPERLINK("x")');
+  });
+
+  it('refuses to export an option the layout cannot hold', () => {
+    const t = structuredClone(SIPAS_2024);
+    t.sections[0]!.questions[0]!.options![0]!.label = 'Có | Không';
+    expect(issuesOf(() => questionnaireToGrid(t)).map((i) => [i.where, i.code])).toEqual([
+      ['câu hỏi "nd_1"', 'UNEXPORTABLE_OPTION'],
+    ]);
+  });
+
+  it('reads the rated levels of a PAR form in Vietnamese and refuses an unknown one', () => {
+    const block = ['Mã mẫu phiếu,par-x', 'Tên mẫu phiếu,PAR', 'Năm,2026', 'Loại khảo sát,PAR', 'Phiên bản,1'];
+    const rows = ['c1,a,Câu 1,text,,,,,,adapted,'];
+    expect(
+      importQuestionnaire(csv([...block, 'Cấp được đánh giá,Sở|cấp xã'], HEADER, rows)).targetLevels,
+    ).toEqual(['department', 'commune']);
+    expect(
+      codes(issuesOf(() => importQuestionnaire(csv([...block, 'Cấp được đánh giá,tỉnh'], HEADER, rows)))),
+    ).toEqual(['INVALID_META']);
   });
 });
 
