@@ -462,7 +462,7 @@ interface ElementInfo {
   element: TemplateElement;
   where: string;
   /** Aspect taken from the rows when the element was declared without one. */
-  aspectFromRow: { code: string; row: number } | null;
+  aspectFromRow: string | null;
   items: number;
 }
 
@@ -477,180 +477,140 @@ function resolveAspect(value: string, aspects: readonly TemplateAspect[]): strin
   return null;
 }
 
-function buildTemplate(
-  records: readonly SheetRecord[],
-  block: BlockMeta,
-  issues: IssueList,
-): QuestionnaireTemplate | null {
-  const meta = block.values;
-  const metaWhere = (k: MetaKey) => block.where[k] ?? `thông tin mẫu phiếu, mục ${k}`;
-  const requiredMeta: Array<[MetaKey, string]> = [
-    ['id', 'mã mẫu phiếu'],
-    ['title', 'tên mẫu phiếu'],
-    ['year', 'năm'],
-    ['kind', 'loại khảo sát (SIPAS/PAR)'],
-    ['version', 'phiên bản'],
-  ];
-  for (const [k, label] of requiredMeta) {
-    if (meta[k as keyof QuestionnaireMeta] === undefined && !block.invalid.has(k)) {
-      issues.add(metaWhere(k), 'MISSING_META', `thiếu ${label} (dòng "${QUESTIONNAIRE_META_ALIASES[k][0]}")`);
-    }
-  }
+/** One question row: its cells by canonical column, and issues pointed at its cells. */
+class RowCells {
+  private readonly raw = new Map<QuestionnaireColumn, string>();
+  private readonly headerOf = new Map<QuestionnaireColumn, string>();
+  private readonly issuesBefore: number;
+  readonly row: number;
 
-  // Elements and aspects: declared, or — SIPAS only — the nine QĐ 1001 elements and their two aspects.
-  const defaults = meta.kind === 'SIPAS' && meta.elements === undefined;
-  const aspects: TemplateAspect[] =
-    meta.aspects ?? (meta.kind === 'SIPAS' ? structuredClone(SIPAS_2024.aspects ?? []) : []);
-  const declaredElements = meta.elements ?? (defaults ? structuredClone(SIPAS_2024.elements) : []);
-  const aspectCodes = new Set<string>();
-  for (const a of aspects) {
-    const where = block.aspectWhere.get(a.code) ?? `khía cạnh "${a.code}"`;
-    if (aspectCodes.has(a.code)) issues.add(where, 'DUPLICATE_CODE', `mã khía cạnh "${a.code}" bị trùng`);
-    aspectCodes.add(a.code);
-  }
-  const elements = new Map<string, ElementInfo>();
-  for (const e of declaredElements) {
-    const where =
-      block.elementWhere.get(e.code) ?? `yếu tố "${e.code}"${defaults ? ' (mặc định QĐ 1001)' : ''}`;
-    const key = e.code.toUpperCase();
-    if (elements.has(key)) {
-      issues.add(where, 'DUPLICATE_CODE', `mã yếu tố "${e.code}" bị trùng`);
-      continue;
-    }
-    if (e.aspectCode !== undefined && !aspectCodes.has(e.aspectCode)) {
-      issues.add(where, 'UNKNOWN_ASPECT', `khía cạnh "${e.aspectCode}" chưa được khai báo`);
-    }
-    elements.set(key, { element: { ...e }, where, aspectFromRow: null, items: 0 });
-  }
-
-  const columnsSeen = new Set<QuestionnaireColumn>();
-  for (const r of records) {
-    for (const header of Object.keys(r.cells)) {
-      const col = COLUMN_BY_KEY.get(foldKey(header));
-      if (col !== undefined) columnsSeen.add(col);
-    }
-  }
-  const missingColumns = REQUIRED_COLUMNS.filter((c) => !columnsSeen.has(c));
-  if (records.length === 0) {
-    issues.add('bảng câu hỏi', 'NO_QUESTIONS', 'không có dòng câu hỏi nào');
-    return null;
-  }
-  if (missingColumns.length > 0) {
-    for (const c of missingColumns) {
-      issues.add(
-        'tiêu đề bảng',
-        'MISSING_COLUMN',
-        `thiếu cột "${c}" (hoặc "${QUESTIONNAIRE_COLUMN_ALIASES[c][1]}")`,
-      );
-    }
-    return null;
-  }
-
-  const sections: RowSection[] = [];
-  let previous: RowSection | undefined;
-  const sectionById = new Map<string, RowSection>();
-  const idRows = new Map<string, number>();
-
-  for (const record of records) {
-    const { row } = record;
-    const raw = new Map<QuestionnaireColumn, string>();
-    const headerOf = new Map<QuestionnaireColumn, string>();
+  constructor(
+    record: SheetRecord,
+    private readonly issues: IssueList,
+  ) {
+    this.row = record.row;
+    this.issuesBefore = issues.items.length;
     for (const [header, value] of Object.entries(record.cells)) {
       const col = COLUMN_BY_KEY.get(foldKey(header));
-      if (col !== undefined && !raw.has(col)) {
-        raw.set(col, unguardCell(value ?? ''));
-        headerOf.set(col, normaliseText(header));
+      if (col !== undefined && !this.raw.has(col)) {
+        this.raw.set(col, unguardCell(value ?? ''));
+        this.headerOf.set(col, normaliseText(header));
       }
     }
-    const cell = (c: QuestionnaireColumn) => normaliseText(raw.get(c) ?? '');
-    if (QUESTIONNAIRE_COLUMNS.every((c) => cell(c) === '')) continue;
-    const at = (c: QuestionnaireColumn, code: string, message: string) =>
-      issues.at(row, c, code, message, headerOf.get(c));
-    const before = issues.items.length;
+  }
 
-    for (const c of REQUIRED_COLUMNS) if (cell(c) === '') at(c, 'MISSING_VALUE', 'ô bắt buộc bị trống');
+  /** The cell, normalised (NFC, trimmed, inner whitespace collapsed). */
+  get(c: QuestionnaireColumn): string {
+    return normaliseText(this.raw.get(c) ?? '');
+  }
 
-    // id
-    const id = normaliseQuestionId(cell('id'));
-    if (cell('id') !== '') {
-      if (!QUESTION_ID_PATTERN.test(id)) {
-        at('id', 'INVALID_ID', `mã câu hỏi "${cell('id')}" phải bắt đầu bằng chữ, chỉ gồm chữ, số và "_"`);
-      } else if (idRows.has(id)) {
-        at('id', 'DUPLICATE_ID', `mã câu hỏi "${id}" trùng với dòng ${idRows.get(id)}`);
-      } else idRows.set(id, row);
-    }
+  /** The cell as written (options keep their line breaks). */
+  rawCell(c: QuestionnaireColumn): string {
+    return this.raw.get(c) ?? '';
+  }
 
-    // type
-    const type = cell('type') === '' ? undefined : TYPE_BY_KEY.get(foldKey(cell('type')));
-    if (cell('type') !== '' && type === undefined) {
-      at('type', 'UNKNOWN_TYPE', `loại câu hỏi "${cell('type')}" không hợp lệ (scale, single, multi, text)`);
-    }
+  isBlank(): boolean {
+    return QUESTIONNAIRE_COLUMNS.every((c) => this.get(c) === '');
+  }
 
-    // options
-    let options: Array<{ value: string; label: string }> | undefined;
-    if (cell('options') !== '') {
-      const parsed = parseOptions(raw.get('options') ?? '');
-      if (parsed.bad !== null) at('options', 'INVALID_OPTIONS', `phương án "${parsed.bad}" không hợp lệ`);
-      const seen = new Set<string>();
-      for (const o of parsed.options) {
-        if (seen.has(o.value)) at('options', 'DUPLICATE_OPTION', `phương án "${o.value}" bị trùng`);
-        seen.add(o.value);
+  at(c: QuestionnaireColumn, code: string, message: string): void {
+    this.issues.at(this.row, c, code, message, this.headerOf.get(c));
+  }
+
+  hasIssues(): boolean {
+    return this.issues.items.length > this.issuesBefore;
+  }
+}
+
+/** Builds a template from the metadata and the question rows, collecting every issue. */
+class QuestionnaireBuilder {
+  private readonly aspects: TemplateAspect[];
+  private readonly elements = new Map<string, ElementInfo>();
+  private readonly sections: RowSection[] = [];
+  private readonly sectionById = new Map<string, RowSection>();
+  private readonly idRows = new Map<string, number>();
+  private previous: RowSection | undefined;
+
+  constructor(
+    private readonly block: BlockMeta,
+    private readonly issues: IssueList,
+  ) {
+    const meta = block.values;
+    const requiredMeta: Array<[MetaKey, string]> = [
+      ['id', 'mã mẫu phiếu'],
+      ['title', 'tên mẫu phiếu'],
+      ['year', 'năm'],
+      ['kind', 'loại khảo sát (SIPAS/PAR)'],
+      ['version', 'phiên bản'],
+    ];
+    for (const [k, label] of requiredMeta) {
+      if (meta[k as keyof QuestionnaireMeta] === undefined && !block.invalid.has(k)) {
+        const where = block.where[k] ?? `thông tin mẫu phiếu, mục ${k}`;
+        issues.add(where, 'MISSING_META', `thiếu ${label} (dòng "${QUESTIONNAIRE_META_ALIASES[k][0]}")`);
       }
-      options = parsed.options;
-      if (type === 'scale' || type === 'text') {
-        at(
-          'options',
-          'UNEXPECTED_OPTIONS',
-          type === 'scale'
-            ? 'câu hỏi thang đo dùng nhãn thang đo chung, không ghi phương án'
-            : 'câu hỏi tự luận không có phương án',
-        );
-      }
-    } else if (type === 'single' || type === 'multi') {
-      at('options', 'MISSING_OPTIONS', 'câu hỏi lựa chọn phải có danh sách phương án, vd. "1=Có|2=Không"');
     }
-
-    const bool = (c: 'required' | 'scored'): boolean | undefined => {
-      if (cell(c) === '') return undefined;
-      const b = BOOLEAN_BY_KEY.get(foldKey(cell(c)));
-      if (b === undefined) at(c, 'INVALID_BOOLEAN', `"${cell(c)}" không hợp lệ (có/không, x, 1/0)`);
-      return b;
-    };
-    const required = bool('required') ?? false;
-    const scoredCell = bool('scored');
-
-    const number = (
-      c: 'max_length' | 'max_selections' | 'max_points',
-      allowed: QuestionType,
-      parse: (v: string) => number | null,
-      explain: string,
-    ): number | undefined => {
-      if (cell(c) === '') return undefined;
-      const n = parse(cell(c));
-      if (n === null || n <= 0) {
-        at(c, 'INVALID_NUMBER', `"${cell(c)}" không phải số dương`);
-        return undefined;
+    // Elements and aspects: declared, or — SIPAS only — the nine QĐ 1001 elements and their two aspects.
+    const defaults = meta.kind === 'SIPAS' && meta.elements === undefined;
+    this.aspects = meta.aspects ?? (meta.kind === 'SIPAS' ? structuredClone(SIPAS_2024.aspects ?? []) : []);
+    const aspectCodes = new Set<string>();
+    for (const a of this.aspects) {
+      const where = block.aspectWhere.get(a.code) ?? `khía cạnh "${a.code}"`;
+      if (aspectCodes.has(a.code)) issues.add(where, 'DUPLICATE_CODE', `mã khía cạnh "${a.code}" bị trùng`);
+      aspectCodes.add(a.code);
+    }
+    for (const e of meta.elements ?? (defaults ? structuredClone(SIPAS_2024.elements) : [])) {
+      const where =
+        block.elementWhere.get(e.code) ?? `yếu tố "${e.code}"${defaults ? ' (mặc định QĐ 1001)' : ''}`;
+      const key = e.code.toUpperCase();
+      if (this.elements.has(key)) {
+        issues.add(where, 'DUPLICATE_CODE', `mã yếu tố "${e.code}" bị trùng`);
+        continue;
       }
-      if (type !== undefined && type !== allowed) at(c, `UNEXPECTED_${c.toUpperCase()}`, explain);
-      return n;
-    };
-    const maxLength = number('max_length', 'text', parseInteger, 'chỉ câu hỏi tự luận mới có độ dài tối đa');
-    const maxSelections = number(
+      if (e.aspectCode !== undefined && !aspectCodes.has(e.aspectCode)) {
+        issues.add(where, 'UNKNOWN_ASPECT', `khía cạnh "${e.aspectCode}" chưa được khai báo`);
+      }
+      this.elements.set(key, { element: { ...e }, where, aspectFromRow: null, items: 0 });
+    }
+  }
+
+  /** Read one row; a row with any issue is reported and left out of the template. */
+  readRow(cells: RowCells): void {
+    if (cells.isBlank()) return;
+    for (const c of REQUIRED_COLUMNS)
+      if (cells.get(c) === '') cells.at(c, 'MISSING_VALUE', 'ô bắt buộc bị trống');
+    const id = this.readId(cells);
+    const type = this.readType(cells);
+    const options = this.readOptions(cells, type);
+    const required = readBoolean(cells, 'required') ?? false;
+    const scoredCell = readBoolean(cells, 'scored');
+    const maxLength = readLimit(
+      cells,
+      'max_length',
+      type,
+      'text',
+      parseInteger,
+      'chỉ câu hỏi tự luận mới có độ dài tối đa',
+    );
+    const maxSelections = readLimit(
+      cells,
       'max_selections',
+      type,
       'multi',
       parseInteger,
       'chỉ câu hỏi nhiều lựa chọn mới có số lựa chọn tối đa',
     );
-    const maxPoints = number(
+    const maxPoints = readLimit(
+      cells,
       'max_points',
+      type,
       'single',
       parseDecimal,
       'chỉ câu hỏi một lựa chọn mới được gán điểm tối đa',
     );
-
+    // The template scores scale items and items with points; `scored` is only a check of that.
     const scored = type === 'scale' || maxPoints !== undefined;
     if (type !== undefined && scoredCell !== undefined && scoredCell !== scored) {
-      at(
+      cells.at(
         'scored',
         'SCORED_MISMATCH',
         scored
@@ -658,135 +618,18 @@ function buildTemplate(
           : 'chỉ câu hỏi thang đo (hoặc có điểm tối đa) mới được tính điểm',
       );
     }
+    const { elementCode, personal } =
+      type === undefined
+        ? { elementCode: undefined, personal: false }
+        : this.readElementAndAspect(cells, scored);
+    const provenance = this.readProvenance(cells);
+    const section = this.readSection(cells, personal);
 
-    // element and aspect
-    let elementCode: string | undefined;
-    let blockAspect: BlockAspect | undefined;
-    const elementCell = cell('element');
-    const aspectCell = cell('aspect');
-    if (type !== undefined && scored) {
-      if (elementCell === '') {
-        at('element', 'ITEM_WITHOUT_ELEMENT', 'câu hỏi tính điểm phải thuộc một yếu tố (vd. S1)');
-      } else {
-        const info = elements.get(elementCell.toUpperCase());
-        if (info === undefined) {
-          const known = [...elements.values()].map((e) => e.element.code);
-          at(
-            'element',
-            'UNKNOWN_ELEMENT',
-            `yếu tố "${elementCell}" không có trong danh sách${known.length > 0 ? ` (${known.join(', ')})` : ' — khai báo ở phần đầu bảng (dòng "Yếu tố")'}`,
-          );
-        } else {
-          elementCode = info.element.code;
-          info.items += 1;
-          if (aspectCell !== '') {
-            const aspect = resolveAspect(aspectCell, aspects);
-            const expected = info.element.aspectCode ?? info.aspectFromRow?.code;
-            if (aspect === null) {
-              at(
-                'aspect',
-                BLOCK_ASPECT_BY_KEY.has(foldKey(aspectCell)) ? 'ASPECT_MISMATCH' : 'UNKNOWN_ASPECT',
-                `câu hỏi tính điểm phải thuộc khía cạnh ${aspects.map((a) => a.code).join('/') || '(chưa khai báo)'}, không phải "${aspectCell}"`,
-              );
-            } else if (expected !== undefined && expected !== aspect) {
-              at(
-                'aspect',
-                'ASPECT_MISMATCH',
-                `yếu tố "${info.element.code}" thuộc khía cạnh "${expected}", không phải "${aspect}"`,
-              );
-            } else if (expected === undefined) {
-              info.aspectFromRow = { code: aspect, row };
-            }
-          }
-        }
-      }
-    } else if (type !== undefined) {
-      if (elementCell !== '') {
-        at('element', 'UNSCORED_WITH_ELEMENT', 'chỉ câu hỏi tính điểm mới thuộc một yếu tố');
-      }
-      if (aspectCell !== '') {
-        blockAspect = BLOCK_ASPECT_BY_KEY.get(foldKey(aspectCell));
-        if (blockAspect === undefined) {
-          at(
-            'aspect',
-            resolveAspect(aspectCell, aspects) === null ? 'UNKNOWN_ASPECT' : 'ASPECT_MISMATCH',
-            `câu hỏi không tính điểm thuộc khía cạnh perception (nhận định), expectation (mong đợi) hoặc personal (thông tin cá nhân), không phải "${aspectCell}"`,
-          );
-        }
-      }
-    }
-
-    // provenance
-    let provenance: Provenance | undefined = meta.defaultProvenance;
-    if (cell('provenance') !== '') {
-      provenance = PROVENANCE_BY_KEY.get(foldKey(cell('provenance')));
-      if (provenance === undefined) {
-        at(
-          'provenance',
-          'UNKNOWN_PROVENANCE',
-          `"${cell('provenance')}" không hợp lệ (official hoặc adapted)`,
-        );
-      }
-    } else if (provenance === undefined) {
-      at('provenance', 'MISSING_VALUE', 'ghi official (chính thức) hoặc adapted (điều chỉnh)');
-    }
-
-    // section (contiguous rows)
-    let section: RowSection | undefined;
-    if (cell('section') !== '') {
-      const sid = sectionId(cell('section'));
-      if (!QUESTION_ID_PATTERN.test(sid)) {
-        at('section', 'INVALID_SECTION', `mã phần "${cell('section')}" không hợp lệ`);
-      } else {
-        section = sectionById.get(sid);
-        if (section === undefined) {
-          section = {
-            id: sid,
-            label: cell('section'),
-            title: '',
-            titleRow: row,
-            description: '',
-            personal: false,
-            questions: [],
-          };
-          sectionById.set(sid, section);
-          sections.push(section);
-        } else if (previous !== section) {
-          at(
-            'section',
-            'SECTION_NOT_CONTIGUOUS',
-            `phần "${cell('section')}" đã kết thúc ở trên; các câu của một phần phải liền nhau`,
-          );
-        }
-        const title = cell('section_title');
-        if (title !== '') {
-          if (section.title === '') {
-            section.title = title;
-            section.titleRow = row;
-          } else if (foldKey(section.title) !== foldKey(title)) {
-            at('section_title', 'SECTION_TITLE_CONFLICT', `khác tên phần ở dòng ${section.titleRow}`);
-          }
-        }
-        if (section.description === '' && cell('section_description') !== '') {
-          section.description = cell('section_description');
-        }
-        if (blockAspect === 'personal') section.personal = true;
-        previous = section;
-      }
-    }
-
-    if (
-      issues.items.length > before ||
-      section === undefined ||
-      type === undefined ||
-      provenance === undefined
-    ) {
-      continue;
-    }
+    if (cells.hasIssues() || section === undefined || type === undefined || provenance === undefined) return;
     const question: Question = {
       id,
       type,
-      text: cell('text'),
+      text: cells.get('text'),
       required,
       ...(options === undefined ? {} : { options }),
       ...(elementCode === undefined ? {} : { elementCode }),
@@ -794,62 +637,295 @@ function buildTemplate(
       ...(maxSelections === undefined ? {} : { maxSelections }),
       ...(maxPoints === undefined ? {} : { maxPoints }),
       provenance,
-      ...(cell('source') === '' ? {} : { source: cell('source') }),
+      ...(cells.get('source') === '' ? {} : { source: cells.get('source') }),
     };
-    section.questions.push({ question, row });
+    section.questions.push({ question, row: cells.row });
   }
 
-  for (const s of sections) {
-    if (!s.personal) continue;
-    for (const { question, row } of s.questions) {
-      if (question.elementCode !== undefined) {
-        issues.at(
-          row,
-          'section',
-          'SCORED_PERSONAL',
-          'câu hỏi tính điểm không được nằm trong phần thông tin cá nhân',
+  private readId(cells: RowCells): string {
+    const written = cells.get('id');
+    const id = normaliseQuestionId(written);
+    if (written === '') return id;
+    if (!QUESTION_ID_PATTERN.test(id)) {
+      cells.at('id', 'INVALID_ID', `mã câu hỏi "${written}" phải bắt đầu bằng chữ, chỉ gồm chữ, số và "_"`);
+    } else if (this.idRows.has(id)) {
+      cells.at('id', 'DUPLICATE_ID', `mã câu hỏi "${id}" trùng với dòng ${this.idRows.get(id)}`);
+    } else this.idRows.set(id, cells.row);
+    return id;
+  }
+
+  private readType(cells: RowCells): QuestionType | undefined {
+    const written = cells.get('type');
+    if (written === '') return undefined;
+    const type = TYPE_BY_KEY.get(foldKey(written));
+    if (type === undefined) {
+      cells.at('type', 'UNKNOWN_TYPE', `loại câu hỏi "${written}" không hợp lệ (scale, single, multi, text)`);
+    }
+    return type;
+  }
+
+  private readOptions(cells: RowCells, type: QuestionType | undefined): Question['options'] {
+    if (cells.get('options') === '') {
+      if (type === 'single' || type === 'multi') {
+        cells.at(
+          'options',
+          'MISSING_OPTIONS',
+          'câu hỏi lựa chọn phải có danh sách phương án, vd. "1=Có|2=Không"',
         );
       }
+      return undefined;
     }
-  }
-  for (const info of elements.values()) {
-    if (info.items === 0)
-      issues.add(info.where, 'EMPTY_ELEMENT', `yếu tố "${info.element.code}" không có câu hỏi nào`);
-    if (info.element.aspectCode === undefined && info.aspectFromRow !== null) {
-      info.element.aspectCode = info.aspectFromRow.code;
+    const parsed = parseOptions(cells.rawCell('options'));
+    if (parsed.bad !== null) cells.at('options', 'INVALID_OPTIONS', `phương án "${parsed.bad}" không hợp lệ`);
+    const seen = new Set<string>();
+    for (const o of parsed.options) {
+      if (seen.has(o.value)) cells.at('options', 'DUPLICATE_OPTION', `phương án "${o.value}" bị trùng`);
+      seen.add(o.value);
     }
+    if (type === 'scale' || type === 'text') {
+      cells.at(
+        'options',
+        'UNEXPECTED_OPTIONS',
+        type === 'scale'
+          ? 'câu hỏi thang đo dùng nhãn thang đo chung, không ghi phương án'
+          : 'câu hỏi tự luận không có phương án',
+      );
+    }
+    return parsed.options;
   }
-  if (issues.items.length > 0) return null;
 
-  const usedAspects = new Set([...elements.values()].map((e) => e.element.aspectCode));
-  const keptAspects = meta.aspects ?? aspects.filter((a) => usedAspects.has(a.code));
-  const sectionsOut: Section[] = sections.map((s) => ({
-    id: s.id,
-    title: s.title === '' ? s.label : s.title,
-    ...(s.description === '' ? {} : { description: s.description }),
-    ...(s.personal ? { personal: true } : {}),
-    questions: s.questions.map((q) => q.question),
-  }));
-  return {
-    id: meta.id!,
-    kind: meta.kind!,
-    year: meta.year!,
-    version: meta.version!,
-    title: meta.title!,
-    ...(meta.methodRef === undefined ? {} : { methodRef: meta.methodRef }),
-    ...(meta.respondents === undefined ? {} : { respondents: meta.respondents }),
-    ...(meta.targetLevels === undefined ? {} : { targetLevels: meta.targetLevels }),
-    ...(meta.declaredMaxPoints === undefined ? {} : { declaredMaxPoints: meta.declaredMaxPoints }),
-    scale: {
-      min: 1,
-      max: 5,
-      labels: meta.scaleLabels ?? [...SATISFACTION_LABELS_VI],
-      satisfiedLevels: meta.satisfiedLevels ?? [4, 5],
-    },
-    ...(keptAspects.length > 0 ? { aspects: keptAspects } : {}),
-    elements: [...elements.values()].map((e) => e.element),
-    sections: sectionsOut,
-  };
+  /** Scored items: their element (and a check of its aspect); other questions: their block aspect. */
+  private readElementAndAspect(
+    cells: RowCells,
+    scored: boolean,
+  ): { elementCode: string | undefined; personal: boolean } {
+    const elementCell = cells.get('element');
+    const aspectCell = cells.get('aspect');
+    if (!scored) {
+      if (elementCell !== '') {
+        cells.at('element', 'UNSCORED_WITH_ELEMENT', 'chỉ câu hỏi tính điểm mới thuộc một yếu tố');
+      }
+      if (aspectCell === '') return { elementCode: undefined, personal: false };
+      const blockAspect = BLOCK_ASPECT_BY_KEY.get(foldKey(aspectCell));
+      if (blockAspect === undefined) {
+        cells.at(
+          'aspect',
+          resolveAspect(aspectCell, this.aspects) === null ? 'UNKNOWN_ASPECT' : 'ASPECT_MISMATCH',
+          `câu hỏi không tính điểm thuộc khía cạnh perception (nhận định), expectation (mong đợi) hoặc personal (thông tin cá nhân), không phải "${aspectCell}"`,
+        );
+      }
+      return { elementCode: undefined, personal: blockAspect === 'personal' };
+    }
+    if (elementCell === '') {
+      cells.at('element', 'ITEM_WITHOUT_ELEMENT', 'câu hỏi tính điểm phải thuộc một yếu tố (vd. S1)');
+      return { elementCode: undefined, personal: false };
+    }
+    const info = this.elements.get(elementCell.toUpperCase());
+    if (info === undefined) {
+      const known = [...this.elements.values()].map((e) => e.element.code);
+      cells.at(
+        'element',
+        'UNKNOWN_ELEMENT',
+        `yếu tố "${elementCell}" không có trong danh sách${known.length > 0 ? ` (${known.join(', ')})` : ' — khai báo ở phần đầu bảng (dòng "Yếu tố")'}`,
+      );
+      return { elementCode: undefined, personal: false };
+    }
+    info.items += 1;
+    if (aspectCell !== '') {
+      const aspect = resolveAspect(aspectCell, this.aspects);
+      const expected = info.element.aspectCode ?? info.aspectFromRow ?? undefined;
+      if (aspect === null) {
+        cells.at(
+          'aspect',
+          BLOCK_ASPECT_BY_KEY.has(foldKey(aspectCell)) ? 'ASPECT_MISMATCH' : 'UNKNOWN_ASPECT',
+          `câu hỏi tính điểm phải thuộc khía cạnh ${this.aspects.map((a) => a.code).join('/') || '(chưa khai báo)'}, không phải "${aspectCell}"`,
+        );
+      } else if (expected !== undefined && expected !== aspect) {
+        cells.at(
+          'aspect',
+          'ASPECT_MISMATCH',
+          `yếu tố "${info.element.code}" thuộc khía cạnh "${expected}", không phải "${aspect}"`,
+        );
+      } else if (expected === undefined) {
+        info.aspectFromRow = aspect;
+      }
+    }
+    return { elementCode: info.element.code, personal: false };
+  }
+
+  private readProvenance(cells: RowCells): Provenance | undefined {
+    const written = cells.get('provenance');
+    if (written === '') {
+      const fallback = this.block.values.defaultProvenance;
+      if (fallback === undefined) {
+        cells.at('provenance', 'MISSING_VALUE', 'ghi official (chính thức) hoặc adapted (điều chỉnh)');
+      }
+      return fallback;
+    }
+    const provenance = PROVENANCE_BY_KEY.get(foldKey(written));
+    if (provenance === undefined) {
+      cells.at('provenance', 'UNKNOWN_PROVENANCE', `"${written}" không hợp lệ (official hoặc adapted)`);
+    }
+    return provenance;
+  }
+
+  /** The row's section; the rows of a section must be contiguous, its title written once or the same. */
+  private readSection(cells: RowCells, personal: boolean): RowSection | undefined {
+    const written = cells.get('section');
+    if (written === '') return undefined;
+    const sid = sectionId(written);
+    if (!QUESTION_ID_PATTERN.test(sid)) {
+      cells.at('section', 'INVALID_SECTION', `mã phần "${written}" không hợp lệ`);
+      return undefined;
+    }
+    let section = this.sectionById.get(sid);
+    if (section === undefined) {
+      section = {
+        id: sid,
+        label: written,
+        title: '',
+        titleRow: cells.row,
+        description: '',
+        personal: false,
+        questions: [],
+      };
+      this.sectionById.set(sid, section);
+      this.sections.push(section);
+    } else if (this.previous !== section) {
+      cells.at(
+        'section',
+        'SECTION_NOT_CONTIGUOUS',
+        `phần "${written}" đã kết thúc ở trên; các câu của một phần phải liền nhau`,
+      );
+    }
+    const title = cells.get('section_title');
+    if (title !== '') {
+      if (section.title === '') {
+        section.title = title;
+        section.titleRow = cells.row;
+      } else if (foldKey(section.title) !== foldKey(title)) {
+        cells.at('section_title', 'SECTION_TITLE_CONFLICT', `khác tên phần ở dòng ${section.titleRow}`);
+      }
+    }
+    if (section.description === '' && cells.get('section_description') !== '') {
+      section.description = cells.get('section_description');
+    }
+    if (personal) section.personal = true;
+    this.previous = section;
+    return section;
+  }
+
+  /** Checks over the whole form, then the template (`null` when anything was reported). */
+  result(): QuestionnaireTemplate | null {
+    for (const s of this.sections) {
+      if (!s.personal) continue;
+      for (const { question, row } of s.questions) {
+        if (question.elementCode !== undefined) {
+          this.issues.at(
+            row,
+            'section',
+            'SCORED_PERSONAL',
+            'câu hỏi tính điểm không được nằm trong phần thông tin cá nhân',
+          );
+        }
+      }
+    }
+    for (const info of this.elements.values()) {
+      if (info.items === 0) {
+        this.issues.add(info.where, 'EMPTY_ELEMENT', `yếu tố "${info.element.code}" không có câu hỏi nào`);
+      }
+      if (info.element.aspectCode === undefined && info.aspectFromRow !== null) {
+        info.element.aspectCode = info.aspectFromRow;
+      }
+    }
+    if (this.issues.items.length > 0) return null;
+
+    const meta = this.block.values;
+    const usedAspects = new Set([...this.elements.values()].map((e) => e.element.aspectCode));
+    // Declared aspects are kept as declared; default ones only when an element uses them.
+    const aspects = meta.aspects ?? this.aspects.filter((a) => usedAspects.has(a.code));
+    return {
+      id: meta.id!,
+      kind: meta.kind!,
+      year: meta.year!,
+      version: meta.version!,
+      title: meta.title!,
+      ...(meta.methodRef === undefined ? {} : { methodRef: meta.methodRef }),
+      ...(meta.respondents === undefined ? {} : { respondents: meta.respondents }),
+      ...(meta.targetLevels === undefined ? {} : { targetLevels: meta.targetLevels }),
+      ...(meta.declaredMaxPoints === undefined ? {} : { declaredMaxPoints: meta.declaredMaxPoints }),
+      scale: {
+        min: 1,
+        max: 5,
+        labels: meta.scaleLabels ?? [...SATISFACTION_LABELS_VI],
+        satisfiedLevels: meta.satisfiedLevels ?? [4, 5],
+      },
+      ...(aspects.length > 0 ? { aspects } : {}),
+      elements: [...this.elements.values()].map((e) => e.element),
+      sections: this.sections.map(
+        (s): Section => ({
+          id: s.id,
+          title: s.title === '' ? s.label : s.title,
+          ...(s.description === '' ? {} : { description: s.description }),
+          ...(s.personal ? { personal: true } : {}),
+          questions: s.questions.map((q) => q.question),
+        }),
+      ),
+    };
+  }
+}
+
+function readBoolean(cells: RowCells, c: 'required' | 'scored'): boolean | undefined {
+  const written = cells.get(c);
+  if (written === '') return undefined;
+  const b = BOOLEAN_BY_KEY.get(foldKey(written));
+  if (b === undefined) cells.at(c, 'INVALID_BOOLEAN', `"${written}" không hợp lệ (có/không, x, 1/0)`);
+  return b;
+}
+
+function readLimit(
+  cells: RowCells,
+  c: 'max_length' | 'max_selections' | 'max_points',
+  type: QuestionType | undefined,
+  allowed: QuestionType,
+  parse: (v: string) => number | null,
+  explain: string,
+): number | undefined {
+  const written = cells.get(c);
+  if (written === '') return undefined;
+  const n = parse(written);
+  if (n === null || n <= 0) {
+    cells.at(c, 'INVALID_NUMBER', `"${written}" không phải số dương`);
+    return undefined;
+  }
+  if (type !== undefined && type !== allowed) cells.at(c, `UNEXPECTED_${c.toUpperCase()}`, explain);
+  return n;
+}
+
+function buildTemplate(
+  records: readonly SheetRecord[],
+  block: BlockMeta,
+  issues: IssueList,
+): QuestionnaireTemplate | null {
+  const builder = new QuestionnaireBuilder(block, issues);
+  if (records.length === 0) {
+    issues.add('bảng câu hỏi', 'NO_QUESTIONS', 'không có dòng câu hỏi nào');
+    return null;
+  }
+  const columnsSeen = new Set(
+    records.flatMap((r) => Object.keys(r.cells).map((h) => COLUMN_BY_KEY.get(foldKey(h)))),
+  );
+  const missingColumns = REQUIRED_COLUMNS.filter((c) => !columnsSeen.has(c));
+  for (const c of missingColumns) {
+    issues.add(
+      'tiêu đề bảng',
+      'MISSING_COLUMN',
+      `thiếu cột "${c}" (hoặc "${QUESTIONNAIRE_COLUMN_ALIASES[c][1]}")`,
+    );
+  }
+  if (missingColumns.length > 0) return null;
+  for (const record of records) builder.readRow(new RowCells(record, issues));
+  return builder.result();
 }
 
 /** Column of the row a template-level issue concerns, by code (the safety net below). */
