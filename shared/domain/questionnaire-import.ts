@@ -493,7 +493,7 @@ class RowCells {
     for (const [header, value] of Object.entries(record.cells)) {
       const col = COLUMN_BY_KEY.get(foldKey(header));
       if (col !== undefined && !this.raw.has(col)) {
-        this.raw.set(col, unguardCell(value ?? ''));
+        this.raw.set(col, unguardCell(cellText(value)));
         this.headerOf.set(col, normaliseText(header));
       }
     }
@@ -966,13 +966,21 @@ function finish(records: readonly SheetRecord[], block: BlockMeta, issues: Issue
   const rowOf = new Map<string, number>();
   for (const r of records) {
     const idHeader = Object.keys(r.cells).find((h) => COLUMN_BY_KEY.get(foldKey(h)) === 'id');
-    if (idHeader !== undefined) rowOf.set(normaliseQuestionId(r.cells[idHeader] ?? ''), r.row);
+    if (idHeader !== undefined) rowOf.set(normaliseQuestionId(cellText(r.cells[idHeader])), r.row);
   }
   return validateBuilt(built, rowOf);
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Public entry points
+
+/** A cell as text: `null`/`undefined` → "", numbers and booleans as written by `String`. */
+function cellText(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+/** Largest sheet accepted: forms have a few hundred rows at most; this bounds the work of a bad upload. */
+export const MAX_SHEET_ROWS = 2000;
 
 /** Rows searched for the question table's header (the header block sits above it). */
 const HEADER_SEARCH_ROWS = 60;
@@ -982,11 +990,17 @@ const HEADER_SEARCH_ROWS = 60;
  * question table whose header row is the first one holding an "id" and a "text" column.
  */
 export function importQuestionnaireGrid(
-  grid: ReadonlyArray<readonly string[]>,
+  sheet: ReadonlyArray<ReadonlyArray<unknown>>,
   meta?: QuestionnaireMetaInput,
   firstRow = 1,
 ): QuestionnaireTemplate {
+  // XLSX readers give holes for empty cells and numbers for numeric ones: make every cell a string.
+  const grid = Array.from(sheet, (r) => Array.from(r ?? [], cellText));
   const issues = new IssueList();
+  if (grid.length > MAX_SHEET_ROWS) {
+    issues.add('bảng câu hỏi', 'TOO_MANY_ROWS', `tệp có ${grid.length} dòng, tối đa ${MAX_SHEET_ROWS}`);
+    throw new TemplateError(issues.items);
+  }
   let headerAt = -1;
   for (let r = 0; r < Math.min(grid.length, HEADER_SEARCH_ROWS); r++) {
     const cols = new Set((grid[r] ?? []).map((c) => COLUMN_BY_KEY.get(foldKey(c))));
@@ -1047,6 +1061,10 @@ export function importQuestionnaire(
     return importQuestionnaireGrid(grid, meta);
   }
   const issues = new IssueList();
+  if (source.length > MAX_SHEET_ROWS) {
+    issues.add('bảng câu hỏi', 'TOO_MANY_ROWS', `có ${source.length} dòng, tối đa ${MAX_SHEET_ROWS}`);
+    throw new TemplateError(issues.items);
+  }
   const block = mergeMeta(emptyBlock(), meta, issues);
   return finish(source, block, issues);
 }

@@ -553,6 +553,35 @@ describe('layout conveniences', () => {
     expect(undeclared[0]?.message).toContain('khai báo ở phần đầu bảng');
   });
 
+  it('reads a sheet with empty cells as holes and numbers as numbers (what XLSX readers give)', () => {
+    const grid: unknown[][] = [
+      ['Mã mẫu phiếu', 'x-1'],
+      ['Tên mẫu phiếu', 'X'],
+      ['Năm', 2026],
+      ['Loại khảo sát', 'PAR'],
+      ['Phiên bản', 1],
+      ['Tổng điểm tối đa', 1.5],
+      ['Yếu tố', 'A', 'Nội dung A'],
+      [],
+      ['id', 'section', 'text', 'type', 'options', 'element', 'max_points', 'provenance', 'required'],
+      // biome-ignore lint/suspicious/noSparseArray: an XLSX row with an empty cell
+      ['c1', 's', 'Câu 1', 'single', '1=Tốt', 'A', 1.5, 'adapted', , true],
+      ['c2', 's', 'Câu 2', 'text', null, undefined, undefined, 'adapted', 1],
+    ];
+    const t = importQuestionnaireGrid(grid);
+    expect(t.sections[0]?.questions.map((q) => [q.id, q.maxPoints, q.required])).toEqual([
+      ['c1', 1.5, false],
+      ['c2', undefined, true],
+    ]);
+  });
+
+  it('refuses a sheet too large to be a form before reading it', () => {
+    const rows = Array.from({ length: 2001 }, (_, i) => [`q${i}`, 's', 'Câu', 'text']);
+    expect(codes(issuesOf(() => importQuestionnaireGrid(rows)))).toEqual(['TOO_MANY_ROWS']);
+    const records = rows.map((r, i) => ({ row: i + 2, cells: { id: r[0] as string } }));
+    expect(codes(issuesOf(() => importQuestionnaire(records)))).toEqual(['TOO_MANY_ROWS']);
+  });
+
   it('normalises question ids the way the layout documents', () => {
     expect(['S1.1', 's1-1', ' S1 1 ', 'Đ_2'].map(normaliseQuestionId)).toEqual([
       's1_1',
