@@ -50,6 +50,15 @@ export const LIFECYCLE_ROLES = ['admin', 'operator', 'viewer', 'system', 'schedu
 export const lifecycleRoleSchema = z.enum(LIFECYCLE_ROLES);
 export type LifecycleRole = (typeof LIFECYCLE_ROLES)[number];
 
+export const LIFECYCLE_ROLE_NAME_VI: Readonly<Record<LifecycleRole, string>> = {
+  admin: 'quản trị viên',
+  operator: 'cán bộ nghiệp vụ',
+  viewer: 'người xem',
+  system: 'hệ thống',
+  schedule: 'lịch tự động',
+};
+const roleNames = (roles: readonly LifecycleRole[]) => roles.map((r) => LIFECYCLE_ROLE_NAME_VI[r]).join(', ');
+
 export const SCHEDULE_KEYS = ['rostersDeadline', 'distributionDate', 'fieldworkEnd'] as const;
 export type ScheduleKey = (typeof SCHEDULE_KEYS)[number];
 
@@ -427,7 +436,7 @@ export function canUploadRoster(
   if (!override.roles.some((r) => (config.overrideRoles as readonly string[]).includes(r))) {
     return refuse(
       'OVERRIDE_NOT_ALLOWED',
-      `Chỉ ${config.overrideRoles.join(', ')} mới được cho phép nộp danh sách ngoài hạn.`,
+      `Chỉ ${roleNames(config.overrideRoles)} mới được cho phép nộp danh sách ngoài hạn.`,
     );
   }
   const reason = checkReason(override.reason, config);
@@ -569,7 +578,7 @@ function permitted(
   if (by.length === 0) {
     return refuse(
       'ROLE_NOT_ALLOWED',
-      `Chỉ ${t.roles.join(', ')} mới được chuyển đợt từ ${name(t.from)} sang ${name(t.to)}.`,
+      `Chỉ ${roleNames(t.roles)} mới được chuyển đợt từ ${name(t.from)} sang ${name(t.to)}.`,
     );
   }
   // A schedule move happens only once its date has come; people may move earlier.

@@ -357,7 +357,11 @@ describe('transitions', () => {
     expect(code(checkTransition(round('PUBLISHED'), 'SCORED', ADMIN, AFTER_ALL))).toBe(
       'TRANSITION_NOT_ALLOWED',
     );
-    expect(code(checkTransition(round('SCORED'), 'PUBLISHED', SYSTEM, AFTER_ALL))).toBe('ROLE_NOT_ALLOWED');
+    expect(checkTransition(round('SCORED'), 'PUBLISHED', SYSTEM, AFTER_ALL)).toEqual({
+      ok: false,
+      code: 'ROLE_NOT_ALLOWED',
+      message: 'Chỉ quản trị viên mới được chuyển đợt từ "Đã tính điểm" sang "Đã công bố".',
+    });
     expect(code(checkTransition(round('DRAFT'), 'ROSTERS_OPEN', { roles: ['operator'] }, AFTER_ALL))).toBe(
       'ROLE_NOT_ALLOWED',
     );
