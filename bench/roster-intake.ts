@@ -18,7 +18,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchApi, benchApi, expectStatus } from './lib/api.ts';
@@ -34,7 +34,7 @@ import {
   uploadRosterBody,
   writeRosterFile,
 } from './lib/fixtures.ts';
-import { createPrinter, fmt, goalLine, ratioLine } from './lib/print.ts';
+import { createPrinter, fmt, goalLine, machineFigure, ratioLine } from './lib/print.ts';
 import { formatKb, resetPeakRss, watchPeakRss } from './lib/rss.ts';
 import { startBenchRuntime } from './lib/runtime.ts';
 
@@ -64,6 +64,7 @@ const timeoutMs = Number(args['timeout-seconds']) * 1000;
 if (!Number.isInteger(rows) || rows < 1 || rows > 20_000_000) throw new Error(`--rows ${args.rows}?`);
 
 const out = createPrinter('bench/roster-intake');
+const loadAtStart = os.loadavg()[0] ?? 0;
 
 /** Piece boundaries at unit boundaries: whole units merged while ≤ `max` rows (a bigger unit goes alone). */
 const pieces = (l: RosterLayout, max: number): Array<[number, number]> => {
@@ -207,6 +208,7 @@ try {
     value: `${fmt.perSec(ceiling.itemsPerSec, 'items/s')} · batch p50 ${fmt.ms(ceiling.p50BatchMs)} · p99 ${fmt.ms(ceiling.p99BatchMs)}`,
     ratio: `retries ${ceiling.retries}${ceiling.cutShort ? ' · CUT SHORT' : ''}`,
   });
+  out.figure(machineFigure(loadAtStart));
   out.summary();
 } finally {
   for (const drop of dropTables) await drop().catch(() => {});

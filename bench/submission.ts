@@ -11,6 +11,7 @@
  *   npm run bench:submission -- [--connections 10,50] [--requests 2000] [--rows 10000]
  *     [--units 20] [--fields 10] [--bare-seconds 5] [--max-seconds 120] [--verbose]
  */
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TEMPLATE_IDS } from '../shared/domain/index.ts';
 import { benchApi } from './lib/api.ts';
@@ -26,7 +27,7 @@ import {
   validAnswers,
 } from './lib/fixtures.ts';
 import { runLoad, startBareHttpPeer, statusSummary } from './lib/http-peers.ts';
-import { createPrinter, fmt, ratioLine } from './lib/print.ts';
+import { createPrinter, fmt, machineFigure, ratioLine } from './lib/print.ts';
 import { formatKb, readProcMemory } from './lib/rss.ts';
 import { startBenchRuntime } from './lib/runtime.ts';
 
@@ -56,6 +57,7 @@ const maxSeconds = Number(args['max-seconds']);
 const warmup = Number(args.warmup);
 
 const out = createPrinter('bench/submission');
+const loadAtStart = os.loadavg()[0] ?? 0;
 const runtime = await startBenchRuntime({ verbose: args.verbose });
 const peerTables: Array<{ drop(): Promise<void> }> = [];
 const bare = await startBareHttpPeer();
@@ -194,6 +196,7 @@ try {
   if (mem) {
     out.figure({ name: 'gateway + handlers process, peak RSS (VmHWM)', value: formatKb(mem.peakKb) });
   }
+  out.figure(machineFigure(loadAtStart));
   out.summary();
 } finally {
   for (const t of peerTables) await t.drop().catch(() => {});

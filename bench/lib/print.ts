@@ -3,6 +3,7 @@
  *   name                                   value          | peer: value          | ratio
  * and a closing block (`summary()`) to paste into the resolving note as it is.
  */
+import os from 'node:os';
 
 export interface Figure {
   name: string;
@@ -71,5 +72,17 @@ export const createPrinter = (title: string, out: (line: string) => void = conso
       out(`\n--- paste into the notes ---\n${block}`);
       return block;
     },
+  };
+};
+
+/**
+ * The machine's state beside the figures: the benches share 2 cores with other work, so a
+ * reader must see how busy it was (1-minute load average at start and now).
+ */
+export const machineFigure = (loadAtStart: number): Figure => {
+  const [now = 0] = os.loadavg();
+  return {
+    name: `machine: ${os.availableParallelism()} cores, load average (1 min)`,
+    value: `${loadAtStart.toFixed(1)} at start · ${now.toFixed(1)} at end`,
   };
 };
