@@ -1,6 +1,8 @@
 /** Public API of the methodology core (pure TypeScript, no AWS). */
 export * from './answers.ts';
+export * from './bootstrap.ts';
 export * from './catalogue-csv.ts';
+export * from './confidence.ts';
 export * from './csv.ts';
 export * from './decimal.ts';
 export * from './errors.ts';
@@ -15,6 +17,7 @@ export * from './par-survey.ts';
 export * from './ranking.ts';
 export * from './rater-matrix.ts';
 export * from './sample-size.ts';
+export * from './sipas-aggregate.ts';
 export * from './sipas-rules.ts';
 export * from './sipas-scoring.ts';
 export * from './template.ts';
