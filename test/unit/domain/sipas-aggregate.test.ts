@@ -49,7 +49,7 @@ const rulesArb: fc.Arbitrary<Partial<SipasRules>> = fc.oneof(
     aggregation: 'weighted' as const,
     weights: { level: 'aspect' as const, values: { CS: 0.4, DV: 0.6 }, declaredTotal: 1 },
   }),
-  fc.constant({ satisfiedLevels: [3, 4, 5] }),
+  fc.constant<Partial<SipasRules>>({ satisfiedLevels: [3, 4, 5] }),
 );
 
 /** Decimals compared as exact strings (`null` stays `null`). */
