@@ -79,12 +79,15 @@ export interface BootstrapOptions {
   seed?: number;
   /** Coverage of the interval (default 0.95). */
   level?: number;
+  /** Keep every replicate value on the intervals (`values`), for checks and the worked example. */
+  keepReplicates?: boolean;
 }
 
 export const DEFAULT_BOOTSTRAP: Required<BootstrapOptions> = {
   replicates: 1000,
   seed: 20221110,
   level: 0.95,
+  keepReplicates: false,
 };
 
 export interface Interval {
@@ -95,6 +98,8 @@ export interface Interval {
   se: number | null;
   /** Replicates in which the index was defined (it can be undefined when every drawn form is blank). */
   replicates: number;
+  /** The B replicate values in order (NaN = undefined), when `keepReplicates`. */
+  values?: Float64Array;
 }
 
 export interface BootstrapEntity {
@@ -142,9 +147,10 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   return x + (h - lo) * (y - x);
 }
 
-function summarise(values: Float64Array, level: number): Interval {
+function summarise(values: Float64Array, level: number, keep: boolean): Interval {
   const defined = values.filter((v) => !Number.isNaN(v)).sort();
-  if (defined.length === 0) return { lower: null, upper: null, se: null, replicates: 0 };
+  const kept = keep ? { values } : {};
+  if (defined.length === 0) return { lower: null, upper: null, se: null, replicates: 0, ...kept };
   let m = 0;
   for (const v of defined) m += v;
   m /= defined.length;
@@ -156,6 +162,7 @@ function summarise(values: Float64Array, level: number): Interval {
     upper: quantileSorted(defined, 1 - alpha),
     se: defined.length > 1 ? Math.sqrt(ss / (defined.length - 1)) : 0,
     replicates: defined.length,
+    ...kept,
   };
 }
 
@@ -270,7 +277,7 @@ function meanOf(values: number[]): number {
  * per field slice of a national wave (the strata are independent).
  */
 export function bootstrapSipas(input: BootstrapInput, options: BootstrapOptions = {}): BootstrapResult {
-  const { replicates: B, seed, level } = { ...DEFAULT_BOOTSTRAP, ...options };
+  const { replicates: B, seed, level, keepReplicates } = { ...DEFAULT_BOOTSTRAP, ...options };
   if (!Number.isInteger(B) || B < 2) throw new ScoringInputError(`số lần lặp bootstrap ${B} không hợp lệ`);
   if (!(level > 0 && level < 1)) throw new ScoringInputError(`độ tin cậy ${level} không hợp lệ`);
   const rules = resolveSipasRules(input.rules);
@@ -364,7 +371,7 @@ export function bootstrapSipas(input: BootstrapInput, options: BootstrapOptions 
   }
 
   const entity = (e: number): BootstrapEntity => {
-    const get = (k: number) => summarise(values[e * width + k]!, level);
+    const get = (k: number) => summarise(values[e * width + k]!, level, keepReplicates);
     return {
       elements: Array.from({ length: composer.elementCount }, (_, k) => get(k)),
       aspects: Array.from({ length: composer.aspectCount }, (_, k) => get(composer.elementCount + k)),

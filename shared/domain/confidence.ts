@@ -50,8 +50,9 @@ export function wilsonInterval(
   const half = (Math.sqrt(z2) / denominator) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   return {
     estimate: 100 * p,
-    lower: 100 * Math.max(0, centre - half),
-    upper: 100 * Math.min(1, centre + half),
+    // The bounds are exactly 0 and 1 at p̂ = 0 and p̂ = 1; float rounding would show 99.99999….
+    lower: successes === 0 ? 0 : 100 * Math.max(0, centre - half),
+    upper: successes === n ? 100 : 100 * Math.min(1, centre + half),
   };
 }
 
