@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   bootstrapSipas,
@@ -249,5 +250,29 @@ describe('rankings with intervals: overlapping units are statistically tied', ()
     expect(() => rankWithIntervals([{ unitCode: 'Q', index: 1, lower: 5, upper: 2 }])).toThrow(
       ScoringInputError,
     );
+  });
+});
+
+describe('docs/margins-of-error.md prints what the code computes', () => {
+  const doc = readFileSync(new URL('../../../docs/margins-of-error.md', import.meta.url), 'utf8');
+  const pair = (x: { lower: number | null; upper: number | null }) =>
+    `**[${two(x.lower)}, ${two(x.upper)}]**`;
+
+  it('every interval of the worked example appears in the document, bold, to 2 dp', () => {
+    const { groups, columns } = sipasColumnsFromForms(template, exampleForms);
+    const u = bootstrapSipas({ template, groups, columns, population: [20, 8] }).byUnit[0]!;
+    const noFpc = bootstrapSipas({ template, groups, columns, population: [null, null] }).byUnit[0]!;
+    const census = bootstrapSipas({ template, groups, columns, population: [5, 4] }).byUnit[0]!;
+    const printed = [
+      `CI = ${pair(wilsonInterval(32, 40))}`,
+      `CI = ${pair(wilsonInterval(32, 40, { population: 120 }))}`,
+      `Plain: ${pair(wilsonInterval(6, 9))}`,
+      `N = 20 + 8 = 28: ${pair(wilsonInterval(6, 9, { population: 28 }))}`,
+      `| S1 | 66.67 | ${pair(u.elements[2]!)}`,
+      `| overall | 63.89 | ${pair(u.overall)} | **${u.overall.se!.toFixed(2)}** |`,
+      `| 63.89 | ${pair(noFpc.overall)}`,
+      `| 63.89 | ${pair(census.overall)}`,
+    ];
+    for (const text of printed) expect(doc).toContain(text);
   });
 });
