@@ -12,7 +12,7 @@
  * computed from its pooled counts, never averaged from smaller groups), and an index depends only on
  * integer counts, so item and element decimals are memoised by the counts they come from.
  */
-import { Dec, mean } from './decimal.ts';
+import { Dec } from './decimal.ts';
 import { ScoringInputError } from './errors.ts';
 import { resolveSipasRules, type SipasRules } from './sipas-rules.ts';
 import {
@@ -167,7 +167,7 @@ interface Memo {
 /** Compose decimals from counts, memoised by the counts (an index is a function of its counts only). */
 class Composer {
   private readonly itemMemo = new Map<number, Memo>();
-  private readonly elementMemo = new Map<number | string, Memo>();
+  private readonly elementMemo: Array<Map<number | string, Memo>> = [];
   private nextId = 0;
   private readonly satisfied: boolean[];
   constructor(
@@ -202,24 +202,50 @@ class Composer {
   }
 
   element(parts: Memo[]): Memo {
-    // Numeric key of the parts' ids (items ids stay small: one per distinct count pair), else a string.
-    let key: number | string = 0;
-    let present = 0;
+    // Key: the ids of the present parts, packed into one number (one map per count, so keys of
+    // different lengths never meet), or a string when the ids are too large to pack.
+    let count = 0;
+    let maxId = 0;
     for (const p of parts) {
       if (p.dec === null) continue;
-      present += 1;
-      if (typeof key === 'number' && p.id < 4095 && present <= 4) key = key * 4096 + p.id + 1;
-      else key = `${key},${p.id}`;
+      count += 1;
+      if (p.id > maxId) maxId = p.id;
     }
-    let m = this.elementMemo.get(key);
+    const bits = count <= 1 ? 52 : Math.floor(52 / count);
+    let key: number | string = 0;
+    if (maxId < 2 ** bits - 1) {
+      for (const p of parts) if (p.dec !== null) key = key * 2 ** bits + p.id + 1;
+    } else {
+      key = parts.flatMap((p) => (p.dec === null ? [] : [p.id])).join(',');
+    }
+    let memo = this.elementMemo[count];
+    if (memo === undefined) {
+      memo = new Map();
+      this.elementMemo[count] = memo;
+    }
+    let m = memo.get(key);
     if (m === undefined) {
-      const decs: Dec[] = [];
-      for (const p of parts) if (p.dec !== null) decs.push(p.dec);
-      m = { dec: mean(decs), id: -1 };
-      this.elementMemo.set(key, m);
+      m = { dec: meanOfPresent(parts), id: -1 };
+      memo.set(key, m);
     }
     return m;
   }
+}
+
+/**
+ * `mean` of the present parts without its leading `0 +`: adding a 40-digit decimal to zero returns it
+ * unchanged, so the value is `mean`'s to the last digit (the property test holds us to it), one
+ * decimal operation cheaper.
+ */
+function meanOfPresent(parts: Memo[]): Dec | null {
+  let acc: Dec | null = null;
+  let n = 0;
+  for (const p of parts) {
+    if (p.dec === null) continue;
+    acc = acc === null ? p.dec : acc.plus(p.dec);
+    n += 1;
+  }
+  return acc === null ? null : acc.dividedBy(n);
 }
 
 interface Shape {
@@ -297,7 +323,31 @@ function rollUp(
   return { returned, valid, levelCounts };
 }
 
+interface LevelCounts {
+  returned: Uint32Array;
+  valid: Uint32Array;
+  levelCounts: Uint32Array;
+}
+
+/** The integer half of the core: counts of every level, before any decimal. */
+export interface SipasColumnCounts {
+  input: ColumnarSipasInput;
+  rules: SipasRules;
+  unitCodes: string[];
+  fieldCodes: string[];
+  byUnitField: LevelCounts;
+  byUnit: LevelCounts;
+  byField: LevelCounts;
+  round: LevelCounts;
+}
+
+/** Counts, exact decimals composed from them: the whole core. */
 export function aggregateSipasColumns(input: ColumnarSipasInput): ColumnarSipasResult {
+  return composeSipasCounts(countSipasColumns(input));
+}
+
+/** Phase 1 (typed arrays only): returned / valid and n₁…n₅ per item for groups, units, fields, round. */
+export function countSipasColumns(input: ColumnarSipasInput): SipasColumnCounts {
   const rules = resolveSipasRules(input.rules);
   const { template, groups, columns } = input;
   const items = satisfactionItems(template);
@@ -363,7 +413,28 @@ export function aggregateSipasColumns(input: ColumnarSipasInput): ColumnarSipasR
     width,
   );
   const round = rollUp(new Uint32Array(G), 1, groupRows, width);
+  return {
+    input,
+    rules,
+    unitCodes,
+    fieldCodes,
+    byUnitField: groupRows,
+    byUnit: units,
+    byField: fields,
+    round,
+  };
+}
 
+/** Phase 2: the exact decimal indexes of every level, from the counts. */
+export function composeSipasCounts(counts: SipasColumnCounts): ColumnarSipasResult {
+  const { input, rules, unitCodes, fieldCodes } = counts;
+  const { template, groups } = input;
+  const items = satisfactionItems(template);
+  const I = items.length;
+  const { returned, valid, levelCounts } = counts.byUnitField;
+  const units = counts.byUnit;
+  const fields = counts.byField;
+  const round = counts.round;
   const elementCodes = template.elements.map((e) => e.code);
   const shape: Shape = {
     template,
