@@ -237,7 +237,7 @@ class Composer {
  * unchanged, so the value is `mean`'s to the last digit (the property test holds us to it), one
  * decimal operation cheaper.
  */
-function meanOfPresent(parts: Memo[]): Dec | null {
+function meanOfPresent(parts: ReadonlyArray<{ dec: Dec | null }>): Dec | null {
   let acc: Dec | null = null;
   let n = 0;
   for (const p of parts) {
@@ -256,6 +256,10 @@ interface Shape {
   elementItems: number[][];
   elementCodes: string[];
   aspectCount: number;
+  /** Element positions of each aspect, template order. */
+  aspectElements: number[][];
+  /** The plain means are composed here (same operations as `scoreSipas`); other rules go through it. */
+  direct: 'mean-of-aspects' | 'mean-of-elements' | null;
 }
 
 function compose(
@@ -281,10 +285,19 @@ function compose(
       memos[i] = m;
       itemIndex[e * I + i] = m.dec;
     }
+    const E = elementItems.length;
+    if (shape.direct !== null) {
+      const elements = elementItems.map((positions) => composer.element(positions.map((p) => memos[p]!)));
+      const aspects = shape.aspectElements.map((ks) => ({ dec: meanOfPresent(ks.map((k) => elements[k]!)) }));
+      for (let k = 0; k < E; k++) elementIndex[e * E + k] = elements[k]!.dec;
+      for (let k = 0; k < aspectCount; k++) aspectIndex[e * aspectCount + k] = aspects[k]!.dec;
+      overall[e] = meanOfPresent(shape.direct === 'mean-of-aspects' ? aspects : elements);
+      continue;
+    }
     const byCode: Record<string, Dec | null> = {};
     elementItems.forEach((positions, k) => {
       const dec = composer.element(positions.map((p) => memos[p]!)).dec;
-      elementIndex[e * elementItems.length + k] = dec;
+      elementIndex[e * E + k] = dec;
       byCode[elementCodes[k]!] = dec;
     });
     let pooledIndex: Dec | null | undefined;
@@ -443,6 +456,17 @@ export function composeSipasCounts(counts: SipasColumnCounts): ColumnarSipasResu
     elementItems: elementCodes.map((code) => items.flatMap((q, i) => (q.elementCode === code ? [i] : []))),
     elementCodes,
     aspectCount: (template.aspects ?? []).length,
+    aspectElements: (template.aspects ?? []).map((a) =>
+      template.elements.flatMap((el, k) => (el.aspectCode === a.code ? [k] : [])),
+    ),
+    // An element without an aspect under mean-of-aspects is a configuration error that
+    // `composeSipasIndexes` reports; let it.
+    direct:
+      rules.aggregation === 'mean-of-elements' ||
+      (rules.aggregation === 'mean-of-aspects' &&
+        template.elements.every((el) => el.aspectCode !== undefined))
+        ? rules.aggregation
+        : null,
   };
   const composer = new Composer(template, rules);
   const issued = input.issued ?? {};

@@ -4,6 +4,7 @@ import {
   aggregateSipasColumns,
   type ColumnarLevel,
   type ColumnarSipasResult,
+  ConfigError,
   columnarGroupResult,
   columnValidFlags,
   getTemplate,
@@ -135,6 +136,24 @@ describe('columnar SIPAS core agrees exactly with scoreSipas', () => {
     expect(r.byField.issued).toEqual([6]);
     expect(r.byUnitField.issued).toEqual([5]);
     expect(r.round.itemIndex[0]!.toString()).toBe('100');
+  });
+
+  it('an element outside every aspect: mean-of-aspects refused like scoreSipas, mean-of-elements agrees', () => {
+    const orphan = {
+      ...template,
+      elements: template.elements.map((e) => (e.code === 'S2' ? { code: 'S2', name: 'S2' } : e)),
+    };
+    const forms: SipasForm[] = [
+      { unitCode: 'U', fieldCode: 'F', answers: { p1_1: 5, p2_1: 4, s1_1: 3, s2_1: 5 } },
+    ];
+    const { groups, columns } = sipasColumnsFromForms(orphan, forms);
+    expect(() => scoreSipas({ template: orphan, forms })).toThrow(ConfigError);
+    expect(() => aggregateSipasColumns({ template: orphan, groups, columns })).toThrow(ConfigError);
+    const rules = { aggregation: 'mean-of-elements' as const };
+    const got = aggregateSipasColumns({ template: orphan, groups, columns, rules });
+    expect(got.round.overall[0]!.toString()).toBe(
+      scoreSipas({ template: orphan, forms, rules }).round.overall!.toString(),
+    );
   });
 
   it('minValidAnswers: the smallest k with k / items ≥ share', () => {
