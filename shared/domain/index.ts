@@ -1,7 +1,9 @@
 /** Public API of the methodology core (pure TypeScript, no AWS). */
 export * from './answer-hygiene.ts';
 export * from './answers.ts';
+export * from './bootstrap.ts';
 export * from './catalogue-csv.ts';
+export * from './confidence.ts';
 export * from './csv.ts';
 export * from './decimal.ts';
 export * from './double-entry.ts';
@@ -11,7 +13,9 @@ export * from './grade.ts';
 export * from './integrity-signals.ts';
 export * from './methodology-config.ts';
 export * from './org-unit.ts';
+export * from './par-assessment.ts';
 export * from './par-configs.ts';
+export * from './par-criteria.ts';
 export * from './par-index.ts';
 export * from './par-rules.ts';
 export * from './par-survey.ts';
@@ -20,6 +24,7 @@ export * from './ranking.ts';
 export * from './rater-matrix.ts';
 export * from './round-lifecycle.ts';
 export * from './sample-size.ts';
+export * from './sipas-aggregate.ts';
 export * from './sipas-rules.ts';
 export * from './sipas-scoring.ts';
 export * from './strata.ts';
