@@ -51,6 +51,62 @@ export const cellText = (value: unknown): string => {
   return '';
 };
 
+/** Bytes of `buf` that end on a whole UTF-8 character (a cut sequence is held back). */
+const wholeUtf8Length = (buf: Uint8Array): number => {
+  for (let back = 1; back <= Math.min(3, buf.length); back++) {
+    const b = buf[buf.length - back] ?? 0;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return back < need ? buf.length - back : buf.length;
+  }
+  return buf.length;
+};
+
+/** Re-chunks a byte stream so that no chunk ends inside a UTF-8 character. */
+export async function* utf8WholeChunks(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<Buffer> {
+  let carry: Buffer | null = null;
+  for await (const chunk of chunks) {
+    let buf =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk)
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (carry) {
+      buf = Buffer.concat([carry, buf]);
+      carry = null;
+    }
+    const whole = wholeUtf8Length(buf);
+    if (whole < buf.length) {
+      carry = Buffer.from(buf.subarray(whole));
+      buf = buf.subarray(0, whole);
+    }
+    if (buf.length > 0) yield buf;
+  }
+  if (carry) yield carry;
+}
+
+/**
+ * exceljs 4.4.0's stream reader decodes each XML chunk on its own (utils/parse-sax.js →
+ * bufferToString), so a Vietnamese letter cut by a chunk boundary becomes U+FFFD ("Đ���o")
+ * in roughly one row in a thousand. Its shared-strings and worksheet parsers are handed
+ * chunks that end on whole characters instead (instance overrides of two internal methods;
+ * the reader's public API is unchanged).
+ */
+const decodeWholeCharacters = (reader: object): void => {
+  const r = reader as {
+    _parseSharedStrings: (entry: unknown) => AsyncGenerator<unknown>;
+    _parseWorksheet: (iterator: unknown, sheetNo: unknown) => Generator<unknown>;
+  };
+  const sharedStrings = r._parseSharedStrings;
+  const worksheet = r._parseWorksheet;
+  if (typeof sharedStrings !== 'function' || typeof worksheet !== 'function') return;
+  r._parseSharedStrings = function (entry) {
+    return sharedStrings.call(this, Readable.from(utf8WholeChunks(entry as AsyncIterable<Uint8Array>)));
+  };
+  r._parseWorksheet = function (iterator, sheetNo) {
+    return worksheet.call(this, utf8WholeChunks(iterator as AsyncIterable<Uint8Array>), sheetNo);
+  };
+};
+
 const notXlsx = () => unsupportedFormat('Tệp có dạng ZIP nhưng không phải bảng tính Excel (.xlsx) đọc được.');
 
 /**
@@ -66,6 +122,7 @@ export async function* xlsxSheets(bytes: AsyncIterable<Uint8Array>): AsyncGenera
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
+  decodeWholeCharacters(reader);
   let sawSheet = false;
   try {
     for await (const worksheet of reader) {

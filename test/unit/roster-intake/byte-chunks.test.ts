@@ -71,3 +71,26 @@ describe('batchEntries', () => {
     expect(batches.map((b) => b.length)).toEqual([3, 3, 1]);
   });
 });
+
+describe('utf8WholeChunks', () => {
+  it('never ends a chunk inside a character and loses no byte', async () => {
+    const { utf8WholeChunks } = await import('../../../services/roster-intake/xlsx-source.ts');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: 'grapheme', maxLength: 200 }),
+        fc.integer({ min: 1, max: 7 }),
+        async (s, n) => {
+          const all = Buffer.from(s);
+          const pieces = (async function* () {
+            for (let i = 0; i < all.length; i += n) yield all.subarray(i, i + n);
+          })();
+          const chunks = await collect(utf8WholeChunks(pieces));
+          for (const c of chunks)
+            expect(new TextDecoder('utf-8', { fatal: true }).decode(c)).toBeTypeOf('string');
+          expect(Buffer.concat(chunks).equals(all)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -130,3 +130,23 @@ describe('readRoster — XLSX (rules 8, 13)', () => {
     );
   });
 });
+
+describe('readRoster — XLSX text cut across stream chunks', () => {
+  it('Vietnamese letters split by exceljs chunk boundaries arrive whole (no U+FFFD, nothing rejected)', async () => {
+    const streets = ['Trần Hưng Đạo', 'Nguyễn Thị Minh Khai', 'Điện Biên Phủ', 'Hai Bà Trưng'];
+    const names = Array.from({ length: 3000 }, (_, i) => `Nguyễn Văn Người ${i}`);
+    const bytes = await xlsx((wb) => {
+      const ws = wb.addWorksheet('DS');
+      ws.addRow([...HEADER, 'Địa chỉ']);
+      for (const [i, n] of names.entries()) {
+        ws.addRow([n, '0912345678', `H${i}`, 'TP', 'U1', '01/02/2026', `Số ${i}, đường ${streets[i % 4]}`]);
+      }
+    });
+    const out = await readAll(bytes);
+    expect(out.rejected).toEqual([]);
+    expect(out.accepted.map((r) => r.fullName)).toEqual(names);
+    expect(out.accepted.every((r) => r.address?.startsWith('Số ') && !r.address.includes('\ufffd'))).toBe(
+      true,
+    );
+  });
+});
