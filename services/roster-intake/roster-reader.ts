@@ -55,7 +55,12 @@ const toIterator = (source: RosterSource): AsyncIterator<Uint8Array> => {
       if (source.length > 0) yield source;
     })();
   }
-  return (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  // A Readable with setEncoding() yields strings: back to bytes, the decoder decides.
+  return (async function* () {
+    for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
+      yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    }
+  })();
 };
 
 async function* rest(head: Uint8Array[], it: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -70,7 +75,7 @@ async function* rowsOf(source: RosterSource, options: ReadRosterOptions, done: (
   while (size < 4) {
     const n = await it.next();
     if (n.done) break;
-    const chunk = typeof n.value === 'string' ? Buffer.from(n.value) : n.value;
+    const chunk = n.value;
     if (chunk.length === 0) continue;
     head.push(chunk);
     size += chunk.length;
