@@ -3,6 +3,8 @@ export * from './answers.ts';
 export * from './catalogue-csv.ts';
 export * from './csv.ts';
 export * from './decimal.ts';
+export * from './draw-engine.ts';
+export * from './draw-worker.ts';
 export * from './errors.ts';
 export * from './fields.ts';
 export * from './grade.ts';
