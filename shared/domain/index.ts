@@ -10,6 +10,7 @@ export * from './fields.ts';
 export * from './grade.ts';
 export * from './methodology-config.ts';
 export * from './org-unit.ts';
+export * from './paper-code.ts';
 export * from './par-configs.ts';
 export * from './par-index.ts';
 export * from './par-rules.ts';
