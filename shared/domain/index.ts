@@ -15,6 +15,7 @@ export * from './par-configs.ts';
 export * from './par-index.ts';
 export * from './par-rules.ts';
 export * from './par-survey.ts';
+export * from './quota.ts';
 export * from './ranking.ts';
 export * from './rater-matrix.ts';
 export * from './sample-size.ts';
