@@ -8,7 +8,7 @@
  */
 import { createHash, hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { drawSample, type EligibleDossier } from '../services/sampling/draw.ts';
+import { drawSample, type EligibleDossier } from '../shared/domain/draw.ts';
 import {
   closeDrawWorkers,
   drawDossiers,

@@ -11,10 +11,11 @@
  * and puts the picks back in the strata's order.
  */
 import { createHash } from 'node:crypto';
+import { DRAW_ALGORITHM, type DrawPick } from './draw.ts';
 import { DUPLICATE_PERSON, type PackedJob, rankHere, rankInWorker } from './draw-worker.ts';
 import { SamplingInputError } from './errors.ts';
+import { stratumKey } from './strata.ts';
 
-export const DRAW_ALGORITHM = 'sha256-rank-v1';
 const SEP = '\u001f';
 
 export interface DrawStratum {
@@ -35,15 +36,6 @@ export interface DrawInput {
   strata: readonly DrawStratum[];
   /** The quota asked of a stratum that has `persons` persons (see quota.ts for round policies). */
   quotaOf: (stratum: DrawStratum, persons: number) => StratumQuota;
-}
-
-export interface DrawPick {
-  unitCode: string;
-  fieldCode: string;
-  list: 'official' | 'reserve';
-  /** 1-based rank within its list. */
-  rank: number;
-  personKey: string;
 }
 
 export interface DrawCount {
@@ -67,7 +59,9 @@ export interface DrawOptions {
   threads?: number;
 }
 
-export const drawStratumKey = (unitCode: string, fieldCode: string): string => `${unitCode}#${fieldCode}`;
+/** The stratum key of shared/domain/strata.ts (one place builds it). */
+export const drawStratumKey = (unitCode: string, fieldCode: string): string =>
+  stratumKey({ unitCode, fieldCode });
 
 /** The reference rank of one person: the hex digest the manifest and an auditor recompute. */
 export const drawRankKey = (seed: string, roundId: string, stratum: string, personKey: string): string =>

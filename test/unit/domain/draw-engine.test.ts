@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 // The reference implementation (sha256-rank-v1); it moves to shared/domain/draw.ts on main.
-import { drawSample, type EligibleDossier, rankKey, rosterHash } from '../../../services/sampling/draw.ts';
+import { drawSample, type EligibleDossier, rankKey, rosterHash } from '../../../shared/domain/draw.ts';
 import {
   closeDrawWorkers,
   createRosterHasher,
