@@ -5,33 +5,39 @@
  * Issued counts come from the latest completed sample.
  */
 import {
+  bootstrapSipas,
   type Dec,
   getTemplate,
   gradeOf,
+  type Interval,
   type IssuedCounts,
   type QuestionnaireTemplate,
   type RankedUnit,
   rankUnits,
+  rankWithIntervals,
   resolveParRules,
   round2OrNull,
   type SipasGroupResult,
   scoreParSurvey,
   scoreSipas,
+  sipasColumnsFromForms,
+  wilsonInterval,
 } from '../../shared/domain/index.ts';
 import type { Round } from '../../shared/tables/rounds.ts';
 import type { SamplesReader } from '../../shared/tables/samples.ts';
 import type { StoredSubmission, SubmissionsReader } from '../../shared/tables/submissions.ts';
+import type { InputSnapshot } from './snapshot.ts';
 
 export interface ComputeDeps {
   samples: Pick<SamplesReader, 'listManifests'>;
-  submissions: Pick<SubmissionsReader, 'listByRound'>;
+  submissions: Pick<SubmissionsReader, 'pageByRound'>;
   now?: () => Date;
 }
 
 const issuedFromLatestSample = async (
   roundId: string,
   samples: ComputeDeps['samples'],
-): Promise<{ sampleId: string | null; issued: IssuedCounts }> => {
+): Promise<{ sampleId: string | null; issued: IssuedCounts; population: Map<string, number> }> => {
   const completed = (await samples.listManifests(roundId))
     .filter((m) => m.status === 'completed')
     .sort((a, b) => (a.completedAt ?? '').localeCompare(b.completedAt ?? ''));
@@ -40,13 +46,15 @@ const issuedFromLatestSample = async (
   const units: Record<string, number> = {};
   const fields: Record<string, number> = {};
   let round = 0;
+  const population = new Map<string, number>();
   for (const s of latest?.strata ?? []) {
+    population.set(`${s.unitCode}\u0000${s.fieldCode}`, s.persons);
     unitFields[s.unitCode] = { ...(unitFields[s.unitCode] ?? {}), [s.fieldCode]: s.official };
     units[s.unitCode] = (units[s.unitCode] ?? 0) + s.official;
     fields[s.fieldCode] = (fields[s.fieldCode] ?? 0) + s.official;
     round += s.official;
   }
-  return { sampleId: latest?.sampleId ?? null, issued: { round, units, fields, unitFields } };
+  return { sampleId: latest?.sampleId ?? null, issued: { round, units, fields, unitFields }, population };
 };
 
 const ranking = (
@@ -54,11 +62,48 @@ const ranking = (
   rules: Partial<Parameters<typeof rankUnits>[1]>,
 ) => new Map<string, RankedUnit>(rankUnits(entries, rules).map((r) => [r.unitCode, r]));
 
-const presentSipasGroup = (g: SipasGroupResult) => ({
+/** Output figures: 2 decimals, rounded once here (intervals are floats from the start). */
+const r2 = (x: number | null): number | null => (x === null ? null : Math.round(x * 100) / 100);
+const ci = (iv: Pick<Interval, 'lower' | 'upper'> | undefined) =>
+  iv && iv.lower !== null && iv.upper !== null ? { lower: r2(iv.lower), upper: r2(iv.upper) } : null;
+
+/** returned ÷ issued in %, `null` without an issued count. */
+const responseRate = (c: SipasGroupResult['counts']) => (c.issued ? r2((100 * c.returned) / c.issued) : null);
+
+const presentSipasGroup = (
+  g: SipasGroupResult,
+  boot: { elements: Interval[]; aspects: Interval[]; overall: Interval } | undefined,
+  population: number | null,
+) => ({
   counts: g.counts,
+  responseRate: responseRate(g.counts),
   index: round2OrNull(g.overall),
-  aspects: g.aspects.map((a) => ({ code: a.code, index: round2OrNull(a.index) })),
-  elements: g.elements.map((e) => ({ code: e.code, aspectCode: e.aspectCode, index: round2OrNull(e.index) })),
+  ci: ci(boot?.overall),
+  aspects: g.aspects.map((a, i) => ({
+    code: a.code,
+    index: round2OrNull(a.index),
+    ci: ci(boot?.aspects[i]),
+  })),
+  elements: g.elements.map((e, i) => ({
+    code: e.code,
+    aspectCode: e.aspectCode,
+    index: round2OrNull(e.index),
+    ci: ci(boot?.elements[i]),
+  })),
+  items: g.items.map((it) => {
+    const w = wilsonInterval(it.satisfied, it.valid, {
+      population: population !== null && population >= it.valid ? population : null,
+    });
+    return {
+      questionId: it.questionId,
+      elementCode: it.elementCode,
+      valid: it.valid,
+      satisfied: it.satisfied,
+      levelCounts: it.levelCounts,
+      index: round2OrNull(it.index),
+      ci: w.lower === null ? null : { lower: r2(w.lower), upper: r2(w.upper) },
+    };
+  }),
 });
 
 const sipasResults = (
@@ -66,30 +111,83 @@ const sipasResults = (
   template: QuestionnaireTemplate,
   submissions: StoredSubmission[],
   issued: IssuedCounts,
+  population: Map<string, number>,
+  seed: number,
 ) => {
-  const result = scoreSipas({
-    template,
-    forms: submissions.map((s) => ({ unitCode: s.unitCode, fieldCode: s.fieldCode, answers: s.answers })),
-    issued,
-    rules: round.scoringRules,
-  });
-  const ranks = ranking(
-    result.byUnit.map((u) => ({ unitCode: u.unitCode, index: u.overall })),
-    {},
+  const forms = submissions.map((s) => ({
+    unitCode: s.unitCode,
+    fieldCode: s.fieldCode,
+    answers: s.answers,
+  }));
+  const result = scoreSipas({ template, forms, issued, rules: round.scoringRules });
+  const { groups, columns } = sipasColumnsFromForms(template, forms, round.scoringRules);
+  const pop = (u: string, f: string) => population.get(`${u}\u0000${f}`) ?? null;
+  const boot =
+    groups.length > 0
+      ? bootstrapSipas(
+          {
+            template,
+            groups,
+            columns,
+            population: groups.map((g) => pop(g.unitCode, g.fieldCode)),
+            rules: round.scoringRules,
+          },
+          { seed },
+        )
+      : null;
+  const sum = (xs: Array<number | null>) =>
+    xs.length > 0 && xs.every((x) => x !== null) ? xs.reduce<number>((a, b) => a + (b ?? 0), 0) : null;
+  const unitPop = (u: string) => sum(round.fields.map((f) => pop(u, f.code)));
+  const fieldPop = (f: string) => sum(round.units.map((u) => pop(u.code, f)));
+  const bootUnit = new Map(boot?.byUnit.map((b) => [b.unitCode, b]) ?? []);
+  const bootField = new Map(boot?.byField.map((b) => [b.fieldCode, b]) ?? []);
+  const bootUF = new Map(groups.map((g, i) => [`${g.unitCode}\u0000${g.fieldCode}`, boot?.byUnitField[i]]));
+  const units = result.byUnit.map((u) => ({
+    unitCode: u.unitCode,
+    ...presentSipasGroup(u, bootUnit.get(u.unitCode), unitPop(u.unitCode)),
+  }));
+  const ranks = new Map(
+    rankWithIntervals(
+      result.byUnit.map((u, i) => ({
+        unitCode: u.unitCode,
+        index: u.overall,
+        lower: units[i]!.ci?.lower ?? null,
+        upper: units[i]!.ci?.upper ?? null,
+      })),
+    ).map((r) => [r.unitCode, r]),
   );
+  const fields = result.byField.map((f) => ({
+    fieldCode: f.fieldCode,
+    ...presentSipasGroup(f, bootField.get(f.fieldCode), fieldPop(f.fieldCode)),
+  }));
+  const fieldRanks = new Map(
+    rankWithIntervals(
+      result.byField.map((f, i) => ({
+        unitCode: f.fieldCode,
+        index: f.overall,
+        lower: fields[i]!.ci?.lower ?? null,
+        upper: fields[i]!.ci?.upper ?? null,
+      })),
+    ).map((r) => [r.unitCode, r]),
+  );
+  const rankOut = (r: ReturnType<typeof rankWithIntervals>[number] | undefined) => ({
+    rank: r?.rank ?? null,
+    tieGroup: r?.tieGroup ?? null,
+    tiedWith: r?.tiedWith ?? [],
+    rankRange: r?.rankRange ?? null,
+  });
   return {
     rules: result.rules,
-    round: presentSipasGroup(result.round),
-    units: result.byUnit.map((u) => ({
-      unitCode: u.unitCode,
-      ...presentSipasGroup(u),
-      rank: ranks.get(u.unitCode)?.rank ?? null,
-    })),
+    bootstrap: boot
+      ? { method: boot.method, replicates: boot.replicates, seed: boot.seed, level: boot.level }
+      : null,
+    round: presentSipasGroup(result.round, boot?.round, sum([...population.values()])),
+    units: units.map((u) => ({ ...u, ...rankOut(ranks.get(u.unitCode)) })),
+    fields: fields.map((f) => ({ ...f, ...rankOut(fieldRanks.get(f.fieldCode)) })),
     unitFields: result.byUnitField.map((u) => ({
       unitCode: u.unitCode,
       fieldCode: u.fieldCode,
-      counts: u.counts,
-      index: round2OrNull(u.overall),
+      ...presentSipasGroup(u, bootUF.get(`${u.unitCode}\u0000${u.fieldCode}`), pop(u.unitCode, u.fieldCode)),
     })),
   };
 };
@@ -131,13 +229,18 @@ const parResults = (
   };
 };
 
-export const computeResults = async (round: Round, runId: string, deps: ComputeDeps) => {
+export const computeResults = async (
+  round: Round,
+  runId: string,
+  deps: Pick<ComputeDeps, 'samples' | 'now'>,
+  submissions: StoredSubmission[],
+  snapshot: InputSnapshot,
+) => {
   const template = getTemplate(round.templateId);
-  const submissions = await deps.submissions.listByRound(round.id);
-  const { sampleId, issued } = await issuedFromLatestSample(round.id, deps.samples);
+  const { sampleId, issued, population } = await issuedFromLatestSample(round.id, deps.samples);
   const scored =
     round.kind === 'SIPAS'
-      ? sipasResults(round, template, submissions, issued)
+      ? sipasResults(round, template, submissions, issued, population, snapshot.bootstrapSeed)
       : parResults(round, template, submissions, issued);
   const unitName = new Map(round.units.map((u) => [u.code, u.name]));
   return {
@@ -148,6 +251,7 @@ export const computeResults = async (round: Round, runId: string, deps: ComputeD
     templateId: template.id,
     methodologyVersion: round.methodologyVersion,
     sampleId,
+    snapshot,
     rounding: 'half-up, 2 decimals, applied once at output',
     ...scored,
     units: scored.units.map((u) => ({ ...u, unitName: unitName.get(u.unitCode) ?? u.unitCode })),

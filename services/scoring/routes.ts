@@ -8,5 +8,7 @@ export const scoringRoutes = defineRoutes({
     roles: ['admin'],
     allUnits: true,
   },
+  listRuns: { method: 'GET', path: '/api/rounds/{roundId}/scoring/runs', auth: 'ops' },
+  getRun: { method: 'GET', path: '/api/rounds/{roundId}/scoring/runs/{runId}', auth: 'ops' },
   getResults: { method: 'GET', path: '/api/rounds/{roundId}/results', auth: 'ops' },
 });

@@ -7,6 +7,7 @@ import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { SubmissionAcceptedEvent } from '../../shared/contracts/scoring-events.ts';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
+import { batchPutAll } from '../../shared/platform/dynamo.ts';
 import {
   countedKey,
   type LatestResults,
@@ -17,6 +18,7 @@ import {
   resultsReader,
   runItemSchema,
   runKey,
+  runPartKey,
   type ScoringRun,
 } from '../../shared/tables/results.ts';
 
@@ -27,7 +29,11 @@ export interface ResultStore extends ResultsReader {
   ): Promise<boolean>;
   putRun(roundId: string, run: ScoringRun): Promise<void>;
   putLatest(roundId: string, results: LatestResults): Promise<void>;
+  /** Writes a run's result parts (idempotent: same run id → same keys). */
+  putRunParts(roundId: string, runId: string, parts: RunPartInput[]): Promise<void>;
 }
+
+export type RunPartInput = Parameters<typeof runPartKey>[2] & Record<string, unknown>;
 
 export const resultStore = (): ResultStore => {
   const table = tableName('results');
@@ -77,6 +83,13 @@ export const resultStore = (): ResultStore => {
           TableName: table,
           Item: { ...runKey(roundId, run.runId), ...runItemSchema.parse(run) },
         }),
+      );
+    },
+
+    async putRunParts(roundId, runId, parts) {
+      await batchPutAll(
+        table,
+        parts.map((p) => ({ ...p, ...runPartKey(roundId, runId, p), runId })),
       );
     },
 

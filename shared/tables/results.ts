@@ -4,13 +4,26 @@
  *   ROUND#r / COUNT#unit#field   live counter of returned forms
  *   ROUND#r / COUNTED#tokenHash  marker: this submission is already counted (idempotency)
  *   ROUND#r / RUN#runId          a scoring run (requested / completed)
- *   ROUND#r / RESULT#LATEST      the latest computed results
+ *   ROUND#r / RESULT#LATEST      the latest computed results (compatibility view of the latest run)
+ *   ROUND#r / RUNPART#runId#UF#unit#field   one run's results of one unit × field (items, elements…)
+ *   ROUND#r / RUNPART#runId#U#unit          one run's results of one unit
+ *   ROUND#r / RUNPART#runId#F#field         one run's results of one field
+ *   ROUND#r / RUNPART#runId#ROUND           one run's round summary
+ * Earlier runs and their parts are kept.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { dynamo } from '../platform/clients.ts';
 import { tableName } from '../platform/config.ts';
 import { queryPrefix, stripKeys } from '../platform/dynamo.ts';
+
+export const inputSnapshotSchema = z.object({
+  templateId: z.string(),
+  methodologyVersion: z.string(),
+  submissions: z.object({ count: z.number(), watermark: z.string().nullable(), hash: z.string() }),
+  rulesHash: z.string(),
+  bootstrapSeed: z.number(),
+});
 
 export const liveCountItemSchema = z.object({
   unitCode: z.string(),
@@ -24,6 +37,10 @@ export const runItemSchema = z.object({
   status: z.enum(['requested', 'completed']),
   at: z.string(),
   trigger: z.string(),
+  /** What the run scored (absent on runs stored before snapshots existed). */
+  snapshot: inputSnapshotSchema.optional(),
+  completedAt: z.string().optional(),
+  parts: z.number().optional(),
 });
 export type ScoringRun = z.infer<typeof runItemSchema>;
 
@@ -51,6 +68,12 @@ export const latestResultsItemSchema = z.looseObject({
 });
 export type LatestResults = z.infer<typeof latestResultsItemSchema>;
 
+export const runPartItemSchema = z.looseObject({
+  runId: z.string(),
+  level: z.enum(['unitField', 'unit', 'field', 'round']),
+});
+export type RunPart = z.infer<typeof runPartItemSchema>;
+
 // ---- keys ----
 export const resultsPk = (roundId: string) => `ROUND#${roundId}`;
 export const liveCountKey = (roundId: string, unitCode: string, fieldCode: string) => ({
@@ -62,6 +85,25 @@ export const countedKey = (roundId: string, tokenHash: string) => ({
   sk: `COUNTED#${tokenHash}`,
 });
 export const runKey = (roundId: string, runId: string) => ({ pk: resultsPk(roundId), sk: `RUN#${runId}` });
+export const runPartKey = (
+  roundId: string,
+  runId: string,
+  part:
+    | { level: 'unitField'; unitCode: string; fieldCode: string }
+    | { level: 'unit'; unitCode: string }
+    | { level: 'field'; fieldCode: string }
+    | { level: 'round' },
+) => ({
+  pk: resultsPk(roundId),
+  sk:
+    part.level === 'unitField'
+      ? `RUNPART#${runId}#UF#${part.unitCode}#${part.fieldCode}`
+      : part.level === 'unit'
+        ? `RUNPART#${runId}#U#${part.unitCode}`
+        : part.level === 'field'
+          ? `RUNPART#${runId}#F#${part.fieldCode}`
+          : `RUNPART#${runId}#ROUND`,
+});
 export const latestResultsKey = (roundId: string) => ({ pk: resultsPk(roundId), sk: 'RESULT#LATEST' });
 
 // ---- reader ----
@@ -69,6 +111,10 @@ export interface ResultsReader {
   liveCounts(roundId: string): Promise<LiveCount[]>;
   getRun(roundId: string, runId: string): Promise<ScoringRun | null>;
   getLatest(roundId: string): Promise<LatestResults | null>;
+  /** Every run of the round (requested and completed), oldest id first. */
+  listRuns(roundId: string): Promise<ScoringRun[]>;
+  /** One run's stored result parts (unit × field, unit, field, round). */
+  listRunParts(roundId: string, runId: string): Promise<RunPart[]>;
 }
 
 export const resultsReader = (): ResultsReader => {
@@ -83,6 +129,14 @@ export const resultsReader = (): ResultsReader => {
     async getRun(roundId, runId) {
       const item = await get(runKey(roundId, runId));
       return item ? runItemSchema.parse(stripKeys(item)) : null;
+    },
+    async listRuns(roundId) {
+      const items = await queryPrefix(table, resultsPk(roundId), 'RUN#');
+      return items.map((i) => runItemSchema.parse(stripKeys(i)));
+    },
+    async listRunParts(roundId, runId) {
+      const items = await queryPrefix(table, resultsPk(roundId), `RUNPART#${runId}#`);
+      return items.map((i) => runPartItemSchema.parse(stripKeys(i)));
     },
     async getLatest(roundId) {
       const item = await get(latestResultsKey(roundId));

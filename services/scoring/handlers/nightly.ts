@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import { newId } from '../../../shared/platform/ids.ts';
 import { logger, withLogContext } from '../../../shared/platform/logger.ts';
 import { roundsReader } from '../../../shared/tables/rounds.ts';
 import { scoringDeps } from '../deps.ts';
@@ -16,7 +15,7 @@ export const handler = middy()
     let failed = 0;
     for (const round of all) {
       try {
-        await scoreRound(round.id, newId('run'), 'schedule', deps);
+        await scoreRound(round.id, null, 'schedule', deps);
       } catch (error) {
         failed++;
         logger('scoring').error('nightly scoring failed', { roundId: round.id, error: error as Error });

@@ -28,13 +28,13 @@ describe('principal from JWT claims', () => {
       units: [{ unitCode: 'U1' }, { unitCode: 'U2' }],
       unitFields: [{ unitCode: 'U2' }],
     };
-    expect(scopeResults(latest, focal)).toEqual({
+    expect(scopeResults(latest, focal, 0)).toEqual({
       round: { index: 80 },
       units: [{ unitCode: 'U1' }],
       unitFields: [],
     });
     const all = principalFromClaims({ sub: 'p', roles: 'admin', units: '*' })!;
-    expect(scopeResults(latest, all)).toBe(latest);
-    expect(scopeResults(null, focal)).toBeNull();
+    expect(scopeResults(latest, all, 10)).toBe(latest);
+    expect(scopeResults(null, focal, 10)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 /** The scoring run over fakes of the samples and submissions readers. */
 import { describe, expect, it } from 'vitest';
 import { type ComputeDeps, computeResults } from '../../../services/scoring/compute-results.ts';
+import { snapshotOf } from '../../../services/scoring/snapshot.ts';
 import type { SampleManifest } from '../../../shared/tables/samples.ts';
 import type { StoredSubmission } from '../../../shared/tables/submissions.ts';
 import { sipasAnswers, sipasRound } from '../support/fixtures.ts';
@@ -36,7 +37,7 @@ const submission = (i: number, unitCode: string, level: number): StoredSubmissio
   submittedAt: '2026-03-01T00:00:00.000Z',
 });
 
-const deps = (submissions: StoredSubmission[]): ComputeDeps => ({
+const deps = (_submissions: StoredSubmission[]): Pick<ComputeDeps, 'samples' | 'now'> => ({
   samples: {
     listManifests: async () => [
       manifest('smp2', '2026-02-02T00:00:00.000Z', 5),
@@ -44,7 +45,6 @@ const deps = (submissions: StoredSubmission[]): ComputeDeps => ({
       { ...manifest('smp3', '2026-02-03T00:00:00.000Z', 9), status: 'pending' },
     ],
   },
-  submissions: { listByRound: async () => submissions },
   now: () => new Date('2026-03-02T00:00:00.000Z'),
 });
 
@@ -56,7 +56,13 @@ describe('computeResults (SIPAS)', () => {
       submission(3, 'U2', 2),
       submission(4, 'U2', 5),
     ];
-    const results = await computeResults(sipasRound(), 'run1', deps(forms));
+    const results = await computeResults(
+      sipasRound(),
+      'run1',
+      deps(forms),
+      forms,
+      snapshotOf(sipasRound(), forms),
+    );
     expect(results).toMatchObject({
       roundId: 'r1',
       kind: 'SIPAS',
@@ -73,7 +79,7 @@ describe('computeResults (SIPAS)', () => {
   });
 
   it('no forms: no index, counts still reported', async () => {
-    const results = await computeResults(sipasRound(), 'run2', deps([]));
+    const results = await computeResults(sipasRound(), 'run2', deps([]), [], snapshotOf(sipasRound(), []));
     expect(results.round.counts).toMatchObject({ issued: 9, returned: 0 });
     expect(results.units).toEqual([]);
   });

@@ -1,0 +1,72 @@
+/**
+ * A run's input snapshot: what was scored. The run id is derived from it, so scoring the same input twice
+ * (a retried request, a nightly tick with no new forms) lands on the same run instead of a new one.
+ */
+import { createHash } from 'node:crypto';
+import type { Round } from '../../shared/tables/rounds.ts';
+import type { StoredSubmission, SubmissionsReader } from '../../shared/tables/submissions.ts';
+
+export interface InputSnapshot {
+  templateId: string;
+  methodologyVersion: string;
+  /** Submissions read, their latest `submittedAt` and a hash over (token hash, body hash), in key order. */
+  submissions: { count: number; watermark: string | null; hash: string };
+  rulesHash: string;
+  /** Seed of the bootstrap that gives the composed indices' intervals. */
+  bootstrapSeed: number;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Stable JSON (sorted keys), so that equal rules hash equally whatever the key order. */
+const stable = (v: unknown): string => {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${stable(o[k])}`)
+    .join(',')}}`;
+};
+
+export const BOOTSTRAP_SEED = 20221110;
+
+export const snapshotOf = (round: Round, submissions: readonly StoredSubmission[]): InputSnapshot => {
+  const h = createHash('sha256');
+  let watermark: string | null = null;
+  const sorted = [...submissions].sort((a, b) =>
+    a.tokenHash < b.tokenHash ? -1 : a.tokenHash > b.tokenHash ? 1 : 0,
+  );
+  for (const s of sorted) {
+    h.update(`${s.tokenHash}:${s.bodyHash}\n`);
+    if (watermark === null || s.submittedAt > watermark) watermark = s.submittedAt;
+  }
+  return {
+    templateId: round.templateId,
+    methodologyVersion: round.methodologyVersion,
+    submissions: { count: submissions.length, watermark, hash: h.digest('hex') },
+    rulesHash: sha256(
+      stable({ kind: round.kind, rules: round.scoringRules ?? null, settings: round.settings ?? null }),
+    ),
+    bootstrapSeed: BOOTSTRAP_SEED,
+  };
+};
+
+/** Same snapshot → same run id. */
+export const runIdOf = (roundId: string, snapshot: InputSnapshot): string =>
+  `run_${sha256(`${roundId}\n${stable(snapshot)}`).slice(0, 20)}`;
+
+/** Reads every submission of the round page by page (a page at a time in memory on the reader's side). */
+export const readRoundSubmissions = async (
+  roundId: string,
+  reader: Pick<SubmissionsReader, 'pageByRound'>,
+): Promise<StoredSubmission[]> => {
+  const out: StoredSubmission[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await reader.pageByRound(roundId, { limit: 1000, ...(cursor ? { cursor } : {}) });
+    out.push(...page.items);
+    cursor = page.cursor ?? undefined;
+  } while (cursor);
+  return out;
+};
