@@ -108,6 +108,11 @@ export interface RespondentsReader {
   countImportsInProgress(roundId: string): Promise<number>;
   /** Every dossier of the round (the draw's frame). */
   listDossiers(roundId: string): Promise<DossierRecord[]>;
+  /**
+   * The dossiers of the named units only (the draw's per-unit fan-out), in dossier-id order per
+   * unit. Same meaning as listDossiers restricted to `unitCodes`.
+   */
+  listDossiersOfUnits(roundId: string, unitCodes: readonly string[]): Promise<DossierRecord[]>;
   /** The named persons only (export of a sample), never the whole roster. */
   getPersons(roundId: string, personKeys: readonly string[]): Promise<PersonRecord[]>;
   /** Persons of the round, one page at a time (in person-key order). */
@@ -137,6 +142,15 @@ export const respondentsReader = (): RespondentsReader => {
     },
     async listDossiers(roundId) {
       return (await queryPrefix(table, respondentsPk(roundId), 'DOSSIER#')).map(parseDossierItem);
+    },
+    async listDossiersOfUnits(roundId, unitCodes) {
+      const wanted = new Set(unitCodes);
+      if (wanted.size === 0) return [];
+      // One query of the round's dossiers filtered by unit: the keys are by dossier id today; when
+      // dossiers get keyed by unit + version this becomes one query per unit, same result.
+      return (await queryPrefix(table, respondentsPk(roundId), 'DOSSIER#'))
+        .map(parseDossierItem)
+        .filter((d) => wanted.has(d.unitCode));
     },
     async getPersons(roundId, personKeys) {
       const unique = [...new Set(personKeys)];
