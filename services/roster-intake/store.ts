@@ -2,12 +2,13 @@
  * The only writer of the `respondents` table (contract, keys and item schemas:
  * shared/tables/respondents.ts). Reads go through the contract's reader.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { auditItem, type RoundAuditEntry } from '../../shared/contracts/audit.ts';
 import type { ChunkRow } from '../../shared/contracts/roster-chunks.ts';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
-import { batchPutAll, putIfAbsent } from '../../shared/platform/dynamo.ts';
+import { batchGetAll, batchPutAll, putIfAbsent } from '../../shared/platform/dynamo.ts';
 import {
   type DossierRecord,
   dossierItemSchema,
@@ -24,13 +25,19 @@ import {
   type StoredRowIssue,
 } from '../../shared/tables/respondents.ts';
 
+/** Concurrent BatchWriteItem calls per chunk (tuned with bench/roster-intake.ts). */
+export const WRITE_PARALLELISM = 4;
+
 export type DossierOutcome = 'written' | 'replayed' | 'duplicate';
 
 export interface RespondentStore extends RespondentsReader {
+  /** One audit entry of this service's changes, in this table (a retried write changes nothing). */
+  putAudit(entry: RoundAuditEntry): Promise<void>;
   /** Creates the import report unless this file was already imported into this round. */
   createImport(record: NewImport): Promise<boolean>;
   /**
-   * Writes a chunk's dossiers, each on the condition that its id is new. Outcome per row:
+   * Writes a chunk's dossiers with BatchWriteItem: the ids already stored are read first (one
+   * BatchGetItem per 100), so no per-item conditional write is needed. Outcome per row:
    * 'written', 'replayed' (this import's own earlier write: a redelivered message) or 'duplicate'
    * (another import holds the id).
    */
@@ -41,14 +48,19 @@ export interface RespondentStore extends RespondentsReader {
   ): Promise<Map<number, DossierOutcome>>;
   /** Persons are keyed by their person key: a rewrite stores the same person again. */
   putPersons(roundId: string, rows: readonly ChunkRow[]): Promise<void>;
-  /** Records a finished chunk exactly once; completes the import when every chunk is in. False for a replay. */
+  /**
+   * Records a finished chunk exactly once; completes the import when every chunk is in.
+   * 'replay' for a chunk already counted, 'completed' for the chunk that completed the import.
+   */
   completeChunk(
     roundId: string,
     importId: string,
     chunkIndex: number,
     counts: { stored: number; duplicates: number; errors: StoredRowIssue[] },
-  ): Promise<boolean>;
+  ): Promise<ChunkOutcome>;
 }
+
+export type ChunkOutcome = 'replay' | 'counted' | 'completed';
 
 const dossierOf = (importId: string, row: ChunkRow): DossierRecord =>
   dossierItemSchema.parse({
@@ -83,12 +95,19 @@ export const respondentStore = (): RespondentStore => {
   const table = tableName('respondents');
   const db = dynamo();
 
-  const putDossier = async (roundId: string, importId: string, row: ChunkRow): Promise<DossierOutcome> => {
-    if (await putIfAbsent(table, dossierItem(roundId, importId, row))) return 'written';
-    const existing = await db.send(
-      new GetCommand({ TableName: table, Key: dossierKey(roundId, row.dossierId), ConsistentRead: true }),
-    );
-    return existing.Item?.importId === importId && existing.Item?.row === row.row ? 'replayed' : 'duplicate';
+  // Parallel BatchWriteItem calls inside one chunk: DynamoDB takes them concurrently, and
+  // the per-chunk latency is what bounds the intake's rows/s.
+  const putAll = async (items: Record<string, unknown>[], parallel = WRITE_PARALLELISM) => {
+    const groups: Record<string, unknown>[][] = [];
+    for (let i = 0; i < items.length; i += 25) groups.push(items.slice(i, i + 25));
+    let next = 0;
+    const worker = async () => {
+      while (next < groups.length) {
+        const group = groups[next++] as Record<string, unknown>[];
+        await batchPutAll(table, group);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, groups.length) }, worker));
   };
 
   return {
@@ -103,39 +122,42 @@ export const respondentStore = (): RespondentStore => {
       });
     },
 
-    // 100 per transaction (the TransactWriteItems limit); a cancelled transaction (some id exists)
-    // falls back to one conditional write per dossier, which tells replays from true duplicates.
+    async putAudit(entry) {
+      await putIfAbsent(table, auditItem(entry));
+    },
+
+    // A dossier id already stored by this import at this row is a replay (rewritten, same
+    // item); stored by another import it is a duplicate (not written). Two imports racing on
+    // the same new id is the one case this does not catch: the later write wins.
     async putDossiers(roundId, importId, rows) {
       const outcomes = new Map<number, DossierOutcome>();
-      for (let i = 0; i < rows.length; i += 100) {
-        const group = rows.slice(i, i + 100);
-        try {
-          await db.send(
-            new TransactWriteCommand({
-              TransactItems: group.map((row) => ({
-                Put: {
-                  TableName: table,
-                  Item: dossierItem(roundId, importId, row),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              })),
-            }),
+      const existing = new Map<string, Record<string, unknown>>();
+      for (const item of await batchGetAll(
+        table,
+        rows.map((r) => dossierKey(roundId, r.dossierId)),
+      )) {
+        existing.set(String(item.dossierId), item);
+      }
+      const toWrite: Record<string, unknown>[] = [];
+      for (const row of rows) {
+        const held = existing.get(row.dossierId);
+        if (!held) {
+          outcomes.set(row.row, 'written');
+          toWrite.push(dossierItem(roundId, importId, row));
+        } else {
+          outcomes.set(
+            row.row,
+            held.importId === importId && held.row === row.row ? 'replayed' : 'duplicate',
           );
-          for (const row of group) outcomes.set(row.row, 'written');
-        } catch (error) {
-          if (!(error instanceof TransactionCanceledException)) throw error;
-          for (const row of group) outcomes.set(row.row, await putDossier(roundId, importId, row));
         }
       }
+      await putAll(toWrite);
       return outcomes;
     },
 
     async putPersons(roundId, rows) {
       const unique = new Map(rows.map((r) => [r.personKey, r]));
-      await batchPutAll(
-        table,
-        [...unique.values()].map((r) => ({ ...personKey(roundId, r.personKey), ...personOf(r) })),
-      );
+      await putAll([...unique.values()].map((r) => ({ ...personKey(roundId, r.personKey), ...personOf(r) })));
     },
 
     async completeChunk(roundId, importId, chunkIndex, counts) {
@@ -171,11 +193,11 @@ export const respondentStore = (): RespondentStore => {
         chunksDone = done instanceof Set ? done.size : 0;
         chunkCount = Number(out.Attributes?.chunkCount ?? 0);
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
+        if (error instanceof ConditionalCheckFailedException) return 'replay';
         throw error;
       }
       if (chunksDone >= chunkCount) {
-        await db
+        return db
           .send(
             new UpdateCommand({
               TableName: table,
@@ -190,11 +212,16 @@ export const respondentStore = (): RespondentStore => {
               },
             }),
           )
-          .catch((error) => {
-            if (!(error instanceof ConditionalCheckFailedException)) throw error;
-          });
+          .then(
+            (): ChunkOutcome => 'completed',
+            (error): ChunkOutcome => {
+              // Another delivery completed it first: this one only counted.
+              if (error instanceof ConditionalCheckFailedException) return 'counted';
+              throw error;
+            },
+          );
       }
-      return true;
+      return 'counted';
     },
   };
 };

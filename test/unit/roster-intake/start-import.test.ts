@@ -57,6 +57,7 @@ const fakeStore = (existing: ImportRecord | null = null) => {
       created.push(r);
       return true;
     },
+    putAudit: async () => {},
   };
   return { store, created };
 };

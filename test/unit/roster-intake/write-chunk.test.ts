@@ -44,9 +44,9 @@ const memoryStore = (taken: Map<string, { importId: string; row: number }>) => {
     },
     async completeChunk(_roundId, importId, chunkIndex, counts) {
       const key = `${importId}#${chunkIndex}`;
-      if (chunks.has(key)) return false;
+      if (chunks.has(key)) return 'replay';
       chunks.set(key, counts);
-      return true;
+      return 'counted';
     },
   };
   return { store, persons, chunks };
