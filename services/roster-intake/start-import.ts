@@ -121,6 +121,7 @@ export const startImport = async (
   let warnings = 0;
   let valid = 0;
   let notAllowed = 0;
+  const units = new Set<string>();
   async function* accepted(): AsyncGenerator<ChunkRow> {
     for await (const r of reader) {
       if (r.kind === 'rejected') {
@@ -136,6 +137,7 @@ export const startImport = async (
       } else {
         warnings += r.warnings.length;
         valid++;
+        units.add(r.unitCode);
         yield sealRow(deps.keys, r);
       }
     }
@@ -168,6 +170,7 @@ export const startImport = async (
     createdAt: now.toISOString(),
     createdBy: principal.sub,
     dataRows: summary.dataRows,
+    units: [...units].sort(),
     valid,
     rejected: summary.rejected + notAllowed,
     warnings,

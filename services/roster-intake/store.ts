@@ -3,12 +3,12 @@
  * shared/tables/respondents.ts). Reads go through the contract's reader.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type RoundAuditEntry } from '../../shared/contracts/audit.ts';
 import type { ChunkRow } from '../../shared/contracts/roster-chunks.ts';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
-import { batchGetAll, batchPutAll, putIfAbsent } from '../../shared/platform/dynamo.ts';
+import { batchPutAll, putIfAbsent } from '../../shared/platform/dynamo.ts';
 import {
   type DossierRecord,
   dossierItemSchema,
@@ -23,6 +23,7 @@ import {
   type RespondentsReader,
   respondentsReader,
   type StoredRowIssue,
+  unitVersionKey,
 } from '../../shared/tables/respondents.ts';
 
 /** Concurrent BatchWriteItem calls per chunk (tuned with bench/roster-intake.ts). */
@@ -74,7 +75,7 @@ const dossierOf = (importId: string, row: ChunkRow): DossierRecord =>
   });
 
 const dossierItem = (roundId: string, importId: string, row: ChunkRow) => ({
-  ...dossierKey(roundId, row.dossierId),
+  ...dossierKey(roundId, row.unitCode, importId, row.dossierId),
   ...dossierPersonIndexKey(roundId, row.personKey, row.dossierId),
   ...dossierOf(importId, row),
 });
@@ -110,6 +111,45 @@ export const respondentStore = (): RespondentStore => {
     await Promise.all(Array.from({ length: Math.min(parallel, groups.length) }, worker));
   };
 
+  // Each unit the import carries now reads from this import; the replaced version's items stay
+  // (audit), and the replacement is audited. Idempotent: a pointer already at this import is left.
+  const publishVersions = async (roundId: string, importId: string, units: string[], by: string) => {
+    const at = new Date().toISOString();
+    for (const unitCode of units) {
+      const key = unitVersionKey(roundId, unitCode);
+      const old = await db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
+      const previous = old.Item ? String(old.Item.importId) : undefined;
+      if (previous === importId) continue;
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...key,
+            unitCode,
+            importId,
+            since: at,
+            ...(previous ? { previousImportId: previous } : {}),
+          },
+        }),
+      );
+      if (previous) {
+        await putIfAbsent(
+          table,
+          auditItem({
+            roundId,
+            at,
+            id: `${importId}-${unitCode}`,
+            by,
+            service: 'roster-intake',
+            action: 'ROSTER_VERSION_REPLACED',
+            target: unitCode,
+            details: { unitCode, oldImportId: previous, newImportId: importId },
+          }),
+        );
+      }
+    }
+  };
+
   return {
     ...respondentsReader(),
 
@@ -126,33 +166,12 @@ export const respondentStore = (): RespondentStore => {
       await putIfAbsent(table, auditItem(entry));
     },
 
-    // A dossier id already stored by this import at this row is a replay (rewritten, same
-    // item); stored by another import it is a duplicate (not written). Two imports racing on
-    // the same new id is the one case this does not catch: the later write wins.
+    // Dossiers are keyed by unit + version (import) + id: a redelivered chunk rewrites the same
+    // items, and another import's rows are another version — so no read and no conditional
+    // write is needed. In-file duplicate ids were already rejected by the parser.
     async putDossiers(roundId, importId, rows) {
-      const outcomes = new Map<number, DossierOutcome>();
-      const existing = new Map<string, Record<string, unknown>>();
-      for (const item of await batchGetAll(
-        table,
-        rows.map((r) => dossierKey(roundId, r.dossierId)),
-      )) {
-        existing.set(String(item.dossierId), item);
-      }
-      const toWrite: Record<string, unknown>[] = [];
-      for (const row of rows) {
-        const held = existing.get(row.dossierId);
-        if (!held) {
-          outcomes.set(row.row, 'written');
-          toWrite.push(dossierItem(roundId, importId, row));
-        } else {
-          outcomes.set(
-            row.row,
-            held.importId === importId && held.row === row.row ? 'replayed' : 'duplicate',
-          );
-        }
-      }
-      await putAll(toWrite);
-      return outcomes;
+      await putAll(rows.map((row) => dossierItem(roundId, importId, row)));
+      return new Map(rows.map((r) => [r.row, 'written' as const]));
     },
 
     async putPersons(roundId, rows) {
@@ -164,6 +183,8 @@ export const respondentStore = (): RespondentStore => {
       const key = importKey(roundId, importId);
       let chunksDone: number;
       let chunkCount: number;
+      let units: string[];
+      let by: string;
       try {
         const out = await db.send(
           new UpdateCommand({
@@ -192,11 +213,17 @@ export const respondentStore = (): RespondentStore => {
         const done = out.Attributes?.chunksDoneSet;
         chunksDone = done instanceof Set ? done.size : 0;
         chunkCount = Number(out.Attributes?.chunkCount ?? 0);
+        units = Array.isArray(out.Attributes?.units) ? out.Attributes.units.map(String) : [];
+        by = String(out.Attributes?.createdBy ?? 'system');
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return 'replay';
         throw error;
       }
       if (chunksDone >= chunkCount) {
+        // Versions flip before the status, so a completed import always has its units current.
+        // Known gap: a crash after the chunk was counted and before this line leaves the import
+        // processing (its redelivery is a replay); the flip itself is idempotent.
+        await publishVersions(roundId, importId, units, by);
         return db
           .send(
             new UpdateCommand({
