@@ -47,6 +47,8 @@ export interface RespondentStore extends RespondentsReader {
     importId: string,
     rows: readonly ChunkRow[],
   ): Promise<Map<number, DossierOutcome>>;
+  /** Whether this chunk of the import was already counted (a redelivery is then skipped whole). */
+  isChunkDone(roundId: string, importId: string, chunkIndex: number): Promise<boolean>;
   /** Persons are keyed by their person key: a rewrite stores the same person again. */
   putPersons(roundId: string, rows: readonly ChunkRow[]): Promise<void>;
   /**
@@ -172,6 +174,19 @@ export const respondentStore = (): RespondentStore => {
     async putDossiers(roundId, importId, rows) {
       await putAll(rows.map((row) => dossierItem(roundId, importId, row)));
       return new Map(rows.map((r) => [r.row, 'written' as const]));
+    },
+
+    async isChunkDone(roundId, importId, chunkIndex) {
+      const out = await db.send(
+        new GetCommand({
+          TableName: table,
+          Key: importKey(roundId, importId),
+          ProjectionExpression: 'chunksDoneSet',
+          ConsistentRead: true,
+        }),
+      );
+      const done = out.Item?.chunksDoneSet;
+      return done instanceof Set && done.has(String(chunkIndex));
     },
 
     async putPersons(roundId, rows) {

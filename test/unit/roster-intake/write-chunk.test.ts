@@ -24,6 +24,9 @@ const memoryStore = (taken: Map<string, { importId: string; row: number }>) => {
   const persons = new Map<string, ChunkRow>();
   const chunks = new Map<string, { stored: number; duplicates: number; errors: StoredRowIssue[] }>();
   const store: ChunkStore = {
+    async isChunkDone(_roundId, importId, chunkIndex) {
+      return chunks.has(`${importId}#${chunkIndex}`);
+    },
     async putDossiers(_roundId, importId, rows) {
       const outcomes = new Map<number, DossierOutcome>();
       for (const r of rows) {
