@@ -27,7 +27,7 @@ import {
 } from '../../shared/tables/respondents.ts';
 
 /** Concurrent BatchWriteItem calls per chunk (tuned with bench/roster-intake.ts). */
-export const WRITE_PARALLELISM = 4;
+export const WRITE_PARALLELISM = 8;
 
 export type DossierOutcome = 'written' | 'replayed' | 'duplicate';
 
