@@ -23,6 +23,11 @@ const memorySamples = () => {
     completed,
     store: {
       getManifest: async (_roundId: string, sampleId: string) => manifests.get(sampleId) ?? null,
+      listManifests: async (_roundId: string) => [...manifests.values()],
+      supersede: async (_roundId: string, oldId: string, newId: string, by: { at: string }) => {
+        const m = manifests.get(oldId);
+        if (m) manifests.set(oldId, { ...m, supersededBy: newId, supersededAt: by.at });
+      },
       createManifest: async (m: SampleManifest) => {
         if (manifests.has(m.sampleId)) return false;
         manifests.set(m.sampleId, m);
@@ -88,8 +93,55 @@ describe('requestSample', () => {
       { kind: 'draw', roundId: 'r1', sampleId: first.sampleId },
       { kind: 'draw', roundId: 'r1', sampleId: first.sampleId },
     ]);
-    const other = await requestSample(sipasRound(), { ...request, seed: 'another' }, admin, deps);
+    await expect(
+      requestSample(sipasRound(), { ...request, seed: 'another' }, admin, deps),
+    ).rejects.toMatchObject({
+      statusCode: 409,
+      code: 'SAMPLE_EXISTS',
+    });
+    const other = await requestSample(
+      sipasRound(),
+      { ...request, seed: 'another', reason: 'biên bản số 7: hạt giống cũ nhập sai' },
+      admin,
+      deps,
+    );
     expect(other.sampleId).not.toBe(first.sampleId);
+    expect(samples.manifests.get(first.sampleId)?.supersededBy).toBe(other.sampleId);
+    expect(samples.manifests.get(other.sampleId)).toMatchObject({
+      supersedes: first.sampleId,
+      reason: 'biên bản số 7: hạt giống cũ nhập sai',
+    });
+  });
+
+  it('a fixed seed refuses any other (409 SEED_FIXED naming the source) and may be omitted', async () => {
+    const samples = memorySamples();
+    const round = {
+      ...sipasRound(),
+      seed: { value: 'xs-2026-03-02', source: 'XSKT 02/03/2026', fixedAt: 't', fixedBy: 'admin-1' },
+      quota: { kind: 'fixed' as const, official: 3, reserve: 2 },
+    };
+    const deps = { store: samples.store, importsInProgress: async () => 0, send: async () => {} };
+    const refused = requestSample(round, { seed: 'other' }, admin, deps);
+    await expect(refused).rejects.toMatchObject({ statusCode: 409, code: 'SEED_FIXED' });
+    await expect(requestSample(round, { seed: 'other' }, admin, deps)).rejects.toThrow('XSKT 02/03/2026');
+    const { sampleId } = await requestSample(round, {}, admin, deps);
+    expect(samples.manifests.get(sampleId)).toMatchObject({
+      seed: 'xs-2026-03-02',
+      seedSource: 'round: XSKT 02/03/2026',
+      officialPerStratum: 3,
+      reservePerStratum: 2,
+    });
+    expect((await requestSample(round, { seed: 'xs-2026-03-02' }, admin, deps)).sampleId).toBe(sampleId);
+  });
+
+  it('without a fixed seed or quota the request must give them', async () => {
+    const deps = { store: memorySamples().store, importsInProgress: async () => 0, send: async () => {} };
+    await expect(
+      requestSample(sipasRound(), { officialPerStratum: 1, reservePerStratum: 0 }, admin, deps),
+    ).rejects.toMatchObject({ code: 'SEED_REQUIRED' });
+    await expect(requestSample(sipasRound(), { seed: 's' }, admin, deps)).rejects.toMatchObject({
+      code: 'QUOTA_REQUIRED',
+    });
   });
 
   it('waits for imports in progress (409) and sends nothing for a completed sample', async () => {
