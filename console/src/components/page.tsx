@@ -1,0 +1,16 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+
+/** A page's heading: sets the document title and takes focus after navigation (screen readers hear it). */
+export function PageHeading({ children, title }: { children: ComponentChildren; title: string }) {
+  const h1 = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${title} — Bảng điều hành dieutra`;
+    h1.current?.focus({ preventScroll: false });
+  }, [title]);
+  return (
+    <h1 ref={h1} tabIndex={-1}>
+      {children}
+    </h1>
+  );
+}
