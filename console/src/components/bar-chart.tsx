@@ -59,7 +59,17 @@ export function BarChart({ bars, title, max = 100 }: { bars: Bar[]; title: strin
         layout: { padding: { right: 56 } },
         scales: {
           x: { min: 0, max, ticks: { callback: (v) => formatNumber(Number(v)) } },
-          y: { ticks: { autoSkip: false, font: { size: 12 } } },
+          y: {
+            ticks: {
+              autoSkip: false,
+              font: { size: 12 },
+              // On a phone long unit names would crowd out the bars: shorten them (the table has them whole).
+              callback(_value, i) {
+                const label = bars[i]?.label ?? '';
+                return this.chart.width < 480 && label.length > 18 ? `${label.slice(0, 17)}…` : label;
+              },
+            },
+          },
         },
       },
       plugins: [valueLabels],

@@ -35,6 +35,8 @@ export function RostersTab({ round, user }: { round: Round; user: User }) {
   const [dragging, setDragging] = useState(false);
   const [sent, setSent] = useState<number | null>(null);
   const [uploadError, setUploadError] = useState<unknown>(null);
+  // A new key clears the file input once its file has been sent.
+  const [inputKey, setInputKey] = useState(0);
 
   const pick = (f: File | undefined | null) => {
     setUploadError(null);
@@ -63,6 +65,7 @@ export function RostersTab({ round, user }: { round: Round; user: User }) {
       setImports(remembered(round.id, 'imports'));
       setSelected(res.importId);
       setFile(null);
+      setInputKey((k) => k + 1);
     } catch (e) {
       setUploadError(e);
     } finally {
@@ -94,6 +97,7 @@ export function RostersTab({ round, user }: { round: Round; user: User }) {
               <code>;</code> hoặc Tab; tối đa 5 MB)
             </label>
             <input
+              key={inputKey}
               id="roster-file"
               type="file"
               accept=".csv,.txt,.tsv,text/csv,text/plain"
@@ -248,7 +252,7 @@ function RowErrors({ errors, truncated }: { errors: RowError[]; truncated: boole
   }, [errors, code, text]);
   return (
     <div>
-      <h3>Các dòng cần sửa</h3>
+      <h3>Báo cáo theo dòng</h3>
       <fieldset class="filters">
         <legend>Lọc các dòng lỗi</legend>
         <div class="field inline">
