@@ -13,24 +13,11 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { z } from 'zod';
+import { consoleCsp } from '../../console/csp.ts';
 import { consoleJwtKey, signConsoleJwt } from './authorizer.ts';
 import { REPO_ROOT } from './paths.ts';
 
 export const CONSOLE_PREFIX = '/ops';
-
-/** Shared with the CloudFront response-headers policy (infra/constructs/console-site.ts). */
-export const consoleCsp = (connectSrc: readonly string[] = []): string =>
-  [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src ${["'self'", ...connectSrc].join(' ')}`,
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
 
 const SECURITY_HEADERS = {
   'content-security-policy': consoleCsp(),

@@ -49,6 +49,12 @@ export function SignIn({ config }: { config: ConsoleConfig | null }) {
           </button>
         </p>
       ) : null}
+      {config?.mode === 'none' ? (
+        <p class="notice">
+          Bản triển khai này dùng nhà cung cấp định danh riêng; bảng điều hành chưa được cấu hình để đăng nhập
+          (xem docs/console.md).
+        </p>
+      ) : null}
       {config?.mode === 'dev' ? (
         <>
           <p>
