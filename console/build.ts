@@ -2,7 +2,7 @@
  * `npm run build:console`: type-checks the console, builds it with Vite into console/dist, prints the
  * gzip size of the first load (index.html + the JS and CSS it references) and fails over budget.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,13 +13,15 @@ const BUDGET_BYTES = 200 * 1024;
 const root = fileURLToPath(new URL('.', import.meta.url));
 const dist = join(root, 'dist');
 
-execFileSync(
+const typecheck = spawnSync(
   process.execPath,
   [join(root, '../node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')],
-  {
-    stdio: 'inherit',
-  },
+  { stdio: 'inherit' },
 );
+if (typecheck.status !== 0) {
+  console.error('✖ console: type errors (above)');
+  process.exit(1);
+}
 await build({ configFile: join(root, 'vite.config.ts') });
 
 const html = await readFile(join(dist, 'index.html'), 'utf8');

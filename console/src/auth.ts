@@ -24,6 +24,8 @@ export interface Session {
 
 export type ConsoleConfig =
   | { mode: 'dev' }
+  /** Deployed with an external identity provider the console does not know how to reach. */
+  | { mode: 'none' }
   | {
       mode: 'cognito';
       domain: string;
