@@ -18,6 +18,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
           testTimeout: 60_000,
+          // The CDK tests synthesise (and bundle) the whole app in beforeAll: well over 10 s on a loaded machine.
+          hookTimeout: 120_000,
         },
       },
       {

@@ -1,188 +1,107 @@
 /**
- * Benchmarks that print their figures (`npm run bench`). Not part of `npm test`: speed goals
- * are checked here, on this 2-core machine, not by timed tests.
- *   1. roster parsing (pure): rows/s and MB/s for a 100,000-row CSV, heap growth
- *   2. the hash-rank draw (pure): 100,000 dossiers in 200 strata
- *   3. end to end on the real engines (in-memory DynamoDB Local + fauxqs): upload 10,000 rows,
- *      wait for the import, draw, export; then 200 submissions at concurrency 20
+ * `npm run bench`: runs every per-area bench that exists, one child process each, in turn, and
+ * prints one block with all their figures at the end. Not part of `npm test`: speed goals are
+ * checked here, on this 2-core machine, beside peers measured in the same run, not by timed tests.
+ *
+ * Where the slice's measurements went (they used to live here):
+ *   parse 100,000-row roster (pure)            → bench/roster-parse.ts
+ *   hash-rank draw, 100,000 dossiers (pure)    → bench/sampling-draw.ts
+ *   import 10,000 rows end to end              → bench/roster-intake.ts (quick run: 20,000 rows)
+ *   draw + official.csv export on the runtime  → bench/submission.ts (its set-up lines)
+ *   submissions under load                     → bench/submission.ts (10 and 50 connections)
+ *
+ *   npm run bench -- [--full] [--only submission,roster-intake] [--timeout-minutes 30]
+ * `--full` runs every script with its own defaults (e.g. the 1,000,000-row intake); without it the
+ * long ones get a quick size so the whole run stays within minutes.
  */
-import { performance } from 'node:perf_hooks';
-import { quietLogger } from '../infra/local/log.ts';
-import { startLocalRuntime } from '../infra/local/runtime.ts';
-import { parseRoster } from '../services/roster-intake/parse-roster.ts';
-import { drawSample, type EligibleDossier } from '../services/sampling/draw.ts';
-import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../shared/domain/index.ts';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
-const figures: Array<[string, string]> = [];
-const record = (name: string, value: string) => {
-  figures.push([name, value]);
-  console.log(`${name.padEnd(52)} ${value}`);
-};
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+interface Script {
+  name: string;
+  /** What it measures, for the skip note. */
+  what: string;
+  /** Arguments for the quick run (`--full` drops them). */
+  quick?: string[];
+}
 
-const rosterCsv = (rows: number, units = 20, fields = 10): string => {
-  const lines = ['Họ và tên,Số điện thoại,Mã hồ sơ,Lĩnh vực,Mã đơn vị,Ngày hoàn thành'];
-  for (let i = 0; i < rows; i++) {
-    lines.push(
-      `Nguyễn Văn Người ${i},09${String(i).padStart(8, '0')},HS-${i},F${i % fields},U${i % units},${1 + (i % 28)}/0${1 + (i % 9)}/2026`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-};
+const SCRIPTS: Script[] = [
+  { name: 'roster-parse', what: 'roster parsing, pure (rows/s, MB/s, heap)' },
+  { name: 'sampling-draw', what: 'hash-rank draw, pure, beside the hash floor' },
+  { name: 'scoring-core', what: 'scoring core beside a typed-array reference and pandas' },
+  {
+    name: 'roster-intake',
+    what: 'roster intake end to end beside BatchWriteItem',
+    quick: ['--rows', '20000'],
+  },
+  { name: 'sampling', what: 'draw from 1,000,000 stored dossiers end to end' },
+  { name: 'scoring', what: 'recompute 100,000 stored submissions end to end' },
+  { name: 'submission', what: 'submissions under load beside bare node:http and PutItem' },
+];
 
-const benchParse = () => {
-  const bytes = Buffer.from(rosterCsv(100_000));
-  global.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
-  const t0 = performance.now();
-  const out = parseRoster(bytes);
-  const ms = performance.now() - t0;
-  const heapAfter = process.memoryUsage().heapUsed;
-  record(
-    'parse 100,000-row roster',
-    `${ms.toFixed(0)} ms · ${Math.round(out.rows.length / (ms / 1000)).toLocaleString('en')} rows/s · ${(bytes.length / 1024 / 1024 / (ms / 1000)).toFixed(1)} MB/s`,
-  );
-  record('  file size / heap growth while parsing', `${mb(bytes.length)} / ${mb(heapAfter - heapBefore)}`);
-};
+const { values: args } = parseArgs({
+  options: {
+    full: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'timeout-minutes': { type: 'string', default: '30' },
+  },
+});
+const only = args.only?.split(',').map((s) => s.trim().replace(/\.ts$/, ''));
+const timeoutMs = Number(args['timeout-minutes']) * 60_000;
+const PASTE_MARK = '--- paste into the notes ---';
 
-const benchDraw = () => {
-  const dossiers: EligibleDossier[] = Array.from({ length: 100_000 }, (_, i) => ({
-    dossierId: `D${i}`,
-    personKey: `p${i % 90_000}`,
-    unitCode: `U${i % 20}`,
-    fieldCode: `F${i % 10}`,
-    completedOn: `2026-0${1 + (i % 9)}-1${i % 10}`,
-    row: i + 2,
-  }));
-  const strata = Array.from({ length: 200 }, (_, i) => ({
-    unitCode: `U${i % 20}`,
-    fieldCode: `F${Math.floor(i / 20)}`,
-  }));
-  const t0 = performance.now();
-  const { picks } = drawSample(
-    dossiers,
-    { seed: 'bench', roundId: 'r', officialPerStratum: 30, reservePerStratum: 10 },
-    strata,
-  );
-  record(
-    'draw 100,000 dossiers / 200 strata (30 + 10 each)',
-    `${(performance.now() - t0).toFixed(0)} ms · ${picks.length} picks`,
-  );
-};
-
-const benchEndToEnd = async () => {
-  const runtime = await startLocalRuntime({
-    port: 0,
-    dataDir: null,
-    seed: false,
-    schedules: false,
-    log: quietLogger,
+/** Runs one script, its output shown as it comes; resolves with its stdout and exit status. */
+const run = (file: string, scriptArgs: string[]): Promise<{ code: number | null; stdout: string }> =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...scriptArgs], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      process.stdout.write(chunk);
+    });
+    // Bounded: a script that hangs is stopped (SIGINT first so it stops its runtime, then SIGKILL).
+    const timer = setTimeout(() => {
+      console.error(`run-all: ${file} still running after ${timeoutMs / 60_000} min, stopping it`);
+      child.kill('SIGINT');
+      setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout });
+    });
   });
-  try {
-    const call = async (method: string, path: string, body?: string, type = 'application/json') => {
-      const res = await fetch(`${runtime.baseUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${runtime.devToken}`, ...(body ? { 'content-type': type } : {}) },
-        body,
-      });
-      return { status: res.status, text: await res.text() };
-    };
-    const poll = async (path: string, done: (j: Record<string, unknown>) => boolean) => {
-      for (;;) {
-        const j = JSON.parse((await call('GET', path)).text);
-        if (done(j)) return j;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
-    const units = Array.from({ length: 20 }, (_, i) => ({ code: `U${i}`, name: `Đơn vị ${i}` }));
-    const fields = Array.from({ length: 10 }, (_, i) => ({ code: `F${i}`, name: `Lĩnh vực ${i}` }));
-    const round = JSON.parse(
-      (
-        await call(
-          'POST',
-          '/api/rounds',
-          JSON.stringify({ name: 'bench', year: 2026, kind: 'SIPAS', units, fields }),
-        )
-      ).text,
-    );
-    const roundId = round.roundId as string;
 
-    let t0 = performance.now();
-    const up = JSON.parse(
-      (await call('POST', `/api/rounds/${roundId}/rosters`, rosterCsv(10_000), 'text/csv')).text,
-    );
-    const accepted = performance.now() - t0;
-    await poll(`/api/rounds/${roundId}/rosters/${up.importId}`, (j) => j.status === 'completed');
-    const imported = performance.now() - t0;
-    record('import 10,000 rows: upload accepted (202)', `${accepted.toFixed(0)} ms`);
-    record(
-      'import 10,000 rows: all stored in DynamoDB Local',
-      `${imported.toFixed(0)} ms · ${Math.round(10_000 / (imported / 1000))} rows/s`,
-    );
-
-    t0 = performance.now();
-    const s = JSON.parse(
-      (
-        await call(
-          'POST',
-          `/api/rounds/${roundId}/samples`,
-          JSON.stringify({ seed: 'b', officialPerStratum: 30, reservePerStratum: 10 }),
-        )
-      ).text,
-    );
-    await poll(`/api/rounds/${roundId}/samples/${s.sampleId}`, (j) => j.status === 'completed');
-    record('draw 200 strata × (30 + 10) from 10,000 dossiers', `${(performance.now() - t0).toFixed(0)} ms`);
-    t0 = performance.now();
-    const csv = (await call('GET', `/api/rounds/${roundId}/samples/${s.sampleId}/official.csv`)).text;
-    const tokens = [...csv.matchAll(/\/f\/([A-Za-z0-9_-]+)/g)].map((m) => m[1]!);
-    record(
-      'export official.csv (decrypt + re-derive tokens)',
-      `${(performance.now() - t0).toFixed(0)} ms · ${tokens.length} rows`,
-    );
-
-    const template = getTemplate(DEFAULT_TEMPLATE_IDS.SIPAS);
-    const answers = Object.fromEntries(
-      template.sections
-        .flatMap((x) => x.questions)
-        .filter((q) => q.type === 'scale')
-        .map((q) => [q.id, 4]),
-    );
-    const latencies: number[] = [];
-    const queue = tokens.slice(0, 200);
-    t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: 20 }, async () => {
-        for (let token = queue.shift(); token; token = queue.shift()) {
-          const t = performance.now();
-          const res = await fetch(`${runtime.baseUrl}/api/submissions`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ token, answers }),
-          });
-          await res.text();
-          if (res.status !== 201) throw new Error(`submission → ${res.status}`);
-          latencies.push(performance.now() - t);
-        }
-      }),
-    );
-    const total = performance.now() - t0;
-    latencies.sort((a, b) => a - b);
-    const pct = (p: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(0);
-    record(
-      '200 submissions, concurrency 20',
-      `${Math.round(200 / (total / 1000))} req/s · p50 ${pct(50)} ms · p95 ${pct(95)} ms · p99 ${pct(99)} ms`,
-    );
-    record(
-      'process RSS after the run (gateway + handlers; Java not included)',
-      mb(process.memoryUsage().rss),
-    );
-  } finally {
-    await runtime.stop();
-  }
+/** The script's own paste block (bench/lib/print.ts), or its last lines when it has none. */
+const figuresOf = (stdout: string): string => {
+  const at = stdout.lastIndexOf(PASTE_MARK);
+  if (at >= 0)
+    return stdout
+      .slice(at + PASTE_MARK.length)
+      .replace(/```/g, '')
+      .trim();
+  return stdout.trim().split('\n').slice(-30).join('\n');
 };
 
 console.log(`dieutra benchmarks — Node ${process.version}, ${new Date().toISOString()}`);
-benchParse();
-benchDraw();
-await benchEndToEnd();
+const blocks: string[] = [];
+for (const script of SCRIPTS) {
+  if (only && !only.includes(script.name)) continue;
+  const file = fileURLToPath(new URL(`./${script.name}.ts`, import.meta.url));
+  if (!existsSync(file)) {
+    const note = `bench/${script.name}.ts: not present yet, skipped (${script.what})`;
+    console.log(`\n== ${note}`);
+    blocks.push(`# ${note}`);
+    continue;
+  }
+  const scriptArgs = args.full ? [] : (script.quick ?? []);
+  console.log(`\n== bench/${script.name}.ts ${scriptArgs.join(' ')}`.trimEnd());
+  const { code, stdout } = await run(file, scriptArgs);
+  blocks.push(
+    code === 0 ? figuresOf(stdout) : `# bench/${script.name}.ts FAILED (exit ${code})\n${figuresOf(stdout)}`,
+  );
+}
+console.log(`\n=== all figures ===\n\`\`\`\n${blocks.join('\n\n')}\n\`\`\``);

@@ -1,6 +1,7 @@
 /** `npm start` configuration: the only place the local runtime reads `process.env` and argv. */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { LocalRuntimeError } from './errors.ts';
 import { REPO_ROOT } from './paths.ts';
 
 const EnvSchema = z.object({
@@ -20,13 +21,16 @@ export interface MainConfig {
 export const readMainConfig = (env: NodeJS.ProcessEnv, argv: readonly string[]): MainConfig => {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(
+    // A LocalRuntimeError: `npm start` prints it as one line and exits 1 (no stack trace).
+    throw new LocalRuntimeError(
+      'CONFIG_INVALID',
       `Cấu hình không hợp lệ / invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   }
   const unknown = argv.filter((a) => !['--fresh', '--no-seed'].includes(a));
   if (unknown.length > 0)
-    throw new Error(
+    throw new LocalRuntimeError(
+      'CONFIG_INVALID',
       `Tham số không hợp lệ / unknown argument(s): ${unknown.join(' ')} (use --fresh, --no-seed)`,
     );
   return {

@@ -4,7 +4,8 @@ export type LocalRuntimeErrorCode =
   | 'JAVA_MISSING'
   | 'ENGINE_FAILED'
   | 'ENGINE_TIMEOUT'
-  | 'SCHEDULE_UNKNOWN';
+  | 'SCHEDULE_UNKNOWN'
+  | 'CONFIG_INVALID';
 
 export class LocalRuntimeError extends Error {
   override readonly name = 'LocalRuntimeError';

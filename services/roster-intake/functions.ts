@@ -1,19 +1,13 @@
-import { defineFunctions } from '../../shared/platform/manifest.ts';
+import { defineFunctions, httpTrigger } from '../../shared/platform/manifest.ts';
+import { rosterIntakeRoutes } from './routes.ts';
 
 export const functions = defineFunctions('roster-intake', [
   {
     name: 'roster-intake-api',
-    description: 'Accept a roster file, validate rows, queue them in chunks; import status',
+    description:
+      'Accept a roster file, validate rows, queue them in chunks; import status; stored respondents',
     entry: 'services/roster-intake/handlers/api.ts',
-    trigger: {
-      kind: 'http',
-      auth: 'ops',
-      routes: [
-        { method: 'POST', path: '/api/rounds/{roundId}/rosters' },
-        { method: 'GET', path: '/api/rounds/{roundId}/rosters/{importId}' },
-        { method: 'GET', path: '/api/rounds/{roundId}/rosters/{importId}/errors.csv' },
-      ],
-    },
+    trigger: httpTrigger(rosterIntakeRoutes),
     tables: { rounds: 'read', respondents: 'readWrite' },
     sendsTo: ['roster-chunks'],
     usesSecret: true,

@@ -5,20 +5,26 @@
  * and stores nothing twice.
  */
 
+import {
+  type ChunkRow,
+  ROWS_PER_CHUNK,
+  type RosterChunkMessage,
+  type SendRosterChunks,
+  sendRosterChunks,
+} from '../../shared/contracts/roster-chunks.ts';
 import { foldKey } from '../../shared/domain/index.ts';
 import { canAccessUnit, type Principal } from '../../shared/platform/auth.ts';
 import { encryptPii, type Keys, personKeyOf, sha256Hex } from '../../shared/platform/crypto.ts';
 import { idFrom } from '../../shared/platform/ids.ts';
-import { sendMessages } from '../../shared/platform/queue.ts';
-import type { Round } from '../rounds/schemas.ts';
-import { type ChunkRow, ROWS_PER_CHUNK, type RosterChunkMessage } from './messages.ts';
+import { MAX_STORED_ERRORS, type NewImport } from '../../shared/tables/respondents.ts';
+import type { Round } from '../../shared/tables/rounds.ts';
 import { parseRoster, type RowIssue } from './parse-roster.ts';
-import { type ImportRecord, MAX_STORED_ERRORS, type RespondentStore } from './store.ts';
+import type { RespondentStore } from './store.ts';
 
 export interface StartImportDeps {
-  store: RespondentStore;
+  store: Pick<RespondentStore, 'getImport' | 'createImport'>;
   keys: Keys;
-  send?: typeof sendMessages;
+  send?: SendRosterChunks;
   now?: () => Date;
 }
 
@@ -80,9 +86,10 @@ export const startImport = async (
         unitCode: r.unitCode,
         fieldCode,
         completedOn: r.completedOn,
-        ...(r.birthYear ? { birthYear: r.birthYear } : {}),
-        ...(r.sex ? { sex: r.sex } : {}),
+        // Every parsed field is kept, sealed like the name and phone (data rules: personal data).
         ...(r.address ? { addressEnc: encryptPii(deps.keys, r.address) } : {}),
+        ...(r.birthYear ? { birthYearEnc: encryptPii(deps.keys, String(r.birthYear)) } : {}),
+        ...(r.sex ? { sexEnc: encryptPii(deps.keys, r.sex) } : {}),
       });
     }
   }
@@ -100,7 +107,7 @@ export const startImport = async (
     });
   }
 
-  const record: Omit<ImportRecord, 'chunksDone' | 'stored' | 'duplicates'> = {
+  const record: NewImport = {
     importId,
     roundId: round.id,
     status: chunks.length === 0 ? 'completed' : 'processing',
@@ -119,6 +126,6 @@ export const startImport = async (
   const created = existing ? false : await deps.store.createImport(record);
   // Re-sending is safe (the consumer is idempotent) and heals an upload whose earlier
   // attempt stored the report but failed before every chunk was queued.
-  await (deps.send ?? sendMessages)('roster-chunks', chunks);
+  await (deps.send ?? sendRosterChunks)(chunks);
   return { importId, created };
 };

@@ -1,135 +1,112 @@
 /**
- * The only code that talks to the `respondents` table.
- *   ROUND#r / IMPORT#id      import report (status, counts, row errors)
- *   ROUND#r / DOSSIER#id     one dossier (hồ sơ) row: person key, unit, field, completion date
- *   ROUND#r / PERSON#key     one person: sealed name and phone (AES-GCM), first import wins
+ * The only writer of the `respondents` table (contract, keys and item schemas:
+ * shared/tables/respondents.ts). Reads go through the contract's reader.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChunkRow } from '../../shared/contracts/roster-chunks.ts';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
-import { batchGetAll, batchPutAll, putIfAbsent, queryPrefix } from '../../shared/platform/dynamo.ts';
-import type { ChunkRow } from './messages.ts';
-import type { RowIssue } from './parse-roster.ts';
+import { batchPutAll, putIfAbsent } from '../../shared/platform/dynamo.ts';
+import {
+  type DossierRecord,
+  dossierItemSchema,
+  dossierKey,
+  dossierPersonIndexKey,
+  importKey,
+  type NewImport,
+  newImportSchema,
+  type PersonRecord,
+  personItemSchema,
+  personKey,
+  type RespondentsReader,
+  respondentsReader,
+  type StoredRowIssue,
+} from '../../shared/tables/respondents.ts';
 
-export const MAX_STORED_ERRORS = 1000;
+export type DossierOutcome = 'written' | 'replayed' | 'duplicate';
 
-export interface ImportRecord {
-  importId: string;
-  roundId: string;
-  status: 'processing' | 'completed';
-  filename: string;
-  fileHash: string;
-  createdAt: string;
-  createdBy: string;
-  dataRows: number;
-  valid: number;
-  rejected: number;
-  warnings: number;
-  chunkCount: number;
-  chunksDone: number;
-  stored: number;
-  duplicates: number;
-  errors: RowIssue[];
-  errorsTruncated: boolean;
+export interface RespondentStore extends RespondentsReader {
+  /** Creates the import report unless this file was already imported into this round. */
+  createImport(record: NewImport): Promise<boolean>;
+  /**
+   * Writes a chunk's dossiers, each on the condition that its id is new. Outcome per row:
+   * 'written', 'replayed' (this import's own earlier write: a redelivered message) or 'duplicate'
+   * (another import holds the id).
+   */
+  putDossiers(
+    roundId: string,
+    importId: string,
+    rows: readonly ChunkRow[],
+  ): Promise<Map<number, DossierOutcome>>;
+  /** Persons are keyed by their person key: a rewrite stores the same person again. */
+  putPersons(roundId: string, rows: readonly ChunkRow[]): Promise<void>;
+  /** Records a finished chunk exactly once; completes the import when every chunk is in. False for a replay. */
+  completeChunk(
+    roundId: string,
+    importId: string,
+    chunkIndex: number,
+    counts: { stored: number; duplicates: number; errors: StoredRowIssue[] },
+  ): Promise<boolean>;
 }
 
-export interface DossierRecord {
-  dossierId: string;
-  personKey: string;
-  unitCode: string;
-  fieldCode: string;
-  completedOn: string;
-  importId: string;
-  row: number;
-}
+const dossierOf = (importId: string, row: ChunkRow): DossierRecord =>
+  dossierItemSchema.parse({
+    dossierId: row.dossierId,
+    personKey: row.personKey,
+    unitCode: row.unitCode,
+    fieldCode: row.fieldCode,
+    completedOn: row.completedOn,
+    importId,
+    row: row.row,
+  });
 
-export interface PersonRecord {
-  personKey: string;
-  nameEnc: string;
-  phoneEnc: string;
-  phoneKind: 'mobile' | 'landline';
-}
-
-const roundPk = (roundId: string) => `ROUND#${roundId}`;
-
-const dossierOf = (importId: string, row: ChunkRow): DossierRecord => ({
-  dossierId: row.dossierId,
-  personKey: row.personKey,
-  unitCode: row.unitCode,
-  fieldCode: row.fieldCode,
-  completedOn: row.completedOn,
-  importId,
-  row: row.row,
+const dossierItem = (roundId: string, importId: string, row: ChunkRow) => ({
+  ...dossierKey(roundId, row.dossierId),
+  ...dossierPersonIndexKey(roundId, row.personKey, row.dossierId),
+  ...dossierOf(importId, row),
 });
 
-export const respondentStore = () => {
+/** Every sealed field of the row: name, phone, and address, birth year and sex when the roster had them. */
+const personOf = (row: ChunkRow): PersonRecord =>
+  personItemSchema.parse({
+    personKey: row.personKey,
+    nameEnc: row.nameEnc,
+    phoneEnc: row.phoneEnc,
+    phoneKind: row.phoneKind,
+    ...(row.addressEnc ? { addressEnc: row.addressEnc } : {}),
+    ...(row.birthYearEnc ? { birthYearEnc: row.birthYearEnc } : {}),
+    ...(row.sexEnc ? { sexEnc: row.sexEnc } : {}),
+  });
+
+export const respondentStore = (): RespondentStore => {
   const table = tableName('respondents');
   const db = dynamo();
-  return {
-    async getImport(roundId: string, importId: string): Promise<ImportRecord | null> {
-      const out = await db.send(
-        new GetCommand({
-          TableName: table,
-          Key: { pk: roundPk(roundId), sk: `IMPORT#${importId}` },
-          ConsistentRead: true,
-        }),
-      );
-      if (!out.Item) return null;
-      const { pk: _p, sk: _s, chunksDoneSet, ...rest } = out.Item;
-      return {
-        ...(rest as Omit<ImportRecord, 'chunksDone'>),
-        chunksDone: (chunksDoneSet as Set<string> | undefined)?.size ?? 0,
-      };
-    },
 
-    /** Creates the import report unless this file was already imported into this round. */
-    async createImport(record: Omit<ImportRecord, 'chunksDone' | 'stored' | 'duplicates'>): Promise<boolean> {
+  const putDossier = async (roundId: string, importId: string, row: ChunkRow): Promise<DossierOutcome> => {
+    if (await putIfAbsent(table, dossierItem(roundId, importId, row))) return 'written';
+    const existing = await db.send(
+      new GetCommand({ TableName: table, Key: dossierKey(roundId, row.dossierId), ConsistentRead: true }),
+    );
+    return existing.Item?.importId === importId && existing.Item?.row === row.row ? 'replayed' : 'duplicate';
+  };
+
+  return {
+    ...respondentsReader(),
+
+    async createImport(record) {
       return putIfAbsent(table, {
-        pk: roundPk(record.roundId),
-        sk: `IMPORT#${record.importId}`,
-        ...record,
+        ...importKey(record.roundId, record.importId),
+        ...newImportSchema.parse(record),
         stored: 0,
         duplicates: 0,
       });
     },
 
-    /**
-     * Writes one dossier unless its id exists. Returns 'written', 'replayed' (this import's own
-     * earlier write: a redelivered message) or 'duplicate' (another import holds the id).
-     */
-    async putDossier(
-      roundId: string,
-      importId: string,
-      row: ChunkRow,
-    ): Promise<'written' | 'replayed' | 'duplicate'> {
-      const item = dossierOf(importId, row);
-      if (await putIfAbsent(table, { pk: roundPk(roundId), sk: `DOSSIER#${row.dossierId}`, ...item })) {
-        return 'written';
-      }
-      const existing = await db.send(
-        new GetCommand({
-          TableName: table,
-          Key: { pk: roundPk(roundId), sk: `DOSSIER#${row.dossierId}` },
-          ConsistentRead: true,
-        }),
-      );
-      return existing.Item?.importId === importId && existing.Item?.row === row.row
-        ? 'replayed'
-        : 'duplicate';
-    },
-
-    /**
-     * Writes a chunk's dossiers, 100 per transaction (the TransactWriteItems limit), each on
-     * the condition that its id is new. A cancelled transaction (some id exists) falls back
-     * to one conditional write per dossier, which tells replays from true duplicates.
-     */
-    async putDossiers(
-      roundId: string,
-      importId: string,
-      rows: ChunkRow[],
-    ): Promise<Map<number, 'written' | 'replayed' | 'duplicate'>> {
-      const outcomes = new Map<number, 'written' | 'replayed' | 'duplicate'>();
+    // 100 per transaction (the TransactWriteItems limit); a cancelled transaction (some id exists)
+    // falls back to one conditional write per dossier, which tells replays from true duplicates.
+    async putDossiers(roundId, importId, rows) {
+      const outcomes = new Map<number, DossierOutcome>();
       for (let i = 0; i < rows.length; i += 100) {
         const group = rows.slice(i, i + 100);
         try {
@@ -138,7 +115,7 @@ export const respondentStore = () => {
               TransactItems: group.map((row) => ({
                 Put: {
                   TableName: table,
-                  Item: { pk: roundPk(roundId), sk: `DOSSIER#${row.dossierId}`, ...dossierOf(importId, row) },
+                  Item: dossierItem(roundId, importId, row),
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               })),
@@ -147,39 +124,22 @@ export const respondentStore = () => {
           for (const row of group) outcomes.set(row.row, 'written');
         } catch (error) {
           if (!(error instanceof TransactionCanceledException)) throw error;
-          for (const row of group) outcomes.set(row.row, await this.putDossier(roundId, importId, row));
+          for (const row of group) outcomes.set(row.row, await putDossier(roundId, importId, row));
         }
       }
       return outcomes;
     },
 
-    /** Persons are keyed by their person key: a rewrite stores the same person again. */
-    async putPersons(roundId: string, rows: ChunkRow[]): Promise<void> {
+    async putPersons(roundId, rows) {
       const unique = new Map(rows.map((r) => [r.personKey, r]));
       await batchPutAll(
         table,
-        [...unique.values()].map((r) => ({
-          pk: roundPk(roundId),
-          sk: `PERSON#${r.personKey}`,
-          personKey: r.personKey,
-          nameEnc: r.nameEnc,
-          phoneEnc: r.phoneEnc,
-          phoneKind: r.phoneKind,
-        })),
+        [...unique.values()].map((r) => ({ ...personKey(roundId, r.personKey), ...personOf(r) })),
       );
     },
 
-    /**
-     * Records a finished chunk exactly once (a redelivered message adds nothing) and
-     * completes the import when every chunk is in. Returns false for a replay.
-     */
-    async completeChunk(
-      roundId: string,
-      importId: string,
-      chunkIndex: number,
-      counts: { stored: number; duplicates: number; errors: RowIssue[] },
-    ): Promise<boolean> {
-      const key = { pk: roundPk(roundId), sk: `IMPORT#${importId}` };
+    async completeChunk(roundId, importId, chunkIndex, counts) {
+      const key = importKey(roundId, importId);
       let chunksDone: number;
       let chunkCount: number;
       try {
@@ -207,7 +167,8 @@ export const respondentStore = () => {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        chunksDone = (out.Attributes?.chunksDoneSet as Set<string> | undefined)?.size ?? 0;
+        const done = out.Attributes?.chunksDoneSet;
+        chunksDone = done instanceof Set ? done.size : 0;
         chunkCount = Number(out.Attributes?.chunkCount ?? 0);
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;
@@ -235,26 +196,5 @@ export const respondentStore = () => {
       }
       return true;
     },
-
-    async listDossiers(roundId: string): Promise<DossierRecord[]> {
-      return (await queryPrefix(table, roundPk(roundId), 'DOSSIER#')) as unknown as DossierRecord[];
-    },
-
-    async countImportsInProgress(roundId: string): Promise<number> {
-      const items = await queryPrefix(table, roundPk(roundId), 'IMPORT#');
-      return items.filter((i) => i.status === 'processing').length;
-    },
-
-    /** The named persons only (export of a sample), never the whole roster. */
-    async getPersons(roundId: string, personKeys: string[]): Promise<PersonRecord[]> {
-      const unique = [...new Set(personKeys)];
-      const items = await batchGetAll(
-        table,
-        unique.map((key) => ({ pk: roundPk(roundId), sk: `PERSON#${key}` })),
-      );
-      return items as unknown as PersonRecord[];
-    },
   };
 };
-
-export type RespondentStore = ReturnType<typeof respondentStore>;

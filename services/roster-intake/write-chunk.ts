@@ -1,13 +1,15 @@
-import type { RosterChunkMessage } from './messages.ts';
-import type { RowIssue } from './parse-roster.ts';
+import type { RosterChunkMessage } from '../../shared/contracts/roster-chunks.ts';
+import type { StoredRowIssue } from '../../shared/tables/respondents.ts';
 import type { RespondentStore } from './store.ts';
 
+export type ChunkStore = Pick<RespondentStore, 'putDossiers' | 'putPersons' | 'completeChunk'>;
+
 /** Consumer use case: write a chunk's dossiers and persons idempotently; count it once. */
-export const writeChunk = async (message: RosterChunkMessage, store: RespondentStore): Promise<void> => {
+export const writeChunk = async (message: RosterChunkMessage, store: ChunkStore): Promise<void> => {
   const outcomes = await store.putDossiers(message.roundId, message.importId, message.rows);
   const kept = message.rows.filter((r) => outcomes.get(r.row) !== 'duplicate');
   await store.putPersons(message.roundId, kept);
-  const errors: RowIssue[] = message.rows
+  const errors: StoredRowIssue[] = message.rows
     .filter((r) => outcomes.get(r.row) === 'duplicate')
     .map((row) => ({
       row: row.row,

@@ -1,24 +1,57 @@
 import {
+  CatalogueError,
   getTemplate,
+  ORG_UNIT_TYPES,
+  type OrgUnit,
+  type OrgUnitType,
   parRulesSchema,
+  parseRaterMatrix,
   resolveRoundMethodology,
   sipasRulesSchema,
+  validateCatalogue,
 } from '../../shared/domain/index.ts';
 import type { Principal } from '../../shared/platform/auth.ts';
 import { canonicalJson, sha256Hex } from '../../shared/platform/crypto.ts';
 import { ConflictError, type ErrorDetail, ValidationError } from '../../shared/platform/errors.ts';
 import { idFrom, newId } from '../../shared/platform/ids.ts';
 import { slugify } from '../../shared/platform/text.ts';
-import type { CreateRoundInput, Round } from './schemas.ts';
+import { DEFAULT_ROUND_SETTINGS, type Round, roundSettingsSchema } from '../../shared/tables/rounds.ts';
+import type { CreateRoundInput } from './schemas.ts';
 import type { RoundStore } from './store.ts';
 
 const duplicates = (codes: string[]): string[] => codes.filter((c, i) => codes.indexOf(c) !== i);
 
-const checkInput = (input: CreateRoundInput, fields: Round['fields']): void => {
-  const details: ErrorDetail[] = [];
-  for (const code of duplicates(input.units.map((u) => u.code))) {
-    details.push({ path: 'units', code: 'DUPLICATE_CODE', message: `Mã đơn vị "${code}" bị trùng.` });
+const isOrgUnitType = (type: string | undefined): type is OrgUnitType =>
+  (ORG_UNIT_TYPES as readonly string[]).includes(type ?? '');
+
+/**
+ * The round's units as a catalogue for the domain's checks (duplicate codes, self-parents, parent
+ * cycles). A parent outside the list (e.g. the province itself) is the catalogue's root, so it becomes
+ * `null`; a free-text type the catalogue does not know is checked as a department (levels are not
+ * checked here: a round lists only the units it surveys, not their whole hierarchy).
+ */
+const unitIssues = (units: CreateRoundInput['units']): ErrorDetail[] => {
+  const codes = new Set(units.map((u) => u.code));
+  const catalogue: OrgUnit[] = units.map((u) => ({
+    code: u.code,
+    name: u.name,
+    type: isOrgUnitType(u.type) ? u.type : 'department',
+    parentCode: u.parentCode !== undefined && codes.has(u.parentCode) ? u.parentCode : null,
+    validFrom: '1900-01-01',
+    validTo: null,
+    successorCodes: [],
+  }));
+  try {
+    validateCatalogue(catalogue);
+    return [];
+  } catch (error) {
+    if (!(error instanceof CatalogueError)) throw error;
+    return error.issues.map((i) => ({ path: 'units', code: i.code, message: i.message }));
   }
+};
+
+const checkInput = (input: CreateRoundInput, fields: Round['fields']): void => {
+  const details: ErrorDetail[] = unitIssues(input.units);
   for (const code of duplicates(fields.map((f) => f.code))) {
     details.push({ path: 'fields', code: 'DUPLICATE_CODE', message: `Mã lĩnh vực "${code}" bị trùng.` });
   }
@@ -30,16 +63,13 @@ const checkInput = (input: CreateRoundInput, fields: Round['fields']): void => {
         message: 'Không tạo được mã lĩnh vực từ tên.',
       });
   });
-  // A parent outside the list (e.g. the province itself) is fine; a unit cannot be its own parent.
-  input.units.forEach((u, i) => {
-    if (u.parentCode === u.code) {
-      details.push({
-        path: `units.${i}.parentCode`,
-        code: 'PARENT_CYCLE',
-        message: `Đơn vị "${u.code}" không thể là cấp trên của chính nó.`,
-      });
-    }
-  });
+  if (input.raterMatrix !== undefined && input.kind !== 'PAR') {
+    details.push({
+      path: 'raterMatrix',
+      code: 'RATER_MATRIX_NOT_PAR',
+      message: 'Ma trận người đánh giá chỉ dùng cho đợt Chỉ số CCHC (PAR).',
+    });
+  }
   if (details.length > 0) throw new ValidationError('Danh sách đơn vị hoặc lĩnh vực không hợp lệ.', details);
 };
 
@@ -84,6 +114,9 @@ export const createRound = async (
     );
   }
 
+  // A bad matrix throws the domain's RaterMatrixError naming group and cell (400).
+  const raterMatrix = input.raterMatrix === undefined ? undefined : parseRaterMatrix(input.raterMatrix);
+  const now = (ctx.now ?? new Date()).toISOString();
   const requestHash = sha256Hex(canonicalJson(input));
   const round: Round = {
     // An Idempotency-Key makes a re-sent create return the first round instead of a copy.
@@ -97,8 +130,14 @@ export const createRound = async (
     units: input.units,
     fields,
     scoringRules,
-    status: 'PLANNED',
-    createdAt: (ctx.now ?? new Date()).toISOString(),
+    // Rosters can be uploaded as soon as the round exists.
+    status: input.status ?? 'ROSTERS_OPEN',
+    ...(input.schedule ? { schedule: input.schedule } : {}),
+    ...(input.seed ? { seed: { ...input.seed, fixedAt: now, fixedBy: ctx.principal.sub } } : {}),
+    ...(input.quota ? { quota: input.quota } : {}),
+    settings: roundSettingsSchema.parse(input.settings ?? DEFAULT_ROUND_SETTINGS),
+    ...(raterMatrix ? { raterMatrix } : {}),
+    createdAt: now,
     createdBy: ctx.principal.sub,
     requestHash,
   };

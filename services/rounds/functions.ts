@@ -1,19 +1,12 @@
-import { defineFunctions } from '../../shared/platform/manifest.ts';
+import { defineFunctions, httpTrigger } from '../../shared/platform/manifest.ts';
+import { roundsRoutes } from './routes.ts';
 
 export const functions = defineFunctions('rounds', [
   {
     name: 'rounds-api',
     description: 'Create and read survey rounds (units, fields, template)',
     entry: 'services/rounds/handlers/api.ts',
-    trigger: {
-      kind: 'http',
-      auth: 'ops',
-      routes: [
-        { method: 'POST', path: '/api/rounds' },
-        { method: 'GET', path: '/api/rounds' },
-        { method: 'GET', path: '/api/rounds/{roundId}' },
-      ],
-    },
+    trigger: httpTrigger(roundsRoutes),
     tables: { rounds: 'readWrite' },
   },
 ]);

@@ -1,5 +1,14 @@
 import { z } from 'zod';
 import { normaliseText } from '../../shared/domain/index.ts';
+import {
+  roundQuotaSchema,
+  roundScheduleSchema,
+  roundSeedInputSchema,
+  roundSettingsSchema,
+  roundStatusSchema,
+} from '../../shared/tables/rounds.ts';
+
+export type { Round } from '../../shared/tables/rounds.ts';
 
 const code = z
   .string()
@@ -32,31 +41,13 @@ export const createRoundSchema = z.strictObject({
   fields: z.array(fieldInputSchema).min(1).max(500),
   /** Per-round overrides of the scoring rules (SIPAS or PAR, by kind), checked against the domain's schema. */
   scoringRules: z.record(z.string(), z.unknown()).optional(),
+  // Lifecycle and field-work settings (see shared/tables/rounds.ts); all optional, with defaults.
+  status: roundStatusSchema.optional(),
+  schedule: roundScheduleSchema.optional(),
+  seed: roundSeedInputSchema.optional(),
+  quota: roundQuotaSchema.optional(),
+  settings: roundSettingsSchema.optional(),
+  /** PAR rounds: who rates which units; checked by the domain's rater-matrix parser. */
+  raterMatrix: z.unknown().optional(),
 });
 export type CreateRoundInput = z.infer<typeof createRoundSchema>;
-
-export const roundSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  year: z.number(),
-  kind: z.enum(['SIPAS', 'PAR']),
-  templateId: z.string(),
-  structure: z.enum(['three-tier', 'two-tier']),
-  /** Version of the methodology configuration the round follows (shared/domain/methodology-config.ts). */
-  methodologyVersion: z.string(),
-  units: z.array(
-    z.object({
-      code: z.string(),
-      name: z.string(),
-      parentCode: z.string().optional(),
-      type: z.string().optional(),
-    }),
-  ),
-  fields: z.array(z.object({ code: z.string(), name: z.string() })),
-  scoringRules: z.record(z.string(), z.unknown()).default({}),
-  status: z.string(),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  requestHash: z.string(),
-});
-export type Round = z.infer<typeof roundSchema>;

@@ -1,10 +1,10 @@
 import { canAccessUnit, type Principal } from '../../shared/platform/auth.ts';
 import { decryptPii, formToken, type Keys } from '../../shared/platform/crypto.ts';
 import { type CsvCell, toCsv } from '../../shared/platform/csv.ts';
-import type { RespondentStore } from '../roster-intake/store.ts';
-import type { Round } from '../rounds/schemas.ts';
+import type { RespondentsReader } from '../../shared/tables/respondents.ts';
+import type { Round } from '../../shared/tables/rounds.ts';
+import type { SamplesReader } from '../../shared/tables/samples.ts';
 import { tokenAssignment } from './run-draw.ts';
-import type { SampleStore } from './store.ts';
 
 const HEADER = [
   'STT',
@@ -15,6 +15,7 @@ const HEADER = [
   'Thứ tự',
   'Họ và tên',
   'Số điện thoại',
+  'Địa chỉ',
   'Liên kết phiếu',
 ];
 
@@ -30,8 +31,8 @@ export const exportList = async (
     principal: Principal;
     baseUrl: string;
     keys: Keys;
-    samples: SampleStore;
-    respondents: RespondentStore;
+    samples: Pick<SamplesReader, 'listAssignments'>;
+    respondents: Pick<RespondentsReader, 'getPersons'>;
   },
 ): Promise<string> => {
   const assignments = (await ctx.samples.listAssignments(sampleId)).filter(
@@ -59,6 +60,8 @@ export const exportList = async (
       a.rank,
       person ? decryptPii(ctx.keys, person.nameEnc) : '',
       person ? { safe: decryptPii(ctx.keys, person.phoneEnc) } : '',
+      // The post office's mail-merge needs the address (the stored one, decrypted).
+      person?.addressEnc ? decryptPii(ctx.keys, person.addressEnc) : '',
       { safe: `${ctx.baseUrl}/f/${token}` },
     ];
   });

@@ -1,19 +1,12 @@
-import { defineFunctions } from '../../shared/platform/manifest.ts';
+import { defineFunctions, httpTrigger } from '../../shared/platform/manifest.ts';
+import { samplingRoutes } from './routes.ts';
 
 export const functions = defineFunctions('sampling', [
   {
     name: 'sampling-api',
     description: 'Request a draw; read sample manifests and export official/reserve lists',
     entry: 'services/sampling/handlers/api.ts',
-    trigger: {
-      kind: 'http',
-      auth: 'ops',
-      routes: [
-        { method: 'POST', path: '/api/rounds/{roundId}/samples' },
-        { method: 'GET', path: '/api/rounds/{roundId}/samples/{sampleId}' },
-        { method: 'GET', path: '/api/rounds/{roundId}/samples/{sampleId}/{list}' },
-      ],
-    },
+    trigger: httpTrigger(samplingRoutes),
     tables: { rounds: 'read', respondents: 'read', samples: 'readWrite' },
     sendsTo: ['sampling-requests'],
     usesSecret: true,

@@ -1,11 +1,18 @@
+import { type SendSamplingRequest, sendSamplingRequest } from '../../shared/contracts/sampling-requests.ts';
+import { DRAW_ALGORITHM } from '../../shared/domain/index.ts';
 import type { Principal } from '../../shared/platform/auth.ts';
 import { ConflictError } from '../../shared/platform/errors.ts';
 import { idFrom } from '../../shared/platform/ids.ts';
-import { sendMessage } from '../../shared/platform/queue.ts';
-import type { Round } from '../rounds/schemas.ts';
-import { ALGORITHM } from './draw.ts';
-import type { DrawMessage, SampleRequest } from './schemas.ts';
+import type { Round } from '../../shared/tables/rounds.ts';
+import type { SampleRequest } from './schemas.ts';
 import type { SampleStore } from './store.ts';
+
+export interface RequestSampleDeps {
+  store: Pick<SampleStore, 'getManifest' | 'createManifest'>;
+  importsInProgress: () => Promise<number>;
+  send?: SendSamplingRequest;
+  now?: () => Date;
+}
 
 /**
  * A sample is identified by its request (round, seed, quotas): re-sending the same request
@@ -15,7 +22,7 @@ export const requestSample = async (
   round: Round,
   request: SampleRequest,
   principal: Principal,
-  deps: { store: SampleStore; importsInProgress: () => Promise<number>; send?: typeof sendMessage },
+  deps: RequestSampleDeps,
 ): Promise<{ sampleId: string; created: boolean }> => {
   const sampleId = idFrom(
     'smp',
@@ -38,12 +45,11 @@ export const requestSample = async (
       sampleId,
       roundId: round.id,
       ...request,
-      algorithm: ALGORITHM,
+      algorithm: DRAW_ALGORITHM,
       status: 'pending',
-      requestedAt: new Date().toISOString(),
+      requestedAt: (deps.now?.() ?? new Date()).toISOString(),
       requestedBy: principal.sub,
     }));
-  const message: DrawMessage = { kind: 'draw', roundId: round.id, sampleId };
-  await (deps.send ?? sendMessage)('sampling-requests', message);
+  await (deps.send ?? sendSamplingRequest)({ kind: 'draw', roundId: round.id, sampleId });
   return { sampleId, created };
 };

@@ -7,10 +7,3 @@ export const sampleRequestSchema = z.strictObject({
   reservePerStratum: z.number().int().min(0).max(5000),
 });
 export type SampleRequest = z.infer<typeof sampleRequestSchema>;
-
-export const drawMessageSchema = z.object({
-  kind: z.literal('draw'),
-  roundId: z.string().min(1),
-  sampleId: z.string().min(1),
-});
-export type DrawMessage = z.infer<typeof drawMessageSchema>;

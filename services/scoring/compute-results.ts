@@ -18,18 +18,19 @@ import {
   scoreParSurvey,
   scoreSipas,
 } from '../../shared/domain/index.ts';
-import type { Round } from '../rounds/schemas.ts';
-import type { SampleStore } from '../sampling/store.ts';
-import type { StoredSubmission, SubmissionStore } from '../submission/store.ts';
+import type { Round } from '../../shared/tables/rounds.ts';
+import type { SamplesReader } from '../../shared/tables/samples.ts';
+import type { StoredSubmission, SubmissionsReader } from '../../shared/tables/submissions.ts';
 
 export interface ComputeDeps {
-  samples: SampleStore;
-  submissions: SubmissionStore;
+  samples: Pick<SamplesReader, 'listManifests'>;
+  submissions: Pick<SubmissionsReader, 'listByRound'>;
+  now?: () => Date;
 }
 
 const issuedFromLatestSample = async (
   roundId: string,
-  samples: SampleStore,
+  samples: ComputeDeps['samples'],
 ): Promise<{ sampleId: string | null; issued: IssuedCounts }> => {
   const completed = (await samples.listManifests(roundId))
     .filter((m) => m.status === 'completed')
@@ -143,7 +144,7 @@ export const computeResults = async (round: Round, runId: string, deps: ComputeD
     roundId: round.id,
     kind: round.kind,
     runId,
-    computedAt: new Date().toISOString(),
+    computedAt: (deps.now?.() ?? new Date()).toISOString(),
     templateId: template.id,
     methodologyVersion: round.methodologyVersion,
     sampleId,

@@ -1,11 +1,13 @@
-import { sampleStore } from '../sampling/store.ts';
-import { submissionStore } from '../submission/store.ts';
+import { roundsReader } from '../../shared/tables/rounds.ts';
+import { samplesReader } from '../../shared/tables/samples.ts';
+import { submissionsReader } from '../../shared/tables/submissions.ts';
 import type { ScoringDeps } from './handle-event.ts';
 import { resultStore } from './store.ts';
 
-/** The real stores, built once per container. */
+/** The real readers and the results store, built once per container. */
 export const scoringDeps = (): ScoringDeps => ({
-  samples: sampleStore(),
-  submissions: submissionStore(),
+  rounds: roundsReader(),
+  samples: samplesReader(),
+  submissions: submissionsReader(),
   results: resultStore(),
 });

@@ -1,4 +1,5 @@
-import { defineFunctions } from '../../shared/platform/manifest.ts';
+import { defineFunctions, httpTrigger } from '../../shared/platform/manifest.ts';
+import { scoringRoutes } from './routes.ts';
 
 const scoringTables = { rounds: 'read', samples: 'read', submissions: 'read', results: 'readWrite' } as const;
 
@@ -7,15 +8,9 @@ export const functions = defineFunctions('scoring', [
     name: 'scoring-api',
     description: 'Run scoring on demand; read results',
     entry: 'services/scoring/handlers/api.ts',
-    trigger: {
-      kind: 'http',
-      auth: 'ops',
-      routes: [
-        { method: 'POST', path: '/api/rounds/{roundId}/scoring' },
-        { method: 'GET', path: '/api/rounds/{roundId}/results' },
-      ],
-    },
+    trigger: httpTrigger(scoringRoutes),
     tables: scoringTables,
+    sendsTo: ['scoring-events'],
     timeoutSeconds: 29,
   },
   {

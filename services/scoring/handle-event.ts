@@ -1,15 +1,16 @@
+import type { ScoringEvent } from '../../shared/contracts/scoring-events.ts';
 import { logger } from '../../shared/platform/logger.ts';
-import { loadRound } from '../rounds/load-round.ts';
+import { loadRound, type RoundsReader } from '../../shared/tables/rounds.ts';
 import { type ComputeDeps, computeResults } from './compute-results.ts';
-import type { ScoringEvent } from './schemas.ts';
 import type { ResultStore } from './store.ts';
 
 export interface ScoringDeps extends ComputeDeps {
-  results: ResultStore;
+  rounds: Pick<RoundsReader, 'get'>;
+  results: Pick<ResultStore, 'putLatest' | 'putRun' | 'countReturned'>;
 }
 
 export const scoreRound = async (roundId: string, runId: string, trigger: string, deps: ScoringDeps) => {
-  const round = await loadRound(roundId);
+  const round = await loadRound(roundId, deps.rounds);
   const results = await computeResults(round, runId, deps);
   await deps.results.putLatest(roundId, { ...results, trigger });
   await deps.results.putRun(roundId, { runId, status: 'completed', at: results.computedAt, trigger });

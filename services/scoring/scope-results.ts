@@ -1,13 +1,16 @@
 import { type Principal, visibleUnits } from '../../shared/platform/auth.ts';
 
-type UnitRows = Array<{ unitCode: string }>;
+type UnitRows = ReadonlyArray<{ unitCode: string }>;
 
 /** A unit's focal point sees its own unit's rows; the province-wide aggregate stays visible. */
-export const scopeResults = (latest: Record<string, unknown> | null, principal: Principal) => {
+export const scopeResults = <T extends { units: UnitRows; unitFields: UnitRows }>(
+  latest: T | null,
+  principal: Principal,
+): T | null => {
   if (!latest || principal.units === '*') return latest;
   return {
     ...latest,
-    units: visibleUnits(principal, (latest.units ?? []) as UnitRows),
-    unitFields: visibleUnits(principal, (latest.unitFields ?? []) as UnitRows),
+    units: visibleUnits(principal, latest.units),
+    unitFields: visibleUnits(principal, latest.unitFields),
   };
 };

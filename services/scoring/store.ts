@@ -1,34 +1,41 @@
 /**
- * The only code that talks to the `results` table.
- *   ROUND#r / COUNT#unit#field   live counter of returned forms
- *   ROUND#r / COUNTED#tokenHash  marker: this submission is already counted (idempotency)
- *   ROUND#r / RUN#runId          a scoring run (requested / completed)
- *   ROUND#r / RESULT#LATEST      the latest computed results
+ * The only writer of the `results` table (contract, keys and item schemas: shared/tables/results.ts).
+ * Reads go through the contract's reader.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { SubmissionAcceptedEvent } from '../../shared/contracts/scoring-events.ts';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
-import { queryPrefix, stripKeys } from '../../shared/platform/dynamo.ts';
+import {
+  countedKey,
+  type LatestResults,
+  latestResultsItemSchema,
+  latestResultsKey,
+  liveCountKey,
+  type ResultsReader,
+  resultsReader,
+  runItemSchema,
+  runKey,
+  type ScoringRun,
+} from '../../shared/tables/results.ts';
 
-export interface LiveCount {
-  unitCode: string;
-  fieldCode: string;
-  returned: number;
+export interface ResultStore extends ResultsReader {
+  /** Counts a returned form once per token, however often the event is delivered. */
+  countReturned(
+    e: Pick<SubmissionAcceptedEvent, 'roundId' | 'unitCode' | 'fieldCode' | 'tokenHash'>,
+  ): Promise<boolean>;
+  putRun(roundId: string, run: ScoringRun): Promise<void>;
+  putLatest(roundId: string, results: LatestResults): Promise<void>;
 }
 
-export const resultStore = () => {
+export const resultStore = (): ResultStore => {
   const table = tableName('results');
   const db = dynamo();
-  const pk = (roundId: string) => `ROUND#${roundId}`;
   return {
-    /** Counts a returned form once per token, however often the event is delivered. */
-    async countReturned(e: {
-      roundId: string;
-      unitCode: string;
-      fieldCode: string;
-      tokenHash: string;
-    }): Promise<boolean> {
+    ...resultsReader(),
+
+    async countReturned(e) {
       try {
         await db.send(
           new TransactWriteCommand({
@@ -36,14 +43,14 @@ export const resultStore = () => {
               {
                 Put: {
                   TableName: table,
-                  Item: { pk: pk(e.roundId), sk: `COUNTED#${e.tokenHash}` },
+                  Item: countedKey(e.roundId, e.tokenHash),
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
               {
                 Update: {
                   TableName: table,
-                  Key: { pk: pk(e.roundId), sk: `COUNT#${e.unitCode}#${e.fieldCode}` },
+                  Key: liveCountKey(e.roundId, e.unitCode, e.fieldCode),
                   UpdateExpression: 'ADD #r :one SET #u = :u, #f = :f',
                   ExpressionAttributeNames: { '#r': 'returned', '#u': 'unitCode', '#f': 'fieldCode' },
                   ExpressionAttributeValues: { ':one': 1, ':u': e.unitCode, ':f': e.fieldCode },
@@ -64,48 +71,22 @@ export const resultStore = () => {
       }
     },
 
-    async liveCounts(roundId: string): Promise<LiveCount[]> {
-      const items = await queryPrefix(table, pk(roundId), 'COUNT#');
-      return items.map((i) => ({
-        unitCode: String(i.unitCode),
-        fieldCode: String(i.fieldCode),
-        returned: Number(i.returned),
-      }));
-    },
-
-    async putRun(
-      roundId: string,
-      run: { runId: string; status: 'requested' | 'completed'; at: string; trigger: string },
-    ) {
+    async putRun(roundId, run) {
       await db.send(
-        new PutCommand({ TableName: table, Item: { pk: pk(roundId), sk: `RUN#${run.runId}`, ...run } }),
-      );
-    },
-
-    async getRun(roundId: string, runId: string): Promise<Record<string, unknown> | null> {
-      const out = await db.send(
-        new GetCommand({ TableName: table, Key: { pk: pk(roundId), sk: `RUN#${runId}` } }),
-      );
-      return out.Item ?? null;
-    },
-
-    async putLatest(roundId: string, results: Record<string, unknown>): Promise<void> {
-      await db.send(
-        new PutCommand({ TableName: table, Item: { pk: pk(roundId), sk: 'RESULT#LATEST', ...results } }),
-      );
-    },
-
-    async getLatest(roundId: string): Promise<Record<string, unknown> | null> {
-      const out = await db.send(
-        new GetCommand({
+        new PutCommand({
           TableName: table,
-          Key: { pk: pk(roundId), sk: 'RESULT#LATEST' },
-          ConsistentRead: true,
+          Item: { ...runKey(roundId, run.runId), ...runItemSchema.parse(run) },
         }),
       );
-      return out.Item ? stripKeys<Record<string, unknown>>(out.Item) : null;
+    },
+
+    async putLatest(roundId, results) {
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...latestResultsKey(roundId), ...latestResultsItemSchema.parse(results) },
+        }),
+      );
     },
   };
 };
-
-export type ResultStore = ReturnType<typeof resultStore>;

@@ -10,17 +10,6 @@ export const submissionRequestSchema = z.strictObject({
 });
 export type SubmissionRequest = z.infer<typeof submissionRequestSchema>;
 
-export const submissionAcceptedEventSchema = z.object({
-  kind: z.literal('submission-accepted'),
-  roundId: z.string(),
-  sampleId: z.string(),
-  unitCode: z.string(),
-  fieldCode: z.string(),
-  tokenHash: z.string(),
-  receiptId: z.string(),
-});
-export type SubmissionAcceptedEvent = z.infer<typeof submissionAcceptedEventSchema>;
-
 export interface Receipt {
   receiptId: string;
   submittedAt: string;

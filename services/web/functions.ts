@@ -1,23 +1,14 @@
-import { defineFunctions } from '../../shared/platform/manifest.ts';
+import { defineFunctions, httpTrigger } from '../../shared/platform/manifest.ts';
+import { formRoutes, healthRoutes } from './routes.ts';
 
 export const functions = defineFunctions('web', [
   {
     name: 'web-form',
     description: 'Public Vietnamese survey form (server-rendered, works without JavaScript)',
     entry: 'services/web/handlers/form.ts',
-    trigger: {
-      kind: 'http',
-      auth: 'public',
-      routes: [
-        { method: 'GET', path: '/' },
-        { method: 'GET', path: '/f/{token}' },
-        // Link scanners probe with HEAD; API Gateway routes HEAD only when it is declared.
-        { method: 'HEAD', path: '/f/{token}' },
-        { method: 'POST', path: '/f/{token}' },
-      ],
-    },
-    tables: { rounds: 'read', samples: 'read', submissions: 'readWrite' },
-    sendsTo: ['scoring-events'],
+    trigger: httpTrigger(formRoutes),
+    // Renders only: reads through the table contracts, writes nothing, sends nothing.
+    tables: { rounds: 'read', samples: 'read', submissions: 'read' },
   },
   {
     name: 'web-fallback',
@@ -29,6 +20,6 @@ export const functions = defineFunctions('web', [
     name: 'web-health',
     description: 'Liveness of the API',
     entry: 'services/web/handlers/health.ts',
-    trigger: { kind: 'http', auth: 'public', routes: [{ method: 'GET', path: '/api/health' }] },
+    trigger: httpTrigger(healthRoutes),
   },
 ]);

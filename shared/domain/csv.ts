@@ -42,15 +42,7 @@ export function parseCsvRecords(text: string): string[][] {
   }
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** One CSV cell: formula-safe (rule 14: a leading = + - @ TAB CR gets a `'`) and RFC 4180 quoted. */
-export function csvCell(value: string, delimiter: string): string {
-  const safe = FORMULA_START.test(value) ? `'${value}` : value;
-  return /["\r\n]/.test(safe) || safe.includes(delimiter) || safe !== safe.trim()
-    ? `"${safe.replace(/"/g, '""')}"`
-    : safe;
-}
+export { csvCell } from '../core/csv-cell.ts';
 
 /** Undo the formula guard on import: `'=x` → `=x`. */
 export function unguardCell(value: string): string {

@@ -2,30 +2,9 @@
  * Domain errors. Every error has a stable machine-readable `code`; messages are Vietnamese because they
  * reach users (ops staff uploading a template or a catalogue) through the HTTP error mapper.
  */
-export abstract class DomainError extends Error {
-  abstract readonly code: string;
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+import { DomainError, IssuesError } from '../core/errors.ts';
 
-/** One problem found while validating a template, catalogue or configuration. */
-export interface Issue {
-  /** Where the problem is, in the user's terms: question id, unit code, CSV row, config path. */
-  where: string;
-  code: string;
-  message: string;
-}
-
-/** Base for validators that collect every problem before failing; the message lists them all. */
-export abstract class IssuesError extends DomainError {
-  readonly issues: Issue[];
-  constructor(issues: Issue[]) {
-    super(issues.map((i) => i.message).join('; '));
-    this.issues = issues;
-  }
-}
+export { DomainError, type Issue, IssuesError } from '../core/errors.ts';
 
 export class TemplateError extends IssuesError {
   readonly code = 'INVALID_TEMPLATE';

@@ -1,10 +1,10 @@
 /**
- * CSV export, formula-safe (data-rules rule 14) through the domain's `csvCell`: a text cell
+ * CSV export, formula-safe (data-rules rule 14) through the neutral `csvCell` (shared/core): a text cell
  * starting with = + - @ TAB or CR is written as ' + value so spreadsheets never run it.
  * Values we generate ourselves in a known safe format (E.164 phones, links) can be marked
  * exempt with `{ safe }`.
  */
-import { csvCell } from '../domain/index.ts';
+import { csvCell } from '../core/csv-cell.ts';
 
 export type CsvCell = string | number | { safe: string } | null | undefined;
 

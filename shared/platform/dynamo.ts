@@ -8,6 +8,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './clients.ts';
+import { ValidationError } from './errors.ts';
 
 type Item = Record<string, unknown>;
 
@@ -37,6 +38,38 @@ export const queryAll = async (input: QueryCommandInput): Promise<Item[]> => {
     startKey = out.LastEvaluatedKey;
   } while (startKey);
   return items;
+};
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back as `cursor` for the next page. Absent on the last page. */
+  cursor?: string;
+}
+
+const encodeCursor = (key: Item | undefined): string | undefined =>
+  key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
+
+const decodeCursor = (cursor: string | undefined): Item | undefined => {
+  if (cursor === undefined || cursor === '') return undefined;
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Item;
+  } catch {
+    // fall through to the 400 below
+  }
+  throw new ValidationError('Tham số cursor không hợp lệ.', undefined, 'INVALID_CURSOR');
+};
+
+/** One page of a query (`limit` items at most) and the cursor of the next page. */
+export const queryPage = async (
+  input: QueryCommandInput,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<Item>> => {
+  const out = await dynamo().send(
+    new QueryCommand({ ...input, Limit: page.limit, ExclusiveStartKey: decodeCursor(page.cursor) }),
+  );
+  const cursor = encodeCursor(out.LastEvaluatedKey);
+  return cursor ? { items: out.Items ?? [], cursor } : { items: out.Items ?? [] };
 };
 
 /** The items under one partition key whose sort key starts with `prefix`. */
@@ -76,7 +109,8 @@ export const batchGetAll = async (table: string, keys: Item[]): Promise<Item[]> 
   return found;
 };
 
-export const stripKeys = <T>(item: Item): T => {
+/** The item without its table keys, to be parsed by the table contract's schema. */
+export const stripKeys = (item: Item): Item => {
   const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, ...rest } = item;
-  return rest as T;
+  return rest;
 };

@@ -3,9 +3,10 @@
  * The CDK stateless stack and the local runtime both read `ALL_FUNCTIONS` (services/manifests.ts),
  * so routes, queues and permissions are defined in exactly one place.
  */
+import { type HttpMethod, httpRoutesOf, type RouteDeclarations } from './http/routes.ts';
 import type { BucketName, QueueName, TableName } from './resources.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+export type { HttpMethod } from './http/routes.ts';
 
 export interface HttpRoute {
   method: HttpMethod;
@@ -71,3 +72,16 @@ export const defineFunctions = (
     ...f,
     service,
   }));
+
+/**
+ * The HTTP trigger of a function from its route declarations (services/<svc>/routes.ts), so the
+ * manifest and the handler's dispatch read the same declarations. One function has one auth mode.
+ */
+export const httpTrigger = (routes: RouteDeclarations): Extract<Trigger, { kind: 'http' }> => {
+  const modes = new Set(Object.values(routes).map((r) => r.auth));
+  const [auth] = [...modes];
+  if (modes.size !== 1 || auth === undefined) {
+    throw new Error(`a function's routes must share one auth mode, got: ${[...modes].join(', ') || 'none'}`);
+  }
+  return { kind: 'http', auth, routes: httpRoutesOf(routes) };
+};

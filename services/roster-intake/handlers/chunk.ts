@@ -1,5 +1,5 @@
+import { rosterChunkMessageSchema } from '../../../shared/contracts/roster-chunks.ts';
 import { queueHandler } from '../../../shared/platform/queue.ts';
-import { rosterChunkMessageSchema } from '../messages.ts';
 import { respondentStore } from '../store.ts';
 import { writeChunk } from '../write-chunk.ts';
 

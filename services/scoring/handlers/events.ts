@@ -1,7 +1,7 @@
+import { scoringEventSchema } from '../../../shared/contracts/scoring-events.ts';
 import { queueHandler } from '../../../shared/platform/queue.ts';
 import { scoringDeps } from '../deps.ts';
 import { handleScoringEvent } from '../handle-event.ts';
-import { scoringEventSchema } from '../schemas.ts';
 
 const deps = scoringDeps();
 

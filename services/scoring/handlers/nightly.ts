@@ -1,12 +1,12 @@
 import middy from '@middy/core';
 import { newId } from '../../../shared/platform/ids.ts';
 import { logger, withLogContext } from '../../../shared/platform/logger.ts';
-import { roundStore } from '../../rounds/store.ts';
+import { roundsReader } from '../../../shared/tables/rounds.ts';
 import { scoringDeps } from '../deps.ts';
 import { scoreRound } from '../handle-event.ts';
 
 const deps = scoringDeps();
-const rounds = roundStore();
+const rounds = roundsReader();
 
 /** Nightly recompute of every round; one failing round does not stop the others. */
 export const handler = middy()

@@ -1,20 +1,18 @@
-import { httpHandler, json, route } from '../../../shared/platform/http.ts';
-import { sampleStore } from '../../sampling/store.ts';
+import { httpHandler, json } from '../../../shared/platform/http.ts';
+import { roundsReader } from '../../../shared/tables/rounds.ts';
+import { samplesReader } from '../../../shared/tables/samples.ts';
 import { acceptSubmission } from '../accept-submission.ts';
-import { submissionRequestSchema } from '../schemas.ts';
+import { postForm } from '../form-post.ts';
+import { submissionRoutes } from '../routes.ts';
 import { submissionStore } from '../store.ts';
 
-const deps = { samples: sampleStore(), submissions: submissionStore() };
+const deps = { samples: samplesReader(), rounds: roundsReader(), submissions: submissionStore() };
 
-export const handler = httpHandler('submission', {
-  'POST /api/submissions': route({
-    auth: 'public',
-    body: submissionRequestSchema,
-    // A full SIPAS form with free-text answers stays far below this; bigger bodies are abuse.
-    maxBodyBytes: 64 * 1024,
-    handle: async ({ body }) => {
-      const { created, receipt } = await acceptSubmission(body, 'web', deps);
-      return json(created ? 201 : 200, receipt);
-    },
-  }),
+export const handler = httpHandler('submission', submissionRoutes, {
+  submitAnswers: async ({ body }) => {
+    const { created, receipt } = await acceptSubmission(body, 'web', deps);
+    return json(created ? 201 : 200, receipt);
+  },
+  submitForm: ({ params, headers, rawBody }) =>
+    postForm(params.token, headers['content-type'] ?? '', rawBody, deps),
 });

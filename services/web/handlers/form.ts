@@ -1,17 +1,13 @@
-import { httpHandler, route } from '../../../shared/platform/http.ts';
-import { sampleStore } from '../../sampling/store.ts';
-import { submissionStore } from '../../submission/store.ts';
-import { homePage, postForm, showForm } from '../form-pages.ts';
+import { httpHandler } from '../../../shared/platform/http.ts';
+import { roundsReader } from '../../../shared/tables/rounds.ts';
+import { samplesReader } from '../../../shared/tables/samples.ts';
+import { submissionsReader } from '../../../shared/tables/submissions.ts';
+import { homePage, showForm } from '../form-pages.ts';
+import { formRoutes } from '../routes.ts';
 
-const deps = { samples: sampleStore(), submissions: submissionStore() };
+const deps = { samples: samplesReader(), rounds: roundsReader(), submissions: submissionsReader() };
 
-export const handler = httpHandler('web', {
-  'GET /': route({ auth: 'public', handle: async () => homePage() }),
-  'GET /f/{token}': route({ auth: 'public', handle: ({ params }) => showForm(params.token ?? '', deps) }),
-  'POST /f/{token}': route({
-    auth: 'public',
-    maxBodyBytes: 64 * 1024,
-    handle: ({ params, headers, rawBody }) =>
-      postForm(params.token ?? '', headers['content-type'] ?? '', rawBody, deps),
-  }),
+export const handler = httpHandler('web', formRoutes, {
+  home: async () => homePage(),
+  showForm: ({ params }) => showForm(params.token, deps),
 });

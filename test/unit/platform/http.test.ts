@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConflictError } from '../../../shared/platform/errors.ts';
-import { type HttpEvent, httpHandler, json, route } from '../../../shared/platform/http.ts';
+import { defineRoutes, type HttpEvent, httpHandler, json } from '../../../shared/platform/http.ts';
 
 const context = {
   functionName: 'test',
@@ -30,30 +30,29 @@ const event = (
     isBase64Encoded: false,
   }) as unknown as HttpEvent;
 
-const handler = httpHandler('test', {
-  'POST /things': route({
+const routes = defineRoutes({
+  createThing: {
+    method: 'POST',
+    path: '/things',
     auth: 'ops',
     roles: ['admin'],
     body: z.strictObject({ name: z.string().min(1) }),
     maxBodyBytes: 100,
-    handle: async ({ body, principal }) => json(201, { name: body.name, by: principal?.sub }),
-  }),
-  'GET /things/{id}': route({
-    auth: 'public',
-    handle: async ({ params, baseUrl }) => json(200, { id: params.id, baseUrl }),
-  }),
-  'GET /boom': route({
-    auth: 'public',
-    handle: async () => {
-      throw new Error('secret internals at /srv/app.ts:12');
-    },
-  }),
-  'GET /conflict': route({
-    auth: 'public',
-    handle: async () => {
-      throw new ConflictError('X_CONFLICT', 'Xung đột.');
-    },
-  }),
+  },
+  getThing: { method: 'GET', path: '/things/{id}', auth: 'public' },
+  boom: { method: 'GET', path: '/boom', auth: 'public' },
+  conflict: { method: 'GET', path: '/conflict', auth: 'public' },
+});
+
+const handler = httpHandler('test', routes, {
+  createThing: async ({ body, principal }) => json(201, { name: body.name, by: principal.sub }),
+  getThing: async ({ params, baseUrl }) => json(200, { id: params.id, baseUrl }),
+  boom: async () => {
+    throw new Error('secret internals at /srv/app.ts:12');
+  },
+  conflict: async () => {
+    throw new ConflictError('X_CONFLICT', 'Xung đột.');
+  },
 });
 
 const call = async (e: HttpEvent) => {
@@ -138,19 +137,37 @@ describe('httpHandler', () => {
 });
 
 describe('unit scope', () => {
-  const scoped = httpHandler('test', {
-    'POST /province': route({
-      auth: 'ops',
-      roles: ['admin'],
-      allUnits: true,
-      handle: async () => json(202, {}),
+  const scoped = httpHandler(
+    'test',
+    defineRoutes({
+      province: { method: 'POST', path: '/province', auth: 'ops', roles: ['admin'], allUnits: true },
     }),
-  });
+    { province: async () => json(202, {}) },
+  );
   const post = async (claims: Record<string, string>) =>
     ((await scoped(event('POST /province', { claims }), context)) as { statusCode: number }).statusCode;
 
   it('province-wide actions need units "*"; a unit-scoped admin is refused', async () => {
     expect(await post(admin)).toBe(202);
     expect(await post({ sub: 'u2', roles: 'admin', units: 'U1 U2' })).toBe(403);
+  });
+});
+
+describe('route declarations bind to implementations', () => {
+  it('serves exactly the declared route keys', () => {
+    expect([...handler.routeKeys].sort()).toEqual([
+      'GET /boom',
+      'GET /conflict',
+      'GET /things/{id}',
+      'POST /things',
+    ]);
+  });
+
+  it('refuses a missing or an extra implementation at load time (for callers that bypass the types)', () => {
+    const one = defineRoutes({ a: { method: 'GET', path: '/a', auth: 'public' } });
+    const none: Record<string, never> = {};
+    expect(() => httpHandler('test', one, none as never)).toThrow(/missing \[a\]/);
+    const extra = { a: async () => json(200, {}), b: async () => json(200, {}) };
+    expect(() => httpHandler('test', one, extra)).toThrow(/extra \[b\]/);
   });
 });

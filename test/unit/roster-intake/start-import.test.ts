@@ -1,10 +1,10 @@
 /** The upload use case with fakes of our own interfaces (no AWS): what is queued, what is reported. */
 import { describe, expect, it } from 'vitest';
-import type { RosterChunkMessage } from '../../../services/roster-intake/messages.ts';
-import { startImport } from '../../../services/roster-intake/start-import.ts';
-import type { ImportRecord, RespondentStore } from '../../../services/roster-intake/store.ts';
-import type { Round } from '../../../services/rounds/schemas.ts';
+import { type StartImportDeps, startImport } from '../../../services/roster-intake/start-import.ts';
+import type { RosterChunkMessage } from '../../../shared/contracts/roster-chunks.ts';
 import { decryptPii, keysFromSecret } from '../../../shared/platform/crypto.ts';
+import type { ImportRecord, NewImport } from '../../../shared/tables/respondents.ts';
+import type { Round } from '../../../shared/tables/rounds.ts';
 
 const keys = keysFromSecret('unit-test-secret-0123456789');
 const round: Round = {
@@ -21,22 +21,43 @@ const round: Round = {
   ],
   fields: [{ code: 'tu-phap', name: 'Tư pháp' }],
   scoringRules: {},
-  status: 'PLANNED',
+  status: 'ROSTERS_OPEN',
+  settings: { minCellSize: 10, requireOtp: false, fastCompletionSeconds: 60 },
   createdAt: '2026-01-01T00:00:00.000Z',
   createdBy: 'dev',
   requestHash: 'h',
 };
 const admin = { sub: 'a', roles: ['admin' as const], units: '*' as const };
 
-const fakeStore = (existing: Partial<ImportRecord> | null = null) => {
-  const created: Array<Omit<ImportRecord, 'chunksDone' | 'stored' | 'duplicates'>> = [];
-  const store = {
-    getImport: async () => existing as ImportRecord | null,
-    createImport: async (r: Omit<ImportRecord, 'chunksDone' | 'stored' | 'duplicates'>) => {
+const importRecord = (status: ImportRecord['status']): ImportRecord => ({
+  importId: 'imp',
+  roundId: 'r1',
+  status,
+  filename: 'ds.csv',
+  fileHash: 'h',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  createdBy: 'a',
+  dataRows: 4,
+  valid: 2,
+  rejected: 2,
+  warnings: 0,
+  chunkCount: 1,
+  errors: [],
+  errorsTruncated: false,
+  stored: 0,
+  duplicates: 0,
+  chunksDone: 0,
+});
+
+const fakeStore = (existing: ImportRecord | null = null) => {
+  const created: NewImport[] = [];
+  const store: StartImportDeps['store'] = {
+    getImport: async () => existing,
+    createImport: async (r) => {
       created.push(r);
       return true;
     },
-  } as unknown as RespondentStore;
+  };
   return { store, created };
 };
 
@@ -50,7 +71,7 @@ const CSV = [
 
 const run = async (
   opts: {
-    existing?: Partial<ImportRecord> | null;
+    existing?: ImportRecord | null;
     principal?: typeof admin | { sub: string; roles: ['operator']; units: string[] };
   } = {},
 ) => {
@@ -63,8 +84,8 @@ const run = async (
     {
       store,
       keys,
-      send: async (_queue, messages) => {
-        sent.push(...(messages as RosterChunkMessage[]));
+      send: async (messages) => {
+        sent.push(...messages);
       },
     },
   );
@@ -107,9 +128,9 @@ describe('startImport', () => {
   });
 
   it('the same file again: a completed import sends nothing; an unfinished one is re-queued, not re-created', async () => {
-    const done = await run({ existing: { status: 'completed' } });
+    const done = await run({ existing: importRecord('completed') });
     expect(done).toMatchObject({ result: { created: false }, sent: [], created: [] });
-    const unfinished = await run({ existing: { status: 'processing' } });
+    const unfinished = await run({ existing: importRecord('processing') });
     expect(unfinished.result.created).toBe(false);
     expect(unfinished.created).toEqual([]);
     expect(unfinished.sent).toHaveLength(1);

@@ -6,7 +6,9 @@ import {
   type EligibleDossier,
   rankKey,
   rosterHash,
-} from '../../../services/sampling/draw.ts';
+  strataOf,
+} from '../../../shared/domain/draw.ts';
+import { stratumKey } from '../../../shared/domain/strata.ts';
 
 const dossier = (
   i: number,
@@ -130,5 +132,26 @@ describe('hash-rank draw', () => {
     const people = [dossier(1), dossier(2)];
     expect(rosterHash([...people].reverse())).toBe(rosterHash(people));
     expect(rosterHash([dossier(1)])).not.toBe(rosterHash(people));
+  });
+});
+
+describe('strata', () => {
+  it('keys a stratum by unit and field, or unit, field and procedure', () => {
+    expect(stratumKey({ unitCode: 'U1', fieldCode: 'tu-phap' })).toBe('U1#tu-phap');
+    expect(stratumKey({ unitCode: 'U1', fieldCode: 'tu-phap', procedureCode: 'P7' })).toBe('U1#tu-phap#P7');
+  });
+
+  it('lists the distinct strata of a frame in key order', () => {
+    const frame = [
+      dossier(1, 'U2', 'F1'),
+      dossier(2, 'U1', 'F2'),
+      dossier(3, 'U1', 'F1'),
+      dossier(4, 'U2', 'F1'),
+    ];
+    expect(strataOf(frame)).toEqual([
+      { unitCode: 'U1', fieldCode: 'F1' },
+      { unitCode: 'U1', fieldCode: 'F2' },
+      { unitCode: 'U2', fieldCode: 'F1' },
+    ]);
   });
 });

@@ -3,8 +3,8 @@
  * works as a plain HTML form post; the inline script only upgrades it to a JSON post to
  * the API and shows the receipt without a page load.
  */
-import type { Question, QuestionnaireTemplate } from '../../shared/domain/index.ts';
-import { escapeHtml as e } from '../../shared/platform/text.ts';
+import type { Question, QuestionnaireTemplate } from '../domain/index.ts';
+import { escapeHtml as e } from '../platform/text.ts';
 
 const STYLE = `
 *{box-sizing:border-box}body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f4f6f8;color:#1c2733;line-height:1.5}

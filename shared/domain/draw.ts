@@ -4,9 +4,12 @@
  * lowest n form the official list, the next m the reserve. Independent of row order, and
  * reproducible later from the manifest (roster hash + seed + algorithm version).
  */
-import { sha256Hex } from '../../shared/platform/crypto.ts';
+import { createHash } from 'node:crypto';
+import { stratumKey } from './strata.ts';
 
-export const ALGORITHM = 'sha256-rank-v1';
+const sha256Hex = (data: string): string => createHash('sha256').update(data).digest('hex');
+
+export const DRAW_ALGORITHM = 'sha256-rank-v1';
 const SEP = '\u001f';
 
 export interface EligibleDossier {
@@ -18,7 +21,7 @@ export interface EligibleDossier {
   row: number;
 }
 
-export interface Pick {
+export interface DrawPick {
   unitCode: string;
   fieldCode: string;
   list: 'official' | 'reserve';
@@ -36,14 +39,12 @@ export interface StratumCount {
   shortfall: number;
 }
 
-export const stratumKey = (unitCode: string, fieldCode: string): string => `${unitCode}#${fieldCode}`;
-
 /**
  * Rule 15: the unit of sampling is the person. A person with dossiers in several strata
  * belongs to the stratum of their latest completion date; ties go to the dossier with the
  * lowest spreadsheet row, then the lowest dossier id.
  */
-export const assignPersonsToStrata = (dossiers: EligibleDossier[]): Map<string, EligibleDossier> => {
+export const assignPersonsToStrata = (dossiers: readonly EligibleDossier[]): Map<string, EligibleDossier> => {
   const chosen = new Map<string, EligibleDossier>();
   for (const d of dossiers) {
     const current = chosen.get(d.personKey);
@@ -57,7 +58,7 @@ export const assignPersonsToStrata = (dossiers: EligibleDossier[]): Map<string, 
   return chosen;
 };
 
-export const rosterHash = (dossiers: EligibleDossier[]): string =>
+export const rosterHash = (dossiers: readonly EligibleDossier[]): string =>
   sha256Hex(
     dossiers
       .map((d) => [d.dossierId, d.personKey, d.unitCode, d.fieldCode, d.completedOn].join(SEP))
@@ -69,21 +70,21 @@ export const rankKey = (seed: string, roundId: string, stratum: string, personKe
   sha256Hex([seed, roundId, stratum, personKey].join(SEP));
 
 export const drawSample = (
-  dossiers: EligibleDossier[],
+  dossiers: readonly EligibleDossier[],
   request: { seed: string; roundId: string; officialPerStratum: number; reservePerStratum: number },
-  strata: Array<{ unitCode: string; fieldCode: string }>,
-): { picks: Pick[]; counts: StratumCount[] } => {
+  strata: ReadonlyArray<{ unitCode: string; fieldCode: string }>,
+): { picks: DrawPick[]; counts: StratumCount[] } => {
   const byStratum = new Map<string, string[]>();
   for (const d of assignPersonsToStrata(dossiers).values()) {
-    const key = stratumKey(d.unitCode, d.fieldCode);
+    const key = stratumKey(d);
     const list = byStratum.get(key) ?? [];
     list.push(d.personKey);
     byStratum.set(key, list);
   }
-  const picks: Pick[] = [];
+  const picks: DrawPick[] = [];
   const counts: StratumCount[] = [];
   for (const { unitCode, fieldCode } of strata) {
-    const key = stratumKey(unitCode, fieldCode);
+    const key = stratumKey({ unitCode, fieldCode });
     const ranked = (byStratum.get(key) ?? [])
       .map((personKey) => ({ personKey, rank: rankKey(request.seed, request.roundId, key, personKey) }))
       .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.personKey < b.personKey ? -1 : 1));
@@ -109,4 +110,16 @@ export const drawSample = (
     });
   }
   return { picks, counts };
+};
+
+/** The distinct strata (unit × field) of a frame, in key order: the strata a draw covers. */
+export const strataOf = (
+  dossiers: readonly EligibleDossier[],
+): Array<{ unitCode: string; fieldCode: string }> => {
+  const byKey = new Map<string, { unitCode: string; fieldCode: string }>();
+  for (const d of dossiers) {
+    const key = stratumKey(d);
+    if (!byKey.has(key)) byKey.set(key, { unitCode: d.unitCode, fieldCode: d.fieldCode });
+  }
+  return [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, s]) => s);
 };

@@ -1,6 +1,11 @@
+/**
+ * Contract of the `roster-chunks` queue. Producer: roster-intake's upload (start-import);
+ * consumer: roster-intake's chunk writer. Personal data travels sealed (AES-GCM), never in clear.
+ */
 import { z } from 'zod';
+import { sendMessages } from '../platform/queue.ts';
 
-/** One respondent row as it travels on the `roster-chunks` queue: personal data already sealed. */
+/** One respondent row as it travels on the queue. */
 export const chunkRowSchema = z.object({
   row: z.number().int().positive(),
   dossierId: z.string().min(1),
@@ -11,9 +16,9 @@ export const chunkRowSchema = z.object({
   unitCode: z.string().min(1),
   fieldCode: z.string().min(1),
   completedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  birthYear: z.number().int().optional(),
-  sex: z.string().optional(),
-  addressEnc: z.string().optional(),
+  addressEnc: z.string().min(1).optional(),
+  birthYearEnc: z.string().min(1).optional(),
+  sexEnc: z.string().min(1).optional(),
 });
 export type ChunkRow = z.infer<typeof chunkRowSchema>;
 
@@ -27,5 +32,14 @@ export const rosterChunkMessageSchema = z.object({
 });
 export type RosterChunkMessage = z.infer<typeof rosterChunkMessageSchema>;
 
-/** Rows per message: ~400 bytes each sealed, far below the 256 KiB SQS message limit. */
+/** Rows per message: ~500 bytes each sealed, far below the 256 KiB SQS message limit. */
 export const ROWS_PER_CHUNK = 200;
+
+export type SendRosterChunks = (messages: readonly RosterChunkMessage[]) => Promise<void>;
+
+/** Validates then sends (10 per SQS call). */
+export const sendRosterChunks: SendRosterChunks = (messages) =>
+  sendMessages(
+    'roster-chunks',
+    messages.map((m) => rosterChunkMessageSchema.parse(m)),
+  );

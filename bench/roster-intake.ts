@@ -1,0 +1,217 @@
+/**
+ * bench/roster-intake (issue 8): a generated roster (default 1,000,000 rows, the shape of a Sở's
+ * dossier list with addresses) uploaded on the local runtime and imported end to end, beside the
+ * plain BatchWriteItem ceiling of the same DynamoDB Local, same item shape (a stored dossier item
+ * read back), measured in the same run. Goals: intake rows/s ≥ 0.5 × the ceiling's items/s; peak
+ * RSS of the process that parses < 512 MB.
+ *
+ * Two upload paths:
+ *   default      today's API: the file in the request body (5 MB cap), so it is sent in pieces at
+ *                unit boundaries (each piece a unit's whole list), `--piece-rows` rows at most;
+ *   --presigned  the large-file path: `POST …/rosters {"upload":true,"filename"}` answers
+ *                `{ uploadUrl, importId }` (optionally `uploadHeaders`), the file is PUT there as a
+ *                stream, and the import is polled until complete.
+ *
+ *   npm run bench:intake -- [--rows 1000000] [--presigned] [--units N] [--fields 8]
+ *     [--piece-rows 1000] [--concurrency 4] [--peer-items 100000] [--no-address]
+ *     [--timeout-seconds 3600] [--keep-file] [--verbose]
+ */
+import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type BenchApi, benchApi, expectStatus } from './lib/api.ts';
+import { batchWriteCeiling, createPeerTable, sampleItem } from './lib/ddb-peers.ts';
+import {
+  type Catalogue,
+  catalogue,
+  createRound,
+  importDone,
+  type RosterLayout,
+  rosterCsv,
+  unitOfRow,
+  uploadRosterBody,
+  writeRosterFile,
+} from './lib/fixtures.ts';
+import { createPrinter, fmt, goalLine, machineFigure, ratioLine } from './lib/print.ts';
+import { formatKb, resetPeakRss, watchPeakRss } from './lib/rss.ts';
+import { startBenchRuntime } from './lib/runtime.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    units: { type: 'string' },
+    fields: { type: 'string', default: '8' },
+    presigned: { type: 'boolean', default: false },
+    'piece-rows': { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '4' },
+    'peer-items': { type: 'string', default: '100000' },
+    'no-address': { type: 'boolean', default: false },
+    'timeout-seconds': { type: 'string', default: '3600' },
+    'keep-file': { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+const rows = Number(args.rows);
+// About 330 dossiers a unit, as a province's year (3,000 units × 8 fields for 1M rows).
+const units = Number(args.units ?? Math.min(3000, Math.max(20, Math.round(rows / 333))));
+const layout: RosterLayout = { rows, units, fields: Number(args.fields), address: !args['no-address'] };
+const pieceRows = Number(args['piece-rows']);
+const concurrency = Number(args.concurrency);
+const peerItems = Math.min(rows, Number(args['peer-items']));
+const timeoutMs = Number(args['timeout-seconds']) * 1000;
+if (!Number.isInteger(rows) || rows < 1 || rows > 20_000_000) throw new Error(`--rows ${args.rows}?`);
+
+const out = createPrinter('bench/roster-intake');
+const loadAtStart = os.loadavg()[0] ?? 0;
+
+/** Piece boundaries at unit boundaries: whole units merged while ≤ `max` rows (a bigger unit goes alone). */
+const pieces = (l: RosterLayout, max: number): Array<[number, number]> => {
+  const merged: Array<[number, number]> = [];
+  let start = 0;
+  for (let i = 1; i <= l.rows; i++) {
+    if (i < l.rows && unitOfRow(i, l) === unitOfRow(i - 1, l)) continue;
+    const last = merged.at(-1);
+    if (last && i - last[0] <= max) last[1] = i;
+    else merged.push([start, i]);
+    start = i;
+  }
+  return merged;
+};
+
+/** Progress of the running import(s), at most one line every 10 s whatever the number of pieces. */
+let lastProgress = Date.now();
+const progressNote = (label: string) => (j: Record<string, unknown>) => {
+  if (Date.now() - lastProgress < 10_000) return;
+  lastProgress = Date.now();
+  const { status, stored, dataRows, progress } = j;
+  out.note(`${label}: ${JSON.stringify({ status, stored, dataRows, ...(progress ? { progress } : {}) })}`);
+};
+
+const uploadThroughBody = async (api: BenchApi, roundId: string, cat: Catalogue): Promise<string[]> => {
+  const parts = pieces(layout, pieceRows);
+  out.note(`body path: ${parts.length} uploads of ≤ ${pieceRows} rows, each a whole unit's list`);
+  const importIds: string[] = [];
+  for (const [k, [from, to]] of parts.entries()) {
+    importIds.push(await uploadRosterBody(api, roundId, rosterCsv(layout, cat, from, to), `piece-${k}.csv`));
+  }
+  return importIds;
+};
+
+const uploadPresigned = async (api: BenchApi, roundId: string, file: string): Promise<string[]> => {
+  const answer = expectStatus(
+    await api.call('POST', `/api/rounds/${roundId}/rosters`, {
+      body: JSON.stringify({ upload: true, filename: 'bench-roster.csv' }),
+    }),
+    [200, 201, 202],
+    'request upload URL',
+  ).json<{ uploadUrl?: string; importId?: string; uploadHeaders?: Record<string, string> }>();
+  if (!answer.uploadUrl || !answer.importId) {
+    throw new Error(`presigned path: expected { uploadUrl, importId }, got ${JSON.stringify(answer)}`);
+  }
+  const url = new URL(answer.uploadUrl);
+  if (!/^(127\.0\.0\.1|localhost|[a-z0-9.-]+\.localhost)$/.test(url.hostname)) {
+    throw new Error(`loopback only: ${url.hostname}`);
+  }
+  const size = (await stat(file)).size;
+  const res = await fetch(answer.uploadUrl, {
+    method: 'PUT',
+    headers: { 'content-length': String(size), ...(answer.uploadHeaders ?? {}) },
+    body: createReadStream(file) as unknown as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
+  if (!res.ok)
+    throw new Error(`PUT to the upload URL: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
+  await res.arrayBuffer();
+  return [answer.importId];
+};
+
+const runtime = await startBenchRuntime({ verbose: args.verbose });
+const file = join(tmpdir(), `dieutra-bench-roster-${rows}-${process.pid}.csv`);
+const dropTables: Array<() => Promise<void>> = [];
+try {
+  const api = benchApi(runtime.baseUrl, runtime.devToken);
+  const cat = catalogue(units, layout.fields);
+  const { roundId } = await createRound(api, cat, { name: 'bench roster intake' });
+
+  let t0 = performance.now();
+  const bytes = await writeRosterFile(file, layout, cat);
+  out.note(
+    `generated ${fmt.int(rows)} rows (${units} units × ${layout.fields} fields${layout.address ? ', with addresses' : ''}), ${fmt.mb(bytes)}, in ${fmt.s(performance.now() - t0)}`,
+  );
+
+  const peakReset = resetPeakRss(runtime.pid);
+  const rss = watchPeakRss(runtime.pid);
+  t0 = performance.now();
+  const importIds = args.presigned
+    ? await uploadPresigned(api, roundId, file)
+    : await uploadThroughBody(api, roundId, cat);
+  const uploadedMs = performance.now() - t0;
+  const deadline = Date.now() + timeoutMs;
+  let stored = 0;
+  let rejected = 0;
+  for (const [k, importId] of importIds.entries()) {
+    const done = await api.poll(`/api/rounds/${roundId}/rosters/${importId}`, importDone, {
+      timeoutMs: Math.max(1_000, deadline - Date.now()),
+      intervalMs: importIds.length > 1 ? 100 : 500,
+      onTick: progressNote(`import ${k + 1}/${importIds.length}`),
+    });
+    stored += Number(done.stored ?? done.accepted ?? 0);
+    rejected += Number(done.rejected ?? 0);
+  }
+  const totalMs = performance.now() - t0;
+  const peakKb = rss.stop();
+  const rowsPerSec = rows / (totalMs / 1000);
+
+  // The ceiling writes items of the stored dossier's own shape into a copy of its table.
+  const respondents = runtime.table('respondents');
+  const dossier =
+    (await sampleItem(
+      runtime.endpoints.dynamodb,
+      respondents,
+      (item) => 'dossierId' in item || String(item.sk).startsWith('DOSSIER#'),
+    )) ?? null;
+  if (!dossier) throw new Error('no stored dossier item found to copy the shape of');
+  const peerTable = await createPeerTable(runtime.endpoints.dynamodb, { like: respondents });
+  dropTables.push(() => peerTable.drop());
+  const ceiling = await batchWriteCeiling({
+    endpoint: runtime.endpoints.dynamodb,
+    table: peerTable.name,
+    sample: dossier,
+    items: peerItems,
+    concurrency,
+    maxSeconds: 600,
+  });
+
+  const path = args.presigned ? 'presigned PUT' : `body, ${importIds.length} pieces`;
+  out.figure({
+    name: `intake ${fmt.int(rows)} rows end to end (${path})`,
+    value: `${fmt.s(totalMs)} · ${fmt.perSec(rowsPerSec, 'rows/s')}`,
+    peer: {
+      name: `BatchWriteItem ceiling, c=${concurrency}`,
+      value: fmt.perSec(ceiling.itemsPerSec, 'items/s'),
+    },
+    ratio: ratioLine(rowsPerSec, ceiling.itemsPerSec, { better: 'higher', limit: 0.5, label: 'ceiling' }),
+  });
+  out.figure({
+    name: '  upload accepted (all pieces / the PUT)',
+    value: `${fmt.s(uploadedMs)} · stored ${fmt.int(stored)} · rejected ${fmt.int(rejected)}`,
+  });
+  out.figure({
+    name: `  peak RSS, process that parses (pid ${runtime.pid})${peakReset ? '' : ' incl. start-up'}`,
+    value: formatKb(peakKb),
+    ratio: goalLine(peakKb < 512 * 1024, '< 512 MB'),
+  });
+  out.figure({
+    name: `BatchWriteItem ceiling: ${fmt.int(ceiling.items)} dossier items, c=${concurrency}`,
+    value: `${fmt.perSec(ceiling.itemsPerSec, 'items/s')} · batch p50 ${fmt.ms(ceiling.p50BatchMs)} · p99 ${fmt.ms(ceiling.p99BatchMs)}`,
+    ratio: `retries ${ceiling.retries}${ceiling.cutShort ? ' · CUT SHORT' : ''}`,
+  });
+  out.figure(machineFigure(loadAtStart));
+  out.summary();
+} finally {
+  for (const drop of dropTables) await drop().catch(() => {});
+  await runtime.stop();
+  if (!args['keep-file']) await rm(file, { force: true });
+}

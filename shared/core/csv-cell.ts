@@ -1,0 +1,11 @@
+/** The formula-safe CSV cell (data-rules rule 14), neutral: used by domain exports and platform CSV alike. */
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One CSV cell: formula-safe (rule 14: a leading = + - @ TAB CR gets a `'`) and RFC 4180 quoted. */
+export function csvCell(value: string, delimiter: string): string {
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return /["\r\n]/.test(safe) || safe.includes(delimiter) || safe !== safe.trim()
+    ? `"${safe.replace(/"/g, '""')}"`
+    : safe;
+}

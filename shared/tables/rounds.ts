@@ -1,0 +1,207 @@
+/**
+ * Contract of the `rounds` table. Writer: services/rounds/store.ts (only). Everyone else reads
+ * through `roundsReader()` / `loadRound()`.
+ *
+ *   ROUND#r / META     one round (gsi1: ROUNDS / createdAt#r, newest first for listings)
+ *
+ * A round item (`roundItemSchema`), besides name, year, kind, template, structure, methodology
+ * version, units, fields and scoring-rule overrides, carries:
+ *   - `status`: lifecycle DRAFT → ROSTERS_OPEN → ROSTERS_CLOSED → SAMPLED → IN_FIELD → CLOSED →
+ *     SCORED → PUBLISHED. New rounds start ROSTERS_OPEN (uploads work at once); items written
+ *     before the lifecycle existed say 'PLANNED' and are read as ROSTERS_OPEN.
+ *   - `schedule?`: ISO date-times rostersDeadline ≤ distributionDate ≤ fieldworkEnd (each optional).
+ *   - `seed?`: the draw's seed fixed in advance { value, source, fixedAt, fixedBy } (the caller
+ *     sends value and source; the service stamps who fixed it and when).
+ *   - `quota?`: how many forms per stratum, a discriminated union on `kind`:
+ *       fixed        { official, reserve } per stratum
+ *       proportional { total, minPerStratum, reserveRatio } shared in proportion to the frame
+ *       formula      { marginOfError, minPerStratum?, reserveRatio } n = N/(1+N·e²) per stratum
+ *   - `settings`: { minCellSize (10), requireOtp (false), fastCompletionSeconds (60) }, defaults
+ *     filled on create and on reading older items.
+ *   - `raterMatrix?`: PAR rounds only; the domain's rater matrix (shared/domain/rater-matrix.ts).
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { raterMatrixSchema } from '../domain/index.ts';
+import { dynamo } from '../platform/clients.ts';
+import { tableName } from '../platform/config.ts';
+import { queryAll, stripKeys } from '../platform/dynamo.ts';
+import { NotFoundError } from '../platform/errors.ts';
+
+export const ROUND_STATUSES = [
+  'DRAFT',
+  'ROSTERS_OPEN',
+  'ROSTERS_CLOSED',
+  'SAMPLED',
+  'IN_FIELD',
+  'CLOSED',
+  'SCORED',
+  'PUBLISHED',
+] as const;
+export const roundStatusSchema = z.enum(ROUND_STATUSES);
+export type RoundStatus = z.infer<typeof roundStatusSchema>;
+
+/** Stored status: the pre-lifecycle 'PLANNED' reads as ROSTERS_OPEN (uploads were open). */
+export const storedRoundStatusSchema = z.preprocess(
+  (value) => (value === 'PLANNED' ? 'ROSTERS_OPEN' : value),
+  roundStatusSchema,
+);
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+export const roundScheduleSchema = z
+  .strictObject({
+    rostersDeadline: isoDateTime.optional(),
+    distributionDate: isoDateTime.optional(),
+    fieldworkEnd: isoDateTime.optional(),
+  })
+  .superRefine((s, ctx) => {
+    const steps = (['rostersDeadline', 'distributionDate', 'fieldworkEnd'] as const).filter(
+      (k) => s[k] !== undefined,
+    );
+    for (let i = 1; i < steps.length; i++) {
+      const before = steps[i - 1]!;
+      const after = steps[i]!;
+      if (Date.parse(s[before]!) > Date.parse(s[after]!)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [after],
+          message: `${after} phải sau hoặc bằng ${before}.`,
+        });
+      }
+    }
+  });
+export type RoundSchedule = z.infer<typeof roundScheduleSchema>;
+
+/** What the caller sends to fix a seed. */
+export const roundSeedInputSchema = z.strictObject({
+  value: z.string().trim().min(1).max(200),
+  /** Where the value comes from, e.g. "bốc thăm công khai 02/03/2026, biên bản số 5". */
+  source: z.string().trim().min(1).max(500),
+});
+export const roundSeedSchema = roundSeedInputSchema.extend({
+  fixedAt: z.string(),
+  fixedBy: z.string(),
+});
+export type RoundSeed = z.infer<typeof roundSeedSchema>;
+
+const ratio = z.number().min(0).max(10);
+export const roundQuotaSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('fixed'),
+    official: z.number().int().min(1).max(5000),
+    reserve: z.number().int().min(0).max(5000),
+  }),
+  z.strictObject({
+    kind: z.literal('proportional'),
+    total: z.number().int().min(1).max(1_000_000),
+    minPerStratum: z.number().int().min(0).max(5000),
+    reserveRatio: ratio,
+  }),
+  z.strictObject({
+    kind: z.literal('formula'),
+    marginOfError: z.number().gt(0).lt(1),
+    minPerStratum: z.number().int().min(0).max(5000).optional(),
+    reserveRatio: ratio,
+  }),
+]);
+export type RoundQuota = z.infer<typeof roundQuotaSchema>;
+
+export const DEFAULT_ROUND_SETTINGS = { minCellSize: 10, requireOtp: false, fastCompletionSeconds: 60 };
+export const roundSettingsSchema = z.strictObject({
+  /** Results of a cell with fewer returned forms are not shown (privacy, small numbers). */
+  minCellSize: z.number().int().min(1).max(1000).default(DEFAULT_ROUND_SETTINGS.minCellSize),
+  /** Respondents confirm a one-time code before the form opens. */
+  requireOtp: z.boolean().default(DEFAULT_ROUND_SETTINGS.requireOtp),
+  /** A form completed faster than this is flagged for review. */
+  fastCompletionSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(DEFAULT_ROUND_SETTINGS.fastCompletionSeconds),
+});
+export type RoundSettings = z.infer<typeof roundSettingsSchema>;
+
+export const roundUnitSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  parentCode: z.string().optional(),
+  type: z.string().optional(),
+});
+
+export const roundItemSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  year: z.number(),
+  kind: z.enum(['SIPAS', 'PAR']),
+  templateId: z.string(),
+  structure: z.enum(['three-tier', 'two-tier']),
+  /** Version of the methodology configuration the round follows (shared/domain/methodology-config.ts). */
+  methodologyVersion: z.string(),
+  units: z.array(roundUnitSchema),
+  fields: z.array(z.object({ code: z.string(), name: z.string() })),
+  scoringRules: z.record(z.string(), z.unknown()).default({}),
+  status: storedRoundStatusSchema,
+  schedule: roundScheduleSchema.optional(),
+  seed: roundSeedSchema.optional(),
+  quota: roundQuotaSchema.optional(),
+  settings: roundSettingsSchema.default(DEFAULT_ROUND_SETTINGS),
+  raterMatrix: raterMatrixSchema.optional(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  requestHash: z.string(),
+});
+export type Round = z.infer<typeof roundItemSchema>;
+
+// ---- keys ----
+export const ROUNDS_INDEX_PK = 'ROUNDS';
+export const roundKey = (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'META' });
+export const roundIndexKey = (round: Pick<Round, 'id' | 'createdAt'>) => ({
+  gsi1pk: ROUNDS_INDEX_PK,
+  gsi1sk: `${round.createdAt}#${round.id}`,
+});
+
+export const parseRoundItem = (item: Record<string, unknown>): Round =>
+  roundItemSchema.parse(stripKeys(item));
+
+// ---- reader ----
+export interface RoundsReader {
+  get(roundId: string): Promise<Round | null>;
+  /** Every round, all pages (scheduled jobs only; never in a request path). */
+  listAll(): Promise<Round[]>;
+}
+
+export const roundsReader = (): RoundsReader => {
+  const table = tableName('rounds');
+  return {
+    async get(roundId) {
+      const out = await dynamo().send(
+        new GetCommand({ TableName: table, Key: roundKey(roundId), ConsistentRead: true }),
+      );
+      return out.Item ? parseRoundItem(out.Item) : null;
+    },
+    async listAll() {
+      const items = await queryAll({
+        TableName: table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': ROUNDS_INDEX_PK },
+      });
+      return items.map(parseRoundItem);
+    },
+  };
+};
+
+export class RoundNotFoundError extends NotFoundError {
+  constructor() {
+    super('Không tìm thấy đợt khảo sát.', 'ROUND_NOT_FOUND');
+  }
+}
+
+/** A round or 404 ROUND_NOT_FOUND. */
+export const loadRound = async (roundId: string, reader: Pick<RoundsReader, 'get'>): Promise<Round> => {
+  const round = await reader.get(roundId);
+  if (!round) throw new RoundNotFoundError();
+  return round;
+};

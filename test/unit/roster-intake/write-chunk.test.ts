@@ -1,0 +1,97 @@
+/** The chunk consumer over an in-memory fake of the respondents store. */
+import { describe, expect, it } from 'vitest';
+import type { DossierOutcome } from '../../../services/roster-intake/store.ts';
+import { type ChunkStore, writeChunk } from '../../../services/roster-intake/write-chunk.ts';
+import type { ChunkRow, RosterChunkMessage } from '../../../shared/contracts/roster-chunks.ts';
+import type { StoredRowIssue } from '../../../shared/tables/respondents.ts';
+
+const row = (n: number, dossierId: string, personKey: string): ChunkRow => ({
+  row: n,
+  dossierId,
+  personKey,
+  nameEnc: `v1.name${n}`,
+  phoneEnc: `v1.phone${n}`,
+  phoneKind: 'mobile',
+  unitCode: 'U1',
+  fieldCode: 'tu-phap',
+  completedOn: '2026-02-01',
+  addressEnc: `v1.addr${n}`,
+  birthYearEnc: `v1.by${n}`,
+  sexEnc: `v1.sex${n}`,
+});
+
+const memoryStore = (taken: Map<string, { importId: string; row: number }>) => {
+  const persons = new Map<string, ChunkRow>();
+  const chunks = new Map<string, { stored: number; duplicates: number; errors: StoredRowIssue[] }>();
+  const store: ChunkStore = {
+    async putDossiers(_roundId, importId, rows) {
+      const outcomes = new Map<number, DossierOutcome>();
+      for (const r of rows) {
+        const holder = taken.get(r.dossierId);
+        if (!holder) {
+          taken.set(r.dossierId, { importId, row: r.row });
+          outcomes.set(r.row, 'written');
+        } else
+          outcomes.set(
+            r.row,
+            holder.importId === importId && holder.row === r.row ? 'replayed' : 'duplicate',
+          );
+      }
+      return outcomes;
+    },
+    async putPersons(_roundId, rows) {
+      for (const r of rows) persons.set(r.personKey, r);
+    },
+    async completeChunk(_roundId, importId, chunkIndex, counts) {
+      const key = `${importId}#${chunkIndex}`;
+      if (chunks.has(key)) return false;
+      chunks.set(key, counts);
+      return true;
+    },
+  };
+  return { store, persons, chunks };
+};
+
+const message = (importId: string, rows: ChunkRow[]): RosterChunkMessage => ({
+  kind: 'roster-chunk',
+  roundId: 'r1',
+  importId,
+  chunkIndex: 0,
+  chunkCount: 1,
+  rows,
+});
+
+describe('writeChunk', () => {
+  it('stores dossiers and persons with every sealed field; a dossier id held by another import is reported', async () => {
+    const taken = new Map([['D9', { importId: 'imp-old', row: 5 }]]);
+    const { store, persons, chunks } = memoryStore(taken);
+    await writeChunk(message('imp1', [row(2, 'D1', 'p1'), row(3, 'D9', 'p9'), row(4, 'D2', 'p1')]), store);
+    expect([...persons.keys()]).toEqual(['p1']);
+    expect(persons.get('p1')).toMatchObject({
+      addressEnc: 'v1.addr4',
+      birthYearEnc: 'v1.by4',
+      sexEnc: 'v1.sex4',
+    });
+    expect(chunks.get('imp1#0')).toEqual({
+      stored: 2,
+      duplicates: 1,
+      errors: [
+        {
+          row: 3,
+          column: 'Mã hồ sơ',
+          code: 'DUPLICATE_DOSSIER',
+          message: 'Mã hồ sơ "D9" đã có trong một danh sách nhập trước.',
+        },
+      ],
+    });
+  });
+
+  it('a redelivered chunk is a replay: nothing reported as duplicate, counted once', async () => {
+    const { store, chunks } = memoryStore(new Map());
+    const m = message('imp1', [row(2, 'D1', 'p1')]);
+    await writeChunk(m, store);
+    await writeChunk(m, store);
+    expect(chunks.size).toBe(1);
+    expect(chunks.get('imp1#0')).toMatchObject({ stored: 1, duplicates: 0 });
+  });
+});
