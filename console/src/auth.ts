@@ -238,6 +238,7 @@ export const can = {
   uploadRoster: (u: User) => hasRole(u, ['admin', 'operator']),
   drawSample: (u: User) => hasRole(u, ['admin']) && allUnits(u),
   downloadLists: (u: User) => hasRole(u, ['admin', 'operator']),
+  seeRespondents: (u: User) => hasRole(u, ['admin', 'operator']),
   runScoring: (u: User) => hasRole(u, ['admin']) && allUnits(u),
 };
 

@@ -46,7 +46,7 @@ export const formatPercent = (part: number, whole: number): string =>
   whole > 0 ? `${formatNumber((part / whole) * 100, 1)} %` : '—';
 
 const ROUND_STATUS: Record<string, string> = {
-  PLANNED: 'Đã lập kế hoạch',
+  PLANNED: 'Đang nhận danh sách',
   DRAFT: 'Bản nháp',
   ROSTERS_OPEN: 'Đang nhận danh sách',
   ROSTERS_CLOSED: 'Đã khóa danh sách',
@@ -64,3 +64,25 @@ export const kindLabel = (kind: string): string =>
 
 export const structureLabel = (s: string | undefined): string =>
   s === 'two-tier' ? 'Hai cấp (từ 01/07/2025)' : s === 'three-tier' ? 'Ba cấp' : '—';
+
+export const ROUND_LIFECYCLE = [
+  'DRAFT',
+  'ROSTERS_OPEN',
+  'ROSTERS_CLOSED',
+  'SAMPLED',
+  'IN_FIELD',
+  'CLOSED',
+  'SCORED',
+  'PUBLISHED',
+] as const;
+
+/** A date picked in the form (yyyy-mm-dd) as the end of that day in Vietnam (23:59:59+07:00). */
+export const endOfVietnamDay = (date: string): string => `${date}T23:59:59+07:00`;
+
+export const quotaLabel = (q: import('./types.ts').RoundQuota | undefined): string => {
+  if (!q) return 'Theo yêu cầu khi chọn mẫu';
+  if (q.kind === 'fixed') return `Cố định: ${q.official} chính thức + ${q.reserve} dự phòng mỗi tầng`;
+  if (q.kind === 'proportional')
+    return `Tỷ lệ: tổng ${formatNumber(q.total, 0)}, tối thiểu ${q.minPerStratum} mỗi tầng, dự phòng ×${formatNumber(q.reserveRatio)}`;
+  return `Công thức n = N/(1+N·e²), e = ${formatNumber(q.marginOfError, 3)}, dự phòng ×${formatNumber(q.reserveRatio)}`;
+};

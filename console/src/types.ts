@@ -17,7 +17,20 @@ export interface RoundSummary {
   status: string;
   createdAt: string;
 }
+export interface RoundSchedule {
+  rostersDeadline?: string;
+  distributionDate?: string;
+  fieldworkEnd?: string;
+}
+export type RoundQuota =
+  | { kind: 'fixed'; official: number; reserve: number }
+  | { kind: 'proportional'; total: number; minPerStratum: number; reserveRatio: number }
+  | { kind: 'formula'; marginOfError: number; minPerStratum?: number; reserveRatio: number };
 export interface Round extends RoundSummary {
+  schedule?: RoundSchedule;
+  seed?: { value: string; source: string; fixedAt?: string; fixedBy?: string };
+  quota?: RoundQuota;
+  settings?: { minCellSize?: number; requireOtp?: boolean; fastCompletionSeconds?: number };
   templateId: string;
   structure: 'three-tier' | 'two-tier';
   methodologyVersion: string;
@@ -103,4 +116,21 @@ export interface Results {
     unitFields?: { unitCode: string; fieldCode: string; index?: number | null; counts?: Counts }[];
     round?: { index?: number | null; counts?: Counts; aspects?: { code: string; index: number | null }[] };
   } | null;
+}
+export interface Respondent {
+  personKey: string;
+  fullName?: string;
+  phone?: string;
+  phoneKind?: string;
+  address?: string;
+  birthYear?: number;
+  sex?: string;
+  dossiers: {
+    dossierId: string;
+    unitCode: string;
+    fieldCode: string;
+    completedOn?: string;
+    row?: number;
+    importId?: string;
+  }[];
 }

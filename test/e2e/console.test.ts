@@ -219,13 +219,23 @@ describe('ops console in Chromium', () => {
       .fill(
         'LB; UBND quận Long Biên; ; district\nLB-TT; UBND phường Thượng Thanh; LB; ward\nLB-VH; UBND phường Việt Hưng; LB; ward',
       );
+    await page.getByLabel('Hạn nộp danh sách').fill('2026-03-31');
+    await page.getByLabel('Ngày phát phiếu').fill('2026-04-10');
+    await page.getByLabel('Kết thúc khảo sát').fill('2026-05-15');
+    await page.getByLabel('Phiếu chính thức mỗi tầng').fill('3');
+    await page.getByLabel('Dự phòng mỗi tầng').fill('2');
     await page.getByRole('button', { name: 'Tạo đợt' }).click();
     await page.getByRole('heading', { level: 1, name: new RegExp(roundName) }).waitFor();
     roundUrl = page.url();
     roundId = decodeURIComponent(/\/rounds\/([^/]+)$/.exec(roundUrl)![1]!);
     await page.getByRole('heading', { name: 'Tiến trình' }).waitFor();
     // Dates in Vietnam time as dd/mm/yyyy.
-    expect(await page.locator('.facts').textContent()).toMatch(/Ngày tạo\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+    expect(await page.locator('.facts').first().textContent()).toMatch(/Ngày tạo\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+    const facts = (await page.locator('.overview').textContent()) ?? '';
+    expect(facts).toContain('Hạn nộp danh sách31/03/2026');
+    expect(facts).toContain('Kết thúc khảo sát15/05/2026');
+    expect(facts).toContain('Cố định: 3 chính thức + 2 dự phòng mỗi tầng');
+    expect(await page.locator('.lifecycle [aria-current="step"]').textContent()).toBe('Đang nhận danh sách');
     await page_(page, '04-tong-quan');
 
     // Roster with two bad rows, then the corrected file.
@@ -274,8 +284,18 @@ describe('ops console in Chromium', () => {
     const codes = await page.locator('table tbody td:nth-child(3)').allTextContents();
     expect(codes.filter((c) => c !== 'DUPLICATE_DOSSIER')).toEqual([]);
 
-    // Draw.
+    // The people stored, decrypted for the administrator.
+    await page.getByRole('link', { name: 'Người dân', exact: true }).click();
+    const people = page.getByRole('table', { name: /Người dân \(12 đã tải/ });
+    await people.waitFor();
+    expect(await people.textContent()).toContain('Người Dân 1');
+    await page.getByLabel('Đơn vị', { exact: true }).selectOption('LB-VH');
+    expect(await people.locator('tbody tr').count()).toBe(6);
+    await page_(page, '06b-nguoi-dan');
+
+    // Draw: the round's quota is the form's default.
     await page.getByRole('link', { name: 'Chọn mẫu' }).click();
+    expect(await page.getByLabel('Số phiếu chính thức mỗi tầng').inputValue()).toBe('3');
     await page.getByLabel('Hạt giống (seed)').fill(`xo-so-${tag}`);
     await page.getByLabel('Số phiếu chính thức mỗi tầng').fill('3');
     await page.getByLabel('Số dự phòng mỗi tầng').fill('2');
@@ -360,6 +380,10 @@ describe('ops console in Chromium', () => {
     expect(await ranking.locator('tbody tr').count()).toBe(1);
     expect(await ranking.textContent()).not.toContain('Việt Hưng');
     expect(await page.getByRole('button', { name: 'Tính điểm' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Người dân', exact: true }).click();
+    const people = page.getByRole('table', { name: /Người dân \(6 đã tải/ });
+    await people.waitFor();
+    expect(await people.textContent()).not.toContain('Việt Hưng');
     await page.getByRole('link', { name: 'Chọn mẫu' }).click();
     await page.getByRole('heading', { name: 'Mẫu đã chọn' }).waitFor();
     expect(await page.getByLabel('Hạt giống (seed)').count()).toBe(0);
@@ -400,6 +424,10 @@ describe('ops console in Chromium', () => {
     await page.getByText('Vai trò của bạn chỉ xem được').waitFor();
     expect(await page.getByRole('button', { name: 'Tải lên và nhập' }).count()).toBe(0);
     await page_(page, '12-chi-xem-danh-sach');
+    expect(await page.getByRole('link', { name: 'Người dân', exact: true }).count()).toBe(0);
+    expect(
+      (await api('GET', `/api/rounds/${roundId}/respondents`, { token: await tokenOf(page) })).status,
+    ).toBe(403);
     await page.getByRole('link', { name: 'Chọn mẫu' }).click();
     await page.getByRole('heading', { name: 'Mẫu đã chọn' }).waitFor();
     await page.getByText(/Đã chọn xong/).waitFor();

@@ -1,23 +1,34 @@
 /** One round: its summary and timeline, and tabs for rosters, sampling and results. */
 import { get } from '../api.ts';
-import { seesUnit, type User } from '../auth.ts';
+import { can, seesUnit, type User } from '../auth.ts';
 import { DataTable } from '../components/data-table.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
 import { PageHeading } from '../components/page.tsx';
 import { Progress } from '../components/progress.tsx';
-import { formatDateTime, formatNumber, kindLabel, roundStatusLabel, structureLabel } from '../format.ts';
+import {
+  formatDate,
+  formatDateTime,
+  formatNumber,
+  kindLabel,
+  quotaLabel,
+  ROUND_LIFECYCLE,
+  roundStatusLabel,
+  structureLabel,
+} from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { BASE } from '../router.ts';
 import { remembered } from '../store.ts';
 import type { ImportReport, Results, Round, SampleManifest } from '../types.ts';
+import { RespondentsTab } from './respondents.tsx';
 import { ResultsTab } from './results.tsx';
 import { RostersTab } from './rosters.tsx';
 import { SamplingTab } from './sampling.tsx';
 
-type Tab = 'overview' | 'rosters' | 'sampling' | 'results';
-const TABS: { id: Tab; label: string; path: string }[] = [
+export type Tab = 'overview' | 'rosters' | 'respondents' | 'sampling' | 'results';
+const TABS: { id: Tab; label: string; path: string; allowed?: (u: User) => boolean }[] = [
   { id: 'overview', label: 'Tổng quan', path: '' },
   { id: 'rosters', label: 'Danh sách người dân', path: '/rosters' },
+  { id: 'respondents', label: 'Người dân', path: '/respondents', allowed: can.seeRespondents },
   { id: 'sampling', label: 'Chọn mẫu', path: '/sampling' },
   { id: 'results', label: 'Kết quả', path: '/results' },
 ];
@@ -44,7 +55,7 @@ export function RoundDetail({ user, roundId, tab }: { user: User; roundId: strin
       {round ? (
         <>
           <nav class="tabs" aria-label="Các phần của đợt">
-            {TABS.map((t) => (
+            {TABS.filter((t) => !t.allowed || t.allowed(user)).map((t) => (
               <a key={t.id} href={`${base}${t.path}`} aria-current={t.id === tab ? 'page' : undefined}>
                 {t.label}
               </a>
@@ -52,6 +63,7 @@ export function RoundDetail({ user, roundId, tab }: { user: User; roundId: strin
           </nav>
           {tab === 'overview' ? <Overview round={round} user={user} /> : null}
           {tab === 'rosters' ? <RostersTab round={round} user={user} /> : null}
+          {tab === 'respondents' ? <RespondentsTab round={round} user={user} /> : null}
           {tab === 'sampling' ? <SamplingTab round={round} user={user} /> : null}
           {tab === 'results' ? <ResultsTab round={round} user={user} /> : null}
         </>
@@ -59,6 +71,9 @@ export function RoundDetail({ user, roundId, tab }: { user: User; roundId: strin
     </section>
   );
 }
+
+const normalStatus = (s: string) =>
+  (s === 'PLANNED' ? 'ROSTERS_OPEN' : s) as (typeof ROUND_LIFECYCLE)[number];
 
 interface TimelineData {
   imports: ImportReport[];
@@ -172,6 +187,43 @@ function Overview({ round, user }: { round: Round; user: User }) {
           <dd>{formatDateTime(round.createdAt)}</dd>
         </div>
       </dl>
+      <dl class="facts">
+        <div>
+          <dt>Hạn nộp danh sách</dt>
+          <dd>{formatDate(round.schedule?.rostersDeadline)}</dd>
+        </div>
+        <div>
+          <dt>Ngày phát phiếu</dt>
+          <dd>{formatDate(round.schedule?.distributionDate)}</dd>
+        </div>
+        <div>
+          <dt>Kết thúc khảo sát</dt>
+          <dd>{formatDate(round.schedule?.fieldworkEnd)}</dd>
+        </div>
+        <div>
+          <dt>Hạt giống</dt>
+          <dd>{round.seed ? `${round.seed.value} (${round.seed.source})` : 'Chưa cố định'}</dd>
+        </div>
+        <div>
+          <dt>Số phiếu mỗi tầng</dt>
+          <dd>{quotaLabel(round.quota)}</dd>
+        </div>
+      </dl>
+      <h2>Vòng đời</h2>
+      <ol class="lifecycle">
+        {ROUND_LIFECYCLE.map((st, i) => {
+          const at = ROUND_LIFECYCLE.indexOf(normalStatus(round.status));
+          return (
+            <li
+              key={st}
+              class={i < at ? 'done' : i === at ? 'current' : 'todo'}
+              aria-current={i === at ? 'step' : undefined}
+            >
+              {roundStatusLabel(st)}
+            </li>
+          );
+        })}
+      </ol>
       <h2>Tiến trình</h2>
       {timeline.loading && !t ? <Progress label="Đang tải tiến trình" /> : null}
       <ol class="timeline">

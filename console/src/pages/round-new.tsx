@@ -9,6 +9,7 @@ import { can, type User } from '../auth.ts';
 import { ErrorBox } from '../components/error-box.tsx';
 import { PageHeading } from '../components/page.tsx';
 import { Progress } from '../components/progress.tsx';
+import { endOfVietnamDay } from '../format.ts';
 import { BASE, navigate } from '../router.ts';
 import type { Round } from '../types.ts';
 
@@ -41,6 +42,13 @@ export function RoundNew({ user }: { user: User }) {
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const [kind, setKind] = useState<'SIPAS' | 'PAR'>('SIPAS');
   const [structure, setStructure] = useState<'' | 'three-tier' | 'two-tier'>('');
+  const [deadline, setDeadline] = useState('');
+  const [distribution, setDistribution] = useState('');
+  const [fieldworkEnd, setFieldworkEnd] = useState('');
+  const [seedValue, setSeedValue] = useState('');
+  const [seedSource, setSeedSource] = useState('');
+  const [official, setOfficial] = useState('');
+  const [reserve, setReserve] = useState('');
   const [unitsText, setUnitsText] = useState('');
   const [fieldsText, setFieldsText] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -77,6 +85,11 @@ export function RoundNew({ user }: { user: User }) {
     setBusy(true);
     setError(null);
     try {
+      const schedule = {
+        ...(deadline ? { rostersDeadline: endOfVietnamDay(deadline) } : {}),
+        ...(distribution ? { distributionDate: endOfVietnamDay(distribution) } : {}),
+        ...(fieldworkEnd ? { fieldworkEnd: endOfVietnamDay(fieldworkEnd) } : {}),
+      };
       const body = {
         name,
         year: Number(year),
@@ -84,6 +97,11 @@ export function RoundNew({ user }: { user: User }) {
         ...(structure ? { structure } : {}),
         units,
         fields,
+        ...(Object.keys(schedule).length ? { schedule } : {}),
+        ...(seedValue || seedSource ? { seed: { value: seedValue, source: seedSource } } : {}),
+        ...(official
+          ? { quota: { kind: 'fixed', official: Number(official), reserve: Number(reserve || 0) } }
+          : {}),
       };
       const res = await request<{ roundId: string; round: Round }>('POST', '/api/rounds', {
         json: body,
@@ -157,6 +175,91 @@ export function RoundNew({ user }: { user: User }) {
             </p>
           </div>
         </div>
+        <fieldset>
+          <legend>Lịch của đợt (giờ Việt Nam, hết ngày đã chọn)</legend>
+          <div class="row">
+            <div class="field">
+              <label for="r-deadline">Hạn nộp danh sách</label>
+              <input
+                id="r-deadline"
+                type="date"
+                value={deadline}
+                onInput={(e) => setDeadline(e.currentTarget.value)}
+              />
+            </div>
+            <div class="field">
+              <label for="r-distribution">Ngày phát phiếu</label>
+              <input
+                id="r-distribution"
+                type="date"
+                value={distribution}
+                onInput={(e) => setDistribution(e.currentTarget.value)}
+              />
+            </div>
+            <div class="field">
+              <label for="r-fieldwork">Kết thúc khảo sát</label>
+              <input
+                id="r-fieldwork"
+                type="date"
+                value={fieldworkEnd}
+                onInput={(e) => setFieldworkEnd(e.currentTarget.value)}
+                aria-describedby={described('schedule')}
+                aria-invalid={errorsFor('schedule').length > 0}
+              />
+            </div>
+          </div>
+          {fieldError('schedule')}
+        </fieldset>
+        <fieldset>
+          <legend>Chọn mẫu (không bắt buộc)</legend>
+          <div class="row">
+            <div class="field">
+              <label for="r-seed">Hạt giống cố định</label>
+              <input
+                id="r-seed"
+                value={seedValue}
+                onInput={(e) => setSeedValue(e.currentTarget.value)}
+                aria-describedby={described('seed')}
+                aria-invalid={errorsFor('seed').length > 0}
+              />
+            </div>
+            <div class="field">
+              <label for="r-seed-source">Nguồn của hạt giống</label>
+              <input
+                id="r-seed-source"
+                value={seedSource}
+                onInput={(e) => setSeedSource(e.currentTarget.value)}
+                placeholder="vd. kết quả xổ số ngày 02/03/2026"
+              />
+            </div>
+            <div class="field">
+              <label for="r-official">Phiếu chính thức mỗi tầng</label>
+              <input
+                id="r-official"
+                type="number"
+                min={1}
+                inputMode="numeric"
+                value={official}
+                onInput={(e) => setOfficial(e.currentTarget.value)}
+                aria-describedby={described('quota')}
+                aria-invalid={errorsFor('quota').length > 0}
+              />
+            </div>
+            <div class="field">
+              <label for="r-reserve">Dự phòng mỗi tầng</label>
+              <input
+                id="r-reserve"
+                type="number"
+                min={0}
+                inputMode="numeric"
+                value={reserve}
+                onInput={(e) => setReserve(e.currentTarget.value)}
+              />
+            </div>
+          </div>
+          {fieldError('seed')}
+          {fieldError('quota')}
+        </fieldset>
         <div class="field">
           <label for="r-units">Đơn vị được đánh giá</label>
           <textarea

@@ -13,9 +13,11 @@ export function SamplingTab({ round, user }: { round: Round; user: User }) {
   const roundPath = `/api/rounds/${encodeURIComponent(round.id)}`;
   const [samples, setSamples] = useState(() => remembered(round.id, 'samples'));
   const [selected, setSelected] = useState<string | undefined>(samples[0]);
-  const [seed, setSeed] = useState('');
-  const [official, setOfficial] = useState('30');
-  const [reserve, setReserve] = useState('10');
+  // The round's fixed seed and quota, when it has them, are the defaults.
+  const fixedQuota = round.quota?.kind === 'fixed' ? round.quota : undefined;
+  const [seed, setSeed] = useState(round.seed?.value ?? '');
+  const [official, setOfficial] = useState(String(fixedQuota?.official ?? 30));
+  const [reserve, setReserve] = useState(String(fixedQuota?.reserve ?? 10));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
