@@ -9,14 +9,16 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleJwtKey, signConsoleJwt } from '../../infra/local/authorizer.ts';
 import { REPO_ROOT } from '../../infra/local/paths.ts';
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
-import { api, baseUrl, unique } from '../integration/support/api.ts';
+import { api, baseUrl, devToken, unique } from '../integration/support/api.ts';
 
 const CHROMIUM_ARGS =
   `--no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
@@ -187,8 +189,40 @@ describe('ops console in Chromium', () => {
     const refused = await api('GET', '/api/rounds', { token: forged });
     expect(refused.status).toBe(401);
     expect(refused.json.error.code).toBe('INVALID_TOKEN');
+    // Expired (signed 9 h ago with the right key): refused too.
+    const claims = { sub: 'so-noi-vu-admin', name: 'x', roles: ['admin'], units: ['*'] };
+    const old = await signConsoleJwt(consoleJwtKey(devToken()), claims, new Date(Date.now() - 9 * 3600_000));
+    expect((await api('GET', '/api/rounds', { token: old })).json.error.code).toBe('INVALID_TOKEN');
+    const fresh = await signConsoleJwt(consoleJwtKey(devToken()), claims);
+    expect((await api('GET', '/api/rounds', { token: fresh })).status).toBe(200);
     // The dev token still works for curl.
     expect((await api('GET', '/api/rounds')).status).toBe(200);
+  });
+
+  it('never serves a file outside console/dist (raw paths, not normalised by a client)', async () => {
+    const raw = (path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const url = new URL(baseUrl());
+        const req = httpRequest({ host: url.hostname, port: url.port, path, method: 'GET' }, (res) => {
+          let body = '';
+          res.on('data', (c) => {
+            body += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    for (const path of [
+      '/ops/../package.json',
+      '/ops/%2e%2e/package.json',
+      '/ops/assets/..%2f..%2fbuild.ts',
+    ]) {
+      const res = await raw(path);
+      expect(res.body, path).not.toContain('"devDependencies"');
+      expect(res.body, path).not.toContain('BUDGET_BYTES');
+      expect([400, 404]).toContain(res.status);
+    }
   });
 
   it('an administrator runs a round: create, roster with errors then corrected, draw, list, scoring, chart', async () => {
@@ -230,7 +264,9 @@ describe('ops console in Chromium', () => {
     roundId = decodeURIComponent(/\/rounds\/([^/]+)$/.exec(roundUrl)![1]!);
     await page.getByRole('heading', { name: 'Tiến trình' }).waitFor();
     // Dates in Vietnam time as dd/mm/yyyy.
-    expect(await page.locator('.facts').first().textContent()).toMatch(/Ngày tạo\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+    expect(await page.locator('.facts').first().textContent()).toMatch(
+      /Ngày tạo\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/,
+    );
     const facts = (await page.locator('.overview').textContent()) ?? '';
     expect(facts).toContain('Hạn nộp danh sách31/03/2026');
     expect(facts).toContain('Kết thúc khảo sát15/05/2026');
