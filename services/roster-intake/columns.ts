@@ -41,3 +41,12 @@ export const mapHeader = (cells: string[]): Map<ColumnKey, number> => {
   });
   return found;
 };
+
+/** Recognised columns of the best line among the first 20 of a text (encoding detection). */
+export const headerStrength = (text: string, delimiter: string): number => {
+  let best = 0;
+  for (const line of text.split(/\r\n|\n|\r/, 20)) {
+    best = Math.max(best, mapHeader(line.split(delimiter).map((c) => c.replace(/^"|"$/g, ''))).size);
+  }
+  return best;
+};

@@ -3,8 +3,7 @@ import { decryptPii, formToken, type Keys } from '../../shared/platform/crypto.t
 import { type CsvCell, toCsv } from '../../shared/platform/csv.ts';
 import type { RespondentsReader } from '../../shared/tables/respondents.ts';
 import type { Round } from '../../shared/tables/rounds.ts';
-import type { SamplesReader } from '../../shared/tables/samples.ts';
-import { tokenAssignment } from './run-draw.ts';
+import { type SamplesReader, tokenAssignment } from '../../shared/tables/samples.ts';
 
 const HEADER = [
   'STT',

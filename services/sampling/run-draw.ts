@@ -2,13 +2,8 @@ import type { DrawMessage } from '../../shared/contracts/sampling-requests.ts';
 import { drawSample, rosterHash, strataOf } from '../../shared/domain/index.ts';
 import { formToken, hashToken, type Keys } from '../../shared/platform/crypto.ts';
 import type { RespondentsReader } from '../../shared/tables/respondents.ts';
-import type { Assignment } from '../../shared/tables/samples.ts';
+import { type Assignment, tokenAssignment } from '../../shared/tables/samples.ts';
 import type { SampleStore } from './store.ts';
-
-/** The assignment a form token is derived from: HMAC(secret, this string). */
-export const tokenAssignment = (
-  a: Pick<Assignment, 'sampleId' | 'unitCode' | 'fieldCode' | 'personKey'>,
-): string => [a.sampleId, a.unitCode, a.fieldCode, a.personKey].join('|');
 
 export interface RunDrawDeps {
   samples: Pick<SampleStore, 'getManifest' | 'putAssignments' | 'completeManifest'>;

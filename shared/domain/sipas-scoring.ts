@@ -448,3 +448,26 @@ export function scoreSipas(input: SipasInput): SipasResult {
 export function sipasToPoints(index: Dec, maxPoints: number): Dec {
   return index.dividedBy(HUNDRED).times(maxPoints);
 }
+
+/**
+ * The composition steps of `scoreSipas`, exported so that the columnar core (sipas-aggregate.ts) gives
+ * the very same decimals from its integer counts. `rules` must already be resolved.
+ */
+export function sipasItemIndex(
+  levelCounts: number[],
+  template: QuestionnaireTemplate,
+  rules: SipasRules,
+): Dec | null {
+  const satisfied = new Set(rules.satisfiedLevels ?? template.scale.satisfiedLevels);
+  return itemIndex(levelCounts, { template, rules, items: [], choiceQuestions: [], satisfied }).index;
+}
+
+/** Element indexes (+ the pooled index for `pooled`) → aspects and overall, exactly as `scoreSipas`. */
+export function composeSipasIndexes(
+  template: QuestionnaireTemplate,
+  rules: SipasRules,
+  elements: Record<string, Dec | null>,
+  pooled: Dec | null | undefined,
+): { aspects: AspectResult[]; overall: Dec | null } {
+  return aggregate(template, rules, elements, pooled);
+}

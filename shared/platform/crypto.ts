@@ -52,6 +52,21 @@ export const formToken = (k: Keys, assignment: string): string =>
 
 export const hashToken = (token: string): string => sha256Hex(`form-token:${token}`);
 
+/**
+ * The bytes a paper code is made of (shared/domain/paper-code.ts takes its first 45 bits): HMAC of the
+ * same assignment string as the form token, under another label, so a code reveals neither the token
+ * nor the person and lists re-export identically.
+ */
+export const paperCodeBytes = (k: Keys, assignment: string): Buffer =>
+  createHmac('sha256', k.token).update(`paper-code\u001f${assignment}`).digest();
+
+/**
+ * How a paper code is stored: a keyed hash (a code has only 45 bits, so a plain hash of a leaked table
+ * could be brute-forced offline; without the server key it cannot).
+ */
+export const hashPaperCode = (k: Keys, code: string): string =>
+  createHmac('sha256', k.token).update(`paper-code-hash\u001f${code}`).digest('hex');
+
 export const personKeyOf = (k: Keys, normalisedName: string, phoneE164: string): string =>
   createHmac('sha256', k.person)
     .update(`${normalisedName.toLocaleLowerCase('vi')}\u001f${phoneE164}`)

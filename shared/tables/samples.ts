@@ -5,12 +5,18 @@
  *   ROUND#r / SAMPLE#id                 sample manifest (request, status, counts, roster hash)
  *   SAMPLE#id / A#unit#field#O|R#rank   one assignment (person key, token hash)
  *   TOKEN#sha256(token) / TOKEN         token lookup for the public form (no token is stored)
+ *   CODE#hmac(code) / CODE              paper-code lookup (the same assignment; no code is stored)
+ *
+ * An assignment's `status`: `active` (its form works), `inactive` (a reserve not yet called up),
+ * `revoked` (replaced by a reserve: its link and code answer 410 TOKEN_REVOKED). Items written before
+ * the status existed read as active (official) / inactive (reserve).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { PAPER_CODE_ERRORS, type PaperCodeProblem, parsePaperCode } from '../domain/index.ts';
 import { dynamo } from '../platform/clients.ts';
 import { tableName } from '../platform/config.ts';
-import { hashToken } from '../platform/crypto.ts';
+import { hashPaperCode, hashToken, type Keys } from '../platform/crypto.ts';
 import { queryPrefix, stripKeys } from '../platform/dynamo.ts';
 import { AppError, NotFoundError } from '../platform/errors.ts';
 
@@ -51,6 +57,14 @@ export const assignmentItemSchema = z.object({
   rank: z.number(),
   personKey: z.string(),
   tokenHash: z.string(),
+  /** Keyed hash of the paper code (shared/platform/crypto.ts hashPaperCode). */
+  codeHash: z.string().optional(),
+  status: z.enum(['active', 'inactive', 'revoked']).optional(),
+  /** Substitution: when and why this assignment was revoked, and which reserve took over. */
+  revokedAt: z.string().optional(),
+  revokedReason: z.string().optional(),
+  replacedBy: z.string().optional(),
+  activatedAt: z.string().optional(),
 });
 export type Assignment = z.infer<typeof assignmentItemSchema>;
 
@@ -66,6 +80,16 @@ export const assignmentKey = (
   sk: `A#${a.unitCode}#${a.fieldCode}#${a.list === 'official' ? 'O' : 'R'}#${String(a.rank).padStart(5, '0')}`,
 });
 export const tokenKey = (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' });
+export const codeKey = (codeHash: string) => ({ pk: `CODE#${codeHash}`, sk: 'CODE' });
+
+/** The string a form token and a paper code are derived from (HMAC under the server key). */
+export const tokenAssignment = (
+  a: Pick<Assignment, 'sampleId' | 'unitCode' | 'fieldCode' | 'personKey'>,
+): string => [a.sampleId, a.unitCode, a.fieldCode, a.personKey].join('|');
+
+/** The status of an assignment, also for items written before `status` existed. */
+export const assignmentStatus = (a: Assignment): 'active' | 'inactive' | 'revoked' =>
+  a.status ?? (a.list === 'official' ? 'active' : 'inactive');
 
 export const parseManifestItem = (item: Record<string, unknown>): SampleManifest =>
   sampleManifestItemSchema.parse(stripKeys(item));
@@ -78,6 +102,7 @@ export interface SamplesReader {
   listManifests(roundId: string): Promise<SampleManifest[]>;
   listAssignments(sampleId: string): Promise<Assignment[]>;
   findByTokenHash(tokenHash: string): Promise<Assignment | null>;
+  findByCodeHash(codeHash: string): Promise<Assignment | null>;
 }
 
 export const samplesReader = (): SamplesReader => {
@@ -99,6 +124,10 @@ export const samplesReader = (): SamplesReader => {
       const out = await dynamo().send(new GetCommand({ TableName: table, Key: tokenKey(tokenHash) }));
       return out.Item ? parseAssignmentItem(out.Item) : null;
     },
+    async findByCodeHash(codeHash) {
+      const out = await dynamo().send(new GetCommand({ TableName: table, Key: codeKey(codeHash) }));
+      return out.Item ? parseAssignmentItem(out.Item) : null;
+    },
   };
 };
 
@@ -108,7 +137,32 @@ export class TokenNotActiveError extends AppError {
   }
 }
 
-/** A form token's assignment: 404 TOKEN_NOT_FOUND for an unknown token, 403 for a reserve one. */
+export class TokenRevokedError extends AppError {
+  constructor() {
+    super(
+      410,
+      'TOKEN_REVOKED',
+      'Phiếu này không còn hiệu lực: người được khảo sát đã được thay bằng người trong danh sách dự phòng.',
+    );
+  }
+}
+
+/** A typed code that cannot be right (400, code PAPER_CODE_MISTYPED / _LENGTH / _CHARACTER / _EMPTY). */
+export class PaperCodeMistypedError extends AppError {
+  constructor(reason: PaperCodeProblem) {
+    super(400, PAPER_CODE_ERRORS[reason].code, PAPER_CODE_ERRORS[reason].message);
+  }
+}
+
+/** Only an active assignment opens a form: 410 for a revoked one, 403 for a reserve not called up. */
+export const requireActive = (assignment: Assignment): Assignment => {
+  const status = assignmentStatus(assignment);
+  if (status === 'revoked') throw new TokenRevokedError();
+  if (status === 'inactive') throw new TokenNotActiveError();
+  return assignment;
+};
+
+/** A form token's assignment: 404 TOKEN_NOT_FOUND for an unknown token, 410 revoked, 403 reserve. */
 export const resolveToken = async (
   token: string,
   reader: Pick<SamplesReader, 'findByTokenHash'>,
@@ -118,6 +172,25 @@ export const resolveToken = async (
     : null;
   if (!assignment)
     throw new NotFoundError('Liên kết phiếu không hợp lệ. Hãy kiểm tra lại đường dẫn.', 'TOKEN_NOT_FOUND');
-  if (assignment.list !== 'official') throw new TokenNotActiveError();
-  return assignment;
+  return requireActive(assignment);
+};
+
+/**
+ * A typed paper code's assignment. The check character catches a typo BEFORE any lookup (400
+ * PAPER_CODE_MISTYPED with the domain's message); then 404 CODE_NOT_FOUND, 410 revoked, 403 reserve.
+ */
+export const resolvePaperCode = async (
+  input: string,
+  keys: Keys,
+  reader: Pick<SamplesReader, 'findByCodeHash'>,
+): Promise<{ code: string; assignment: Assignment }> => {
+  const parsed = parsePaperCode(input);
+  if (!parsed.ok) throw new PaperCodeMistypedError(parsed.reason);
+  const assignment = await reader.findByCodeHash(hashPaperCode(keys, parsed.code));
+  if (!assignment)
+    throw new NotFoundError(
+      'Không tìm thấy phiếu có mã này. Hãy kiểm tra lại mã in trên thư.',
+      'CODE_NOT_FOUND',
+    );
+  return { code: parsed.code, assignment: requireActive(assignment) };
 };

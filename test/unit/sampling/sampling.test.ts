@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { exportList } from '../../../services/sampling/export-list.ts';
 import { planQuotas } from '../../../services/sampling/plan-quotas.ts';
 import { requestSample } from '../../../services/sampling/request-sample.ts';
-import { type RunDrawDeps, runDraw, tokenAssignment } from '../../../services/sampling/run-draw.ts';
+import { type RunDrawDeps, runDraw } from '../../../services/sampling/run-draw.ts';
 import type { DrawResult } from '../../../services/sampling/store.ts';
 import type { DrawMessage } from '../../../shared/contracts/sampling-requests.ts';
 import { encryptPii, formToken, hashToken } from '../../../shared/platform/crypto.ts';
 import type { DossierRecord, PersonRecord } from '../../../shared/tables/respondents.ts';
-import type { Assignment, SampleManifest } from '../../../shared/tables/samples.ts';
+import { type Assignment, type SampleManifest, tokenAssignment } from '../../../shared/tables/samples.ts';
 import { admin, keys, operatorOf, sipasRound } from '../support/fixtures.ts';
 
 const request = { seed: 'public-draw-2026', officialPerStratum: 2, reservePerStratum: 1 };
