@@ -59,7 +59,7 @@ export function App() {
   );
 }
 
-const TABS = ['rosters', 'respondents', 'sampling', 'results'] as const;
+const TABS = ['rosters', 'respondents', 'sampling', 'fieldwork', 'results'] as const;
 
 function route(path: string, user: User) {
   if (path === '/' || path === '/rounds') return <Rounds user={user} />;

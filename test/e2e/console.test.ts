@@ -348,14 +348,31 @@ describe('ops console in Chromium', () => {
     const tokens = [...official.matchAll(/\/f\/([A-Za-z0-9_-]+)/g)].map((m) => m[1]!);
     expect(tokens).toHaveLength(6);
 
-    // The six respondents answer (through the public API), then scoring from the console.
-    for (const [i, token] of tokens.entries()) {
+    // Five of the six respondents answer (through the public API), then scoring from the console.
+    for (const [i, token] of tokens.slice(0, 5).entries()) {
       // Varied levels so the indices are not round numbers.
       const answers = Object.fromEntries(scaleIds.map((id, j) => [id, 1 + ((i * 2 + j) % 5)]));
       expect((await api('POST', '/api/submissions', { token: null, body: { token, answers } })).status).toBe(
         201,
       );
     }
+    // Field work: 5 of 6 issued forms returned, once the live counters have caught up.
+    await page.getByRole('link', { name: 'Tiến độ' }).click();
+    const progress = page.getByRole('table', { name: 'Tiến độ theo đơn vị và lĩnh vực' });
+    await progress.waitFor();
+    for (
+      let tries = 0;
+      !((await page.locator('dl.counts').textContent()) ?? '').includes('83,3 %');
+      tries++
+    ) {
+      expect(tries, 'live counters reach 5 returned').toBeLessThan(60);
+      await page.waitForTimeout(500);
+      await page.reload();
+      await progress.waitFor();
+    }
+    expect(await progress.locator('tbody tr').count()).toBe(2);
+    await page_(page, '07b-tien-do');
+
     await page.getByRole('link', { name: 'Kết quả' }).click();
     await page.getByRole('button', { name: 'Tính điểm' }).click();
     const chart = page.locator('figure.chart canvas');

@@ -19,17 +19,19 @@ import { useLoad } from '../hooks.ts';
 import { BASE } from '../router.ts';
 import { remembered } from '../store.ts';
 import type { ImportReport, Results, Round, SampleManifest } from '../types.ts';
+import { FieldworkTab } from './fieldwork.tsx';
 import { RespondentsTab } from './respondents.tsx';
 import { ResultsTab } from './results.tsx';
 import { RostersTab } from './rosters.tsx';
 import { SamplingTab } from './sampling.tsx';
 
-export type Tab = 'overview' | 'rosters' | 'respondents' | 'sampling' | 'results';
+export type Tab = 'overview' | 'rosters' | 'respondents' | 'sampling' | 'fieldwork' | 'results';
 const TABS: { id: Tab; label: string; path: string; allowed?: (u: User) => boolean }[] = [
   { id: 'overview', label: 'Tổng quan', path: '' },
   { id: 'rosters', label: 'Danh sách người dân', path: '/rosters' },
   { id: 'respondents', label: 'Người dân', path: '/respondents', allowed: can.seeRespondents },
   { id: 'sampling', label: 'Chọn mẫu', path: '/sampling' },
+  { id: 'fieldwork', label: 'Tiến độ', path: '/fieldwork' },
   { id: 'results', label: 'Kết quả', path: '/results' },
 ];
 
@@ -65,6 +67,7 @@ export function RoundDetail({ user, roundId, tab }: { user: User; roundId: strin
           {tab === 'rosters' ? <RostersTab round={round} user={user} /> : null}
           {tab === 'respondents' ? <RespondentsTab round={round} user={user} /> : null}
           {tab === 'sampling' ? <SamplingTab round={round} user={user} /> : null}
+          {tab === 'fieldwork' ? <FieldworkTab round={round} user={user} /> : null}
           {tab === 'results' ? <ResultsTab round={round} user={user} /> : null}
         </>
       ) : null}
