@@ -4,7 +4,7 @@
  * report and download it as errors.csv.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { download, get, poll, upload } from '../api.ts';
+import { ApiError, download, get, poll, request, upload } from '../api.ts';
 import { can, type User } from '../auth.ts';
 import { DataTable } from '../components/data-table.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
@@ -27,6 +27,42 @@ const CODE_LABEL: Record<string, string> = {
   PHONE_LANDLINE: 'Số máy bàn (cảnh báo)',
 };
 
+interface PresignedUpload {
+  importId?: string;
+  uploadUrl?: string;
+  url?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  upload?: { url: string; method?: string; headers?: Record<string, string> };
+}
+
+/** Asks the API for a presigned PUT, then sends the file straight to storage with progress. */
+const sendPresigned = async (
+  roundPath: string,
+  file: File,
+  onProgress: (share: number) => void,
+): Promise<{ importId: string }> => {
+  const grant = await request<PresignedUpload>('POST', `${roundPath}/rosters`, {
+    json: { upload: true, filename: file.name },
+  });
+  const url = grant.uploadUrl ?? grant.url ?? grant.upload?.url;
+  if (!url || !grant.importId) {
+    throw new ApiError(
+      0,
+      'UPLOAD_NOT_AVAILABLE',
+      `Tệp ${file.name} lớn hơn 5 MB hoặc là XLSX, nhưng máy chủ chưa cấp đường dẫn tải lên trực tiếp; hãy gửi tệp CSV nhỏ hơn 5 MB.`,
+    );
+  }
+  const headers = grant.headers ?? grant.upload?.headers ?? {};
+  await upload('PUT', url, file, {
+    contentType:
+      headers['content-type'] ?? headers['Content-Type'] ?? (file.type || 'application/octet-stream'),
+    withAuth: false,
+    onProgress,
+  });
+  return { importId: grant.importId };
+};
+
 export function RostersTab({ round, user }: { round: Round; user: User }) {
   const roundPath = `/api/rounds/${encodeURIComponent(round.id)}`;
   const [imports, setImports] = useState(() => remembered(round.id, 'imports'));
@@ -45,22 +81,20 @@ export function RostersTab({ round, user }: { round: Round; user: User }) {
 
   const send = async () => {
     if (!file) return;
-    if (file.size > MAX_BODY_BYTES) {
-      setUploadError({
-        code: 'PAYLOAD_TOO_LARGE',
-        message: `Tệp ${file.name} lớn hơn 5 MB; hãy chia nhỏ tệp.`,
-      });
-      return;
-    }
     setUploadError(null);
     setSent(0);
     try {
-      const res = await upload<{ importId: string; duplicateUpload: boolean }>(
-        'POST',
-        `${roundPath}/rosters?filename=${encodeURIComponent(file.name)}`,
-        file,
-        { contentType: 'text/csv', withAuth: true, onProgress: setSent },
-      );
+      // Large files and spreadsheets go to S3 through a presigned URL (the API's `{ upload: true }`
+      // path); small CSV files go in the request body.
+      const res =
+        file.size > MAX_BODY_BYTES || /\.xlsx$/i.test(file.name)
+          ? await sendPresigned(roundPath, file, setSent)
+          : await upload<{ importId: string }>(
+              'POST',
+              `${roundPath}/rosters?filename=${encodeURIComponent(file.name)}`,
+              file,
+              { contentType: 'text/csv', withAuth: true, onProgress: setSent },
+            );
       remember(round.id, 'imports', res.importId);
       setImports(remembered(round.id, 'imports'));
       setSelected(res.importId);
@@ -94,13 +128,13 @@ export function RostersTab({ round, user }: { round: Round; user: User }) {
           >
             <label for="roster-file">
               Kéo thả tệp CSV vào đây, hoặc chọn tệp (UTF-8 hoặc UTF-16, phân cách bằng <code>,</code>{' '}
-              <code>;</code> hoặc Tab; tối đa 5 MB)
+              <code>;</code> hoặc Tab; tệp lớn hơn 5 MB hoặc XLSX được gửi thẳng lên kho lưu trữ)
             </label>
             <input
               key={inputKey}
               id="roster-file"
               type="file"
-              accept=".csv,.txt,.tsv,text/csv,text/plain"
+              accept=".csv,.txt,.tsv,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
               onChange={(e) => pick(e.currentTarget.files?.[0])}
             />
             {file ? (
