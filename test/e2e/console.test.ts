@@ -275,7 +275,7 @@ describe('ops console in Chromium', () => {
     await page_(page, '04-tong-quan');
 
     // Roster with two bad rows, then the corrected file.
-    await page.getByRole('link', { name: 'Danh sách người dân' }).click();
+    await page.getByRole('link', { name: 'Nhập danh sách' }).click();
     await page.getByRole('heading', { name: 'Tải lên danh sách' }).waitFor();
     await page.getByLabel(/Kéo thả tệp CSV/).setInputFiles({
       name: 'danh-sach-loi.csv',

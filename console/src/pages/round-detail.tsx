@@ -28,7 +28,7 @@ import { SamplingTab } from './sampling.tsx';
 export type Tab = 'overview' | 'rosters' | 'respondents' | 'sampling' | 'fieldwork' | 'results';
 const TABS: { id: Tab; label: string; path: string; allowed?: (u: User) => boolean }[] = [
   { id: 'overview', label: 'Tổng quan', path: '' },
-  { id: 'rosters', label: 'Danh sách người dân', path: '/rosters' },
+  { id: 'rosters', label: 'Nhập danh sách', path: '/rosters' },
   { id: 'respondents', label: 'Người dân', path: '/respondents', allowed: can.seeRespondents },
   { id: 'sampling', label: 'Chọn mẫu', path: '/sampling' },
   { id: 'fieldwork', label: 'Tiến độ', path: '/fieldwork' },
