@@ -504,6 +504,45 @@ describe('ops console in Chromium', () => {
     await page.close();
   }, 120_000);
 
+  it('works by keyboard alone: skip link, create a round, open its tabs', async () => {
+    const page = await context.newPage();
+    await signIn(page, /Quản trị viên Sở Nội vụ/);
+    const focused = () =>
+      page.evaluate(
+        'document.activeElement && (document.activeElement.id || document.activeElement.textContent)',
+      );
+    // On a fresh load the first Tab reaches the skip link.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Đợt khảo sát' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Bỏ qua, đến nội dung chính');
+    await page.keyboard.press('Enter');
+    expect(await focused()).toBe('main');
+    // Tab to "Tạo đợt khảo sát" and follow it.
+    for (let i = 0; i < 20 && (await focused()) !== 'Tạo đợt khảo sát'; i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Tạo đợt khảo sát' }).waitFor();
+    const tabTo = async (id: string) => {
+      for (let i = 0; i < 30 && (await focused()) !== id; i++) await page.keyboard.press('Tab');
+      expect(await focused()).toBe(id);
+    };
+    await tabTo('r-name');
+    await page.keyboard.type(`Bàn phím ${tag}`);
+    await tabTo('r-units');
+    await page.keyboard.type('LB-TT; UBND phường Thượng Thanh');
+    await tabTo('r-fields');
+    await page.keyboard.type('Tư pháp');
+    await page.keyboard.press('Tab');
+    for (let i = 0; i < 10 && (await focused()) !== 'Tạo đợt'; i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: new RegExp(`Bàn phím ${tag}`) }).waitFor();
+    // The tabs are links in the tab order.
+    for (let i = 0; i < 20 && (await focused()) !== 'Kết quả'; i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByText('Đợt này chưa được tính điểm.').waitFor();
+    await page.close();
+  }, 120_000);
+
   it('an unknown console path shows a Vietnamese not-found page', async () => {
     const page = await context.newPage();
     await signIn(page, /Quản trị viên Sở Nội vụ/);
