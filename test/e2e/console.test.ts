@@ -404,7 +404,17 @@ describe('ops console in Chromium', () => {
     // The printable report hides the navigation.
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('.banner').isHidden()).toBe(true);
+    expect(await page.locator('.print-title').textContent()).toContain('Báo cáo kết quả khảo sát');
+    await page.setViewportSize({ width: 794, height: 1123 });
     await page.screenshot({ path: join(ARTIFACTS, '09-bao-cao-in.png'), fullPage: true });
+    // The A4 report as Chromium prints it.
+    const pdf = await page.pdf({
+      path: join(ARTIFACTS, '09-bao-cao-ket-qua.pdf'),
+      format: 'A4',
+      printBackground: true,
+    });
+    expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
+    await page.setViewportSize(DESKTOP);
     await page.emulateMedia({ media: 'screen' });
 
     // A deep link opens straight on its tab after a reload.

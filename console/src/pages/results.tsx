@@ -9,7 +9,7 @@ import { BarChart } from '../components/bar-chart.tsx';
 import { DataTable } from '../components/data-table.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
 import { Progress } from '../components/progress.tsx';
-import { formatDateTime, formatNumber, formatPercent } from '../format.ts';
+import { formatDate, formatDateTime, formatNumber, formatPercent } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import type { Results, Round, UnitResult } from '../types.ts';
 
@@ -73,7 +73,10 @@ export function ResultsTab({ round, user }: { round: Round; user: User }) {
       {latest ? (
         <>
           <div class="print-only print-title">
-            <p>Báo cáo kết quả khảo sát · {round.name}</p>
+            <p>
+              <strong>Báo cáo kết quả khảo sát</strong> · {round.name} · năm {round.year} · in ngày{' '}
+              {formatDate(new Date().toISOString())}
+            </p>
           </div>
           <p class="status-line">
             Lần tính gần nhất: {formatDateTime(latest.computedAt)} · phương pháp{' '}
