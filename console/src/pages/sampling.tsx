@@ -8,6 +8,7 @@ import { Progress } from '../components/progress.tsx';
 import { formatDateTime, formatNumber } from '../format.ts';
 import { remember, remembered } from '../store.ts';
 import type { Round, SampleManifest, Stratum } from '../types.ts';
+import { SampleTools } from './sample-tools.tsx';
 
 export function SamplingTab({ round, user }: { round: Round; user: User }) {
   const roundPath = `/api/rounds/${encodeURIComponent(round.id)}`;
@@ -250,6 +251,9 @@ function SampleView({ round, user, sampleId }: { round: Round; user: User; sampl
         </div>
       ) : null}
       {downloading ? <Progress label="Đang tải danh sách" /> : null}
+      {done && manifest.strata?.length ? (
+        <SampleTools round={round} user={user} path={path} strata={manifest.strata} />
+      ) : null}
       {downloadError ? (
         <ErrorBox error={downloadError.error} action={`Tải ${downloadError.list}.csv`} />
       ) : null}
