@@ -253,9 +253,9 @@ describe('ops console in Chromium', () => {
       .fill(
         'LB; UBND quận Long Biên; ; district\nLB-TT; UBND phường Thượng Thanh; LB; ward\nLB-VH; UBND phường Việt Hưng; LB; ward',
       );
-    await page.getByLabel('Hạn nộp danh sách').fill('2026-03-31');
-    await page.getByLabel('Ngày phát phiếu').fill('2026-04-10');
-    await page.getByLabel('Kết thúc khảo sát').fill('2026-05-15');
+    await page.getByLabel('Hạn nộp danh sách').fill('2027-03-31');
+    await page.getByLabel('Ngày phát phiếu').fill('2027-04-10');
+    await page.getByLabel('Kết thúc khảo sát').fill('2027-05-15');
     await page.getByLabel('Phiếu chính thức mỗi tầng').fill('3');
     await page.getByLabel('Dự phòng mỗi tầng').fill('2');
     await page.getByRole('button', { name: 'Tạo đợt' }).click();
@@ -268,8 +268,8 @@ describe('ops console in Chromium', () => {
       /Ngày tạo\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/,
     );
     const facts = (await page.locator('.overview').textContent()) ?? '';
-    expect(facts).toContain('Hạn nộp danh sách31/03/2026');
-    expect(facts).toContain('Kết thúc khảo sát15/05/2026');
+    expect(facts).toContain('Hạn nộp danh sách31/03/2027');
+    expect(facts).toContain('Kết thúc khảo sát15/05/2027');
     expect(facts).toContain('Cố định: 3 chính thức + 2 dự phòng mỗi tầng');
     expect(await page.locator('.lifecycle [aria-current="step"]').textContent()).toBe('Đang nhận danh sách');
     await page_(page, '04-tong-quan');
