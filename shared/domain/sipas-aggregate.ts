@@ -201,6 +201,36 @@ class Composer {
     return { dec: sipasItemIndex(levelCounts, this.template, this.rules), id: this.nextId++ };
   }
 
+  /** The element whose items are `memos[positions[…]]`. */
+  elementAt(memos: Memo[], positions: number[]): Memo {
+    let count = 0;
+    let maxId = 0;
+    for (const p of positions) {
+      const m = memos[p]!;
+      if (m.dec === null) continue;
+      count += 1;
+      if (m.id > maxId) maxId = m.id;
+    }
+    const bits = count <= 1 ? 52 : Math.floor(52 / count);
+    if (maxId >= 2 ** bits - 1) return this.element(positions.map((p) => memos[p]!));
+    let key = 0;
+    for (const p of positions) {
+      const m = memos[p]!;
+      if (m.dec !== null) key = key * 2 ** bits + m.id + 1;
+    }
+    let memo = this.elementMemo[count];
+    if (memo === undefined) {
+      memo = new Map();
+      this.elementMemo[count] = memo;
+    }
+    let m = memo.get(key);
+    if (m === undefined) {
+      m = { dec: meanOfPresent(positions.map((p) => memos[p]!)), id: -1 };
+      memo.set(key, m);
+    }
+    return m;
+  }
+
   element(parts: Memo[]): Memo {
     // Key: the ids of the present parts, packed into one number (one map per count, so keys of
     // different lengths never meet), or a string when the ids are too large to pack.
@@ -237,6 +267,19 @@ class Composer {
  * unchanged, so the value is `mean`'s to the last digit (the property test holds us to it), one
  * decimal operation cheaper.
  */
+/** `meanOfPresent` of `parts[positions[…]]`, without building the list. */
+function meanAt(parts: ReadonlyArray<{ dec: Dec | null }>, positions: number[]): Dec | null {
+  let acc: Dec | null = null;
+  let n = 0;
+  for (const k of positions) {
+    const dec = parts[k]!.dec;
+    if (dec === null) continue;
+    acc = acc === null ? dec : acc.plus(dec);
+    n += 1;
+  }
+  return acc === null ? null : acc.dividedBy(n);
+}
+
 function meanOfPresent(parts: ReadonlyArray<{ dec: Dec | null }>): Dec | null {
   let acc: Dec | null = null;
   let n = 0;
@@ -278,6 +321,8 @@ function compose(
   const aspectIndex = new Array<Dec | null>(count * aspectCount);
   const overall = new Array<Dec | null>(count);
   const memos = new Array<Memo>(I);
+  const elementMemos = new Array<Memo>(elementItems.length);
+  const aspectMemos = Array.from({ length: aspectCount }, (): { dec: Dec | null } => ({ dec: null }));
   const pooled = new Uint32Array(5);
   for (let e = 0; e < count; e++) {
     for (let i = 0; i < I; i++) {
@@ -287,11 +332,17 @@ function compose(
     }
     const E = elementItems.length;
     if (shape.direct !== null) {
-      const elements = elementItems.map((positions) => composer.element(positions.map((p) => memos[p]!)));
-      const aspects = shape.aspectElements.map((ks) => ({ dec: meanOfPresent(ks.map((k) => elements[k]!)) }));
-      for (let k = 0; k < E; k++) elementIndex[e * E + k] = elements[k]!.dec;
-      for (let k = 0; k < aspectCount; k++) aspectIndex[e * aspectCount + k] = aspects[k]!.dec;
-      overall[e] = meanOfPresent(shape.direct === 'mean-of-aspects' ? aspects : elements);
+      for (let k = 0; k < E; k++) {
+        const m = composer.elementAt(memos, elementItems[k]!);
+        elementMemos[k] = m;
+        elementIndex[e * E + k] = m.dec;
+      }
+      for (let k = 0; k < aspectCount; k++) {
+        const dec = meanAt(elementMemos, shape.aspectElements[k]!);
+        aspectMemos[k]!.dec = dec;
+        aspectIndex[e * aspectCount + k] = dec;
+      }
+      overall[e] = meanOfPresent(shape.direct === 'mean-of-aspects' ? aspectMemos : elementMemos);
       continue;
     }
     const byCode: Record<string, Dec | null> = {};
