@@ -90,7 +90,7 @@ if(!p.length)return;a[id]=t==='scale'?parseInt(p[0],10):t==='multi'?p:p[0];});re
 var prog=document.getElementById('progress');
 function progress(){var a=collect(),req=0,done=0,cur=1;sets.forEach(function(fs){if(fs.getAttribute('data-required')){req++;if(fs.getAttribute('data-q') in a)done++;}});
 var el=document.activeElement;secs.forEach(function(s,i){if(el&&s.contains(el))cur=i+1;});
-if(prog)prog.textContent='Phần '+cur+'/'+secs.length+' · Đã trả lời '+done+'/'+req+' câu bắt buộc';return a;}
+var n=Object.keys(a).length;if(prog)prog.textContent='Phần '+cur+'/'+secs.length+' · Đã trả lời '+n+'/'+sets.length+' câu'+(req?' · bắt buộc '+done+'/'+req:'');return a;}
 function save(){var a=progress();if(store&&key){try{store.setItem(key,JSON.stringify(a));}catch(x){}}}
 function restore(){if(!store||!key)return;var raw=null;try{raw=store.getItem(key);}catch(x){}if(!raw)return;var a;try{a=JSON.parse(raw);}catch(x){return;}
 sets.forEach(function(fs){var id=fs.getAttribute('data-q'),v=a[id];if(v===undefined)return;
@@ -147,7 +147,7 @@ export const formPage = (args: {
   return page(
     args.template.title,
     `<section><p><strong>${e(args.roundName)}</strong></p><p>Đơn vị: ${e(args.unitName)} · Lĩnh vực: ${e(args.fieldName)}</p><p class="note">Phiếu dành riêng cho bạn; mỗi người trả lời một lần. Câu có dấu <span class="req">*</span> là bắt buộc. Câu trả lời được lưu tạm trên máy của bạn cho đến khi gửi. Thông tin cá nhân không gắn với câu trả lời khi báo cáo.</p></section>
-<div id="progress" role="status" aria-live="polite">${template.sections.length} phần · ${required} câu bắt buộc</div>
+<div id="progress" role="status" aria-live="polite">${template.sections.length} phần · ${all.length} câu${required ? ` · ${required} câu bắt buộc` : ''}</div>
 <div id="result" tabindex="-1" role="status">${banner}</div>
 <form id="survey" method="post" action="/f/${e(args.token)}" data-token="${e(args.token)}" novalidate>${sections}<p><button type="submit">Gửi phiếu</button></p></form>
 <script>${ENHANCER}</script>`,
