@@ -4,11 +4,11 @@
  * rejected submission does not use the token.
  */
 import { type SendScoringEvent, sendScoringEvent } from '../../shared/contracts/scoring-events.ts';
-import { getTemplate, validateAnswers } from '../../shared/domain/index.ts';
+import { validateAnswers } from '../../shared/domain/index.ts';
 import { canonicalJson, sha256Hex } from '../../shared/platform/crypto.ts';
 import { ConflictError, ValidationError } from '../../shared/platform/errors.ts';
 import { newId } from '../../shared/platform/ids.ts';
-import { loadRound, type RoundsReader } from '../../shared/tables/rounds.ts';
+import { loadRound, loadRoundTemplate, type RoundsReader } from '../../shared/tables/rounds.ts';
 import { resolveToken, type SamplesReader } from '../../shared/tables/samples.ts';
 import type { Receipt } from './schemas.ts';
 import type { SubmissionStore } from './store.ts';
@@ -28,7 +28,7 @@ export const acceptSubmission = async (
 ): Promise<{ created: boolean; receipt: Receipt }> => {
   const assignment = await resolveToken(request.token, deps.samples);
   const round = await loadRound(assignment.roundId, deps.rounds);
-  const template = getTemplate(round.templateId);
+  const template = await loadRoundTemplate(round, deps.rounds);
   const checked = validateAnswers(template, request.answers);
   if (!checked.ok) {
     throw new ValidationError(

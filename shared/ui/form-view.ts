@@ -2,10 +2,9 @@
  * What the form page (web, GET) and the no-JavaScript form post (submission, POST) both show: the
  * token's form, resolved once per request through the table contracts, and its error page.
  */
-import { getTemplate } from '../domain/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { type HttpResult, html } from '../platform/http.ts';
-import { loadRound, type RoundsReader } from '../tables/rounds.ts';
+import { loadRound, loadRoundTemplate, type RoundsReader } from '../tables/rounds.ts';
 import { resolveToken, type SamplesReader } from '../tables/samples.ts';
 import { ENHANCER, type FormValues, formPage, messagePage } from './form-page.ts';
 
@@ -31,7 +30,7 @@ export const errorPage = (error: unknown): HttpResult => {
 export const openForm = async (token: string, readers: FormReaders) => {
   const assignment = await resolveToken(token, readers.samples);
   const round = await loadRound(assignment.roundId, readers.rounds);
-  return { token, assignment, round, template: getTemplate(round.templateId) };
+  return { token, assignment, round, template: await loadRoundTemplate(round, readers.rounds) };
 };
 export type OpenForm = Awaited<ReturnType<typeof openForm>>;
 
