@@ -58,7 +58,8 @@ export const answersRefusal = (issues: SubmissionIssue[]): ValidationError => {
     issues.length === 1 ? issues[0]!.message : 'Phiếu chưa hợp lệ: hãy xem lại các câu được đánh dấu.';
   return new ValidationError(
     message,
-    issues.map((i) => ({ path: i.path, code: i.code, message: i.message })),
+    // Paths name the question (or field) as the form does: `answers.zz` → `zz`.
+    issues.map((i) => ({ path: i.path.replace(/^answers\./, ''), code: i.code, message: i.message })),
     code,
   );
 };
