@@ -6,7 +6,6 @@
  */
 import {
   type Dec,
-  getTemplate,
   gradeOf,
   type IssuedCounts,
   type QuestionnaireTemplate,
@@ -18,7 +17,7 @@ import {
   scoreParSurvey,
   scoreSipas,
 } from '../../shared/domain/index.ts';
-import type { Round } from '../../shared/tables/rounds.ts';
+import { loadRoundTemplate, type Round } from '../../shared/tables/rounds.ts';
 import type { SamplesReader } from '../../shared/tables/samples.ts';
 import type { StoredSubmission, SubmissionsReader } from '../../shared/tables/submissions.ts';
 
@@ -132,7 +131,7 @@ const parResults = (
 };
 
 export const computeResults = async (round: Round, runId: string, deps: ComputeDeps) => {
-  const template = getTemplate(round.templateId);
+  const template = await loadRoundTemplate(round);
   const submissions = await deps.submissions.listByRound(round.id);
   const { sampleId, issued } = await issuedFromLatestSample(round.id, deps.samples);
   const scored =

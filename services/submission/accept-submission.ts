@@ -12,13 +12,12 @@ import {
   type CheckSubmissionResult,
   canSubmit,
   checkSubmission,
-  getTemplate,
   type SubmissionIssue,
 } from '../../shared/domain/index.ts';
 import { canonicalJson, sha256Hex } from '../../shared/platform/crypto.ts';
 import { AppError, ConflictError, ValidationError } from '../../shared/platform/errors.ts';
 import { newId } from '../../shared/platform/ids.ts';
-import { loadRound, type Round, type RoundsReader } from '../../shared/tables/rounds.ts';
+import { loadRound, loadRoundTemplate, type Round, type RoundsReader } from '../../shared/tables/rounds.ts';
 import { resolveToken, type SamplesReader } from '../../shared/tables/samples.ts';
 import type { Receipt } from './schemas.ts';
 import type { SubmissionStore } from './store.ts';
@@ -85,7 +84,7 @@ export const acceptSubmission = async (
   if (!decision.ok && decision.code === 'ROUND_CLOSED') {
     throw new RoundClosedError(decision.code, decision.message);
   }
-  const template = getTemplate(round.templateId);
+  const template = await loadRoundTemplate(round, deps.rounds);
   const checked: CheckSubmissionResult =
     request.body !== undefined
       ? checkSubmission(template, request.body, { allowedFields: SUBMISSION_FIELDS })

@@ -3,10 +3,10 @@
  * token's form, resolved once per request through the table contracts, and its error page.
  */
 import { createHash } from 'node:crypto';
-import { canSubmit, getTemplate } from '../domain/index.ts';
+import { canSubmit } from '../domain/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { type HttpResult, text } from '../platform/http.ts';
-import { loadRound, type RoundsReader } from '../tables/rounds.ts';
+import { loadRound, loadRoundTemplate, type RoundsReader } from '../tables/rounds.ts';
 import { resolveToken, type SamplesReader } from '../tables/samples.ts';
 import { ENHANCER, type FormValues, formPage, messagePage, STYLE } from './form-page.ts';
 
@@ -87,7 +87,7 @@ export const openForm = async (token: string, readers: FormReaders, now = new Da
   const decision = canSubmit(round, now);
   // Only "closed" is shown here; a round not yet in the field is refused by the submission itself.
   if (!decision.ok && decision.code === 'ROUND_CLOSED') throw new RoundClosedError(decision.message);
-  return { token, assignment, round, template: getTemplate(round.templateId) };
+  return { token, assignment, round, template: await loadRoundTemplate(round, readers.rounds) };
 };
 export type OpenForm = Awaited<ReturnType<typeof openForm>>;
 
