@@ -55,6 +55,8 @@ export interface SampleStore extends SamplesReader {
    * substitution of the same person or reserve fails with 409 SUBSTITUTION_CONFLICT.
    */
   substitute(s: Substitution): Promise<void>;
+  /** An audit entry without a change of its own (LIST_DOWNLOADED). */
+  recordAudit(entry: RoundAuditEntry): Promise<void>;
 }
 
 const itemsOf = (a: Assignment): Record<string, unknown>[] => {
@@ -160,6 +162,10 @@ export const sampleStore = (): SampleStore => {
           },
         }),
       );
+    },
+
+    async recordAudit(entry) {
+      await putAuditEntry('samples', entry);
     },
 
     async substitute(s) {

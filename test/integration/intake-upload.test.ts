@@ -90,7 +90,7 @@ describe('roster upload, body path', () => {
         const r = await api('GET', `/api/rounds/${roundId}/rosters/${up.json.importId}`);
         return r.json?.status === 'completed' ? r.json : undefined;
       },
-      50_000,
+      100_000,
     );
     expect(done).toMatchObject({
       dataRows: 20_000,
@@ -112,7 +112,7 @@ describe('roster upload, body path', () => {
     expect(again.status).toBe(202);
     expect(again.json).toEqual({ importId: up.json.importId, duplicateUpload: true });
     expect(await countItems(roundId, 'DOSSIER#')).toBe(20_000);
-  }, 60_000);
+  }, 120_000);
 
   it('a file-level failure answers its code and writes nothing', async () => {
     const fresh = await createRound();

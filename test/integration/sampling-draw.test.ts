@@ -215,12 +215,16 @@ describe('sampling: fixed seed, verification, substitution', () => {
     );
     const actions = (audit.Items ?? []).map((i) => i.action).sort();
     expect(actions).toEqual([
+      'LIST_DOWNLOADED',
       'RESPONDENT_SUBSTITUTED',
       'RESPONDENT_SUBSTITUTED',
       'SAMPLE_REQUESTED',
       'SAMPLE_REQUESTED',
       'SAMPLE_SUPERSEDED',
     ]);
+    const download = (audit.Items ?? []).find((i) => i.action === 'LIST_DOWNLOADED');
+    expect(download).toMatchObject({ by: 'dev', target: `${sampleId}/official.csv`, details: { rows: 8 } });
+    expect(JSON.stringify(audit.Items)).not.toContain('Người');
     const superseded = (audit.Items ?? []).find((i) => i.action === 'SAMPLE_SUPERSEDED');
     expect(superseded).toMatchObject({
       by: 'dev',

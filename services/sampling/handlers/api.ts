@@ -2,6 +2,7 @@ import { visibleUnits } from '../../../shared/platform/auth.ts';
 import { keys } from '../../../shared/platform/crypto.ts';
 import { ConflictError, NotFoundError } from '../../../shared/platform/errors.ts';
 import { httpHandler, json, text } from '../../../shared/platform/http.ts';
+import { idFrom } from '../../../shared/platform/ids.ts';
 import { respondentsReader } from '../../../shared/tables/respondents.ts';
 import { loadRound, roundsReader } from '../../../shared/tables/rounds.ts';
 import { requireListsVisible } from '../blind-lists.ts';
@@ -89,6 +90,21 @@ export const handler = httpHandler('sampling', samplingRoutes, {
       keys: await keys(),
       samples,
       respondents,
+    });
+    const at = new Date().toISOString();
+    // Who downloaded which list and how many rows: never the rows themselves.
+    await samples.recordAudit({
+      roundId: round.id,
+      at,
+      id: idFrom('dl', manifest.sampleId, list, principal.sub, at),
+      by: principal.sub,
+      service: 'sampling',
+      action: 'LIST_DOWNLOADED',
+      target: `${manifest.sampleId}/${params.list}`,
+      details: {
+        rows: Math.max(csv.trim().split('\r\n').length - 1, 0),
+        units: principal.units === '*' ? '*' : principal.units,
+      },
     });
     return text(200, 'text/csv; charset=utf-8', csv, {
       'content-disposition': `attachment; filename="${round.id}-${manifest.sampleId}-${list}.csv"`,
