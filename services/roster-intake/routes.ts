@@ -24,4 +24,14 @@ export const rosterIntakeRoutes = defineRoutes({
     auth: 'ops',
     roles: ['admin', 'operator'],
   },
+  getImportReportCsv: {
+    method: 'GET',
+    path: '/api/rounds/{roundId}/rosters/{importId}/report.csv',
+    auth: 'ops',
+  },
+  getImportReportXlsx: {
+    method: 'GET',
+    path: '/api/rounds/{roundId}/rosters/{importId}/report.xlsx',
+    auth: 'ops',
+  },
 });

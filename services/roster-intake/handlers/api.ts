@@ -4,6 +4,7 @@ import { httpHandler, json, text } from '../../../shared/platform/http.ts';
 import { loadRound, roundsReader } from '../../../shared/tables/rounds.ts';
 import { errorReportCsv } from '../error-report.ts';
 import { listRespondents } from '../list-respondents.ts';
+import { importReportCsv, importReportXlsx } from '../report-export.ts';
 import { rosterIntakeRoutes } from '../routes.ts';
 import { startImport } from '../start-import.ts';
 import { respondentStore } from '../store.ts';
@@ -20,6 +21,8 @@ const importOf = async (roundId: string, importId: string) => {
   if (!record) throw new NotFoundError('Không tìm thấy lần nhập danh sách này.', 'IMPORT_NOT_FOUND');
   return record;
 };
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const pageLimit = (raw: string | undefined): number =>
   Math.min(Math.max(Number.parseInt(raw ?? '50', 10) || 50, 1), 100);
@@ -71,5 +74,21 @@ export const handler = httpHandler('roster-intake', rosterIntakeRoutes, {
       { reader: store, keys: await keys() },
     );
     return json(200, page);
+  },
+  getImportReportCsv: async ({ params }) => {
+    const record = await importOf(params.roundId, params.importId);
+    return text(200, 'text/csv; charset=utf-8', importReportCsv(record), {
+      'content-disposition': `attachment; filename="${record.importId}-bao-cao.csv"`,
+    });
+  },
+  getImportReportXlsx: async ({ params }) => {
+    const record = await importOf(params.roundId, params.importId);
+    const book = await importReportXlsx(record);
+    return {
+      ...text(200, XLSX_TYPE, book.toString('base64'), {
+        'content-disposition': `attachment; filename="${record.importId}-bao-cao.xlsx"`,
+      }),
+      isBase64Encoded: true,
+    };
   },
 });
