@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { FunctionManifest } from '../../shared/platform/manifest.ts';
 import { type CompiledRoute, matchRoute } from '../../shared/platform/routes.ts';
 import type { Authorizer } from './authorizer.ts';
+import type { ConsoleSite } from './console-site.ts';
 import { LocalRuntimeError } from './errors.ts';
 import { type GatewayErrorCode, gatewayError } from './http-errors.ts';
 import { buildHttpEvent, type HttpResponse, mapHandlerResult } from './http-event.ts';
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   authorizer: Authorizer;
   log: LocalLogger;
   bodyLimitBytes?: number;
+  /** The ops console's static files and dev sign-in under /ops/ (CloudFront + S3 in AWS). */
+  site?: ConsoleSite;
 }
 
 export interface Gateway {
@@ -116,6 +119,7 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = req.url ?? '/';
     if (!ready) return sendError(res, 'SERVICE_UNAVAILABLE', { 'retry-after': '1' });
+    if (options.site?.handles(url.split('?')[0] ?? '/')) return options.site.serve(req, res);
 
     const match = matchRoute(routes, method, url.split('?')[0] ?? '/');
     if (match.kind !== 'match' && options.fallback) {
@@ -132,9 +136,9 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     if (declared > limit) return rejectTooLarge(req, res, requestId);
 
     const { route, pathParameters } = match;
-    let authorizerContext: ReturnType<Authorizer> | undefined;
+    let authorizerContext: Awaited<ReturnType<Authorizer>> | undefined;
     if (route.auth === 'ops') {
-      authorizerContext = authorizer(req.headers.authorization);
+      authorizerContext = await authorizer(req.headers.authorization);
       if (!authorizerContext.ok)
         return sendError(res, authorizerContext.code, { 'apigw-requestid': requestId });
     }

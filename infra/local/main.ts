@@ -27,6 +27,7 @@ const banner = (runtime: LocalRuntime, dataDir: string): string => {
     '',
     `dieutra đang chạy / running at ${baseUrl}`,
     `  Ứng dụng / app        ${baseUrl}/`,
+    `  Bảng điều hành / ops console  ${baseUrl}/ops/   (người dùng thử: infra/local/dev-users.json)`,
     `  Sức khỏe / health     ${baseUrl}/api/health`,
     `  API vận hành / ops    ${baseUrl}/api/rounds   (Authorization: Bearer <dev token>)`,
     `  DynamoDB Local        ${endpoints.dynamodb}`,

@@ -8,8 +8,9 @@ import { ALL_FUNCTIONS } from '../../services/manifests.ts';
 import type { FunctionManifest } from '../../shared/platform/manifest.ts';
 import type { QueueName } from '../../shared/platform/resources.ts';
 import { compileRoutes } from '../../shared/platform/routes.ts';
-import { type Authorizer, devTokenAuthorizer } from './authorizer.ts';
+import { type Authorizer, localAuthorizer } from './authorizer.ts';
 import { localDynamoDbClient, localS3Client, localSqsClient } from './clients.ts';
+import { createConsoleSite } from './console-site.ts';
 import { type DemoInfo, seedDemo } from './demo-data.ts';
 import { startDynamoDbLocal } from './dynamodb-engine.ts';
 import { createGateway } from './gateway.ts';
@@ -30,7 +31,7 @@ export interface LocalRuntimeOptions {
   dataDir?: string | null;
   /** Bearer token accepted on `ops` routes; random when absent. */
   devToken?: string;
-  /** Replaces the dev-token check (e.g. a JWT verifier). */
+  /** Replaces the dev-token + console-JWT check. */
   authorizer?: Authorizer;
   functions?: readonly FunctionManifest[];
   /** Seeds the demo round through the HTTP API once everything is up (needs infra/local/demo-data.ts). */
@@ -93,7 +94,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       routes,
       ...(fallback ? { fallback } : {}),
       invoker,
-      authorizer: options.authorizer ?? devTokenAuthorizer(devToken),
+      authorizer: options.authorizer ?? localAuthorizer(devToken),
+      site: createConsoleSite({ devToken }),
       log,
       ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     });

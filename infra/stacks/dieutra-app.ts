@@ -2,12 +2,14 @@ import { type App, Tags } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { FunctionManifest } from '../../shared/platform/manifest.ts';
 import type { DeployConfig } from '../config.ts';
+import { ConsoleStack } from './console-stack.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
 export interface DieutraStacks {
   stateful: StatefulStack;
   stateless: StatelessStack;
+  console: ConsoleStack;
 }
 
 /**
@@ -44,6 +46,11 @@ export const addDieutraStacks = (
     jwt,
     throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
     logRetention: config.logRetentionDays as RetentionDays,
+    ...(identity ? { opsUserPool: identity.userPool } : {}),
   });
-  return { stateful, stateless };
+  const consoleStack = new ConsoleStack(app, `${prefix}-console`, {
+    description: `dieutra ${config.stage}: the ops console's files (console/dist) and config.json`,
+    site: stateless.console,
+  });
+  return { stateful, stateless, console: consoleStack };
 };

@@ -8,7 +8,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Options, parse } from 'csv-parse';
-import { parse as parseSync } from 'csv-parse/sync';
 import { detectDelimiter } from '../../shared/domain/index.ts';
 import { chooseEncoding, createTextDecoder, SNIFF_BYTES, type TextEncoding } from './decode.ts';
 import { RosterFileError } from './roster-errors.ts';
@@ -113,25 +112,4 @@ export const openCsv = async (bytes: AsyncIterator<Uint8Array>, head: Uint8Array
     }
   }
   return { encoding, delimiter, records: records() };
-};
-
-/** The same as openCsv for a whole buffer, synchronously (the legacy parseRoster path). */
-export const readCsvSync = (
-  bytes: Buffer,
-): { encoding: TextEncoding; delimiter: Delimiter; records: SourceRecord[] } => {
-  const encoding = chooseEncoding(bytes, true);
-  const decoder = createTextDecoder(encoding);
-  const text = (decoder.write(bytes) + decoder.end()).replace(/^\ufeff/, '');
-  const delimiter = detectDelimiter(text);
-  let parsed: Array<{ record: string[]; info: { records: number } }>;
-  try {
-    parsed = parseSync(text, csvOptions(delimiter)) as unknown as typeof parsed;
-  } catch (error) {
-    throw malformedCsv(error);
-  }
-  return {
-    encoding,
-    delimiter,
-    records: parsed.map(({ record, info }) => ({ row: info.records, cells: record })),
-  };
 };

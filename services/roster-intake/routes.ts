@@ -6,8 +6,11 @@ export const rosterIntakeRoutes = defineRoutes({
     path: '/api/rounds/{roundId}/rosters',
     auth: 'ops',
     roles: ['admin', 'operator'],
-    // Lambda's synchronous payload limit is 6 MB; larger files take the presigned-upload path.
-    maxBodyBytes: 5 * 1024 * 1024,
+    // API Gateway caps a request at 10 MB (the local gateway too); larger files take the
+    // presigned-upload path. Lambda's 6 MB payload limit applies to the base64 body in AWS.
+    maxBodyBytes: 10 * 1024 * 1024,
+    tooLargeHint:
+      'Tệp lớn hơn 10 MB: hãy tải lên qua đường dẫn ký sẵn (gửi JSON {"upload": true, "filename": "…"}).',
   },
   getImport: { method: 'GET', path: '/api/rounds/{roundId}/rosters/{importId}', auth: 'ops' },
   getImportErrors: {
@@ -20,5 +23,15 @@ export const rosterIntakeRoutes = defineRoutes({
     path: '/api/rounds/{roundId}/respondents',
     auth: 'ops',
     roles: ['admin', 'operator'],
+  },
+  getImportReportCsv: {
+    method: 'GET',
+    path: '/api/rounds/{roundId}/rosters/{importId}/report.csv',
+    auth: 'ops',
+  },
+  getImportReportXlsx: {
+    method: 'GET',
+    path: '/api/rounds/{roundId}/rosters/{importId}/report.xlsx',
+    auth: 'ops',
   },
 });

@@ -1,131 +1,204 @@
 /**
- * Roster upload: parse and validate the file, match units and fields against the round,
- * seal personal data, then queue the rows in chunks. The import id is derived from the
- * round and the file's bytes, so uploading the same file again returns the same import
- * and stores nothing twice.
+ * Roster upload (body path): stream the file through readRoster (any format and encoding it
+ * knows), seal personal data, group rows into queue messages by BYTES and send them in batches
+ * that stay under the SQS limits whatever the row width (issue 8: the 20,000-row roster with
+ * addresses broke one SendMessageBatch).
+ *
+ * Nothing is written until the whole file has been read: a file-level failure (empty, no
+ * header, wrong encoding, an unclosed quote far down) throws before the import record exists,
+ * so a failed upload leaves nothing behind. The body is at most 10 MB, so holding its sealed
+ * chunks until then is bounded; larger files take the presigned path.
+ *
+ * The import id is derived from the round and the file's bytes: the same file again returns
+ * the same import and stores nothing twice.
  */
 
+import type { Readable } from 'node:stream';
 import {
   type ChunkRow,
-  ROWS_PER_CHUNK,
   type RosterChunkMessage,
-  type SendRosterChunks,
   sendRosterChunks,
 } from '../../shared/contracts/roster-chunks.ts';
-import { foldKey } from '../../shared/domain/index.ts';
+import { assertAllowed, canUploadRoster } from '../../shared/domain/index.ts';
 import { canAccessUnit, type Principal } from '../../shared/platform/auth.ts';
 import { encryptPii, type Keys, personKeyOf, sha256Hex } from '../../shared/platform/crypto.ts';
 import { idFrom } from '../../shared/platform/ids.ts';
-import { MAX_STORED_ERRORS, type NewImport } from '../../shared/tables/respondents.ts';
+import { MAX_STORED_ERRORS, type NewImport, type StoredRowIssue } from '../../shared/tables/respondents.ts';
 import type { Round } from '../../shared/tables/rounds.ts';
-import { parseRoster, type RowIssue } from './parse-roster.ts';
+import { batchEntries, chunkByBytes, MESSAGE_MAX_BYTES } from './byte-chunks.ts';
+import { readRoster } from './roster-reader.ts';
+import type { AcceptedRow, RowIssue } from './roster-rows.ts';
 import type { RespondentStore } from './store.ts';
 
+export type SendChunkBatch = (messages: readonly RosterChunkMessage[]) => Promise<void>;
+
 export interface StartImportDeps {
-  store: Pick<RespondentStore, 'getImport' | 'createImport'>;
+  store: Pick<RespondentStore, 'getImport' | 'createImport' | 'putAudit'>;
   keys: Keys;
-  send?: SendRosterChunks;
+  /** Sends one SendMessageBatch (≤ 10 entries, ≤ 1,000 KiB of bodies). */
+  send?: SendChunkBatch;
   now?: () => Date;
+  /** Message body cap (tests use a small one to force many chunks). */
+  maxMessageBytes?: number;
 }
 
-const fieldMatcher = (round: Round) => {
-  const index = new Map<string, string>();
-  for (const f of round.fields) {
-    index.set(foldKey(f.code), f.code);
-    index.set(foldKey(f.name), f.code);
-  }
-  return (raw: string): string | undefined => index.get(foldKey(raw));
+export interface UploadOptions {
+  /** An admin's reason to accept a roster after the deadline / once rosters are closed. */
+  overrideReason?: string;
+}
+
+/** Stored issues never carry the original value: it may be a name, a phone or an address. */
+const stored = ({ row, column, code, message }: RowIssue): StoredRowIssue => ({ row, column, code, message });
+
+const sealRow = (keys: Keys, r: AcceptedRow): ChunkRow => ({
+  row: r.row,
+  dossierId: r.dossierId,
+  personKey: personKeyOf(keys, r.fullName, r.phoneE164),
+  nameEnc: encryptPii(keys, r.fullName),
+  phoneEnc: encryptPii(keys, r.phoneE164),
+  phoneKind: r.phoneKind,
+  unitCode: r.unitCode,
+  fieldCode: r.fieldCode,
+  completedOn: r.completedOn,
+  ...(r.address ? { addressEnc: encryptPii(keys, r.address) } : {}),
+  ...(r.birthYear ? { birthYearEnc: encryptPii(keys, String(r.birthYear)) } : {}),
+  ...(r.sex ? { sexEnc: encryptPii(keys, r.sex) } : {}),
+});
+
+/** Bytes of a message around its rows array, with the widest index/count it could carry. */
+const envelopeBytes = (roundId: string, importId: string): number =>
+  Buffer.byteLength(
+    JSON.stringify({
+      kind: 'roster-chunk',
+      roundId,
+      importId,
+      chunkIndex: 99_999_999,
+      chunkCount: 99_999_999,
+      rows: [],
+    }),
+  );
+
+/** Refuses uploads the round's lifecycle does not allow (guard code + Vietnamese message). */
+export const assertUploadAllowed = (
+  round: Round,
+  principal: Principal,
+  now: Date,
+  options: UploadOptions,
+): { reason: string } | undefined => {
+  const decision = assertAllowed(
+    canUploadRoster(
+      round,
+      now,
+      options.overrideReason === undefined
+        ? undefined
+        : { roles: principal.roles, reason: options.overrideReason },
+    ),
+  );
+  return decision.override;
 };
 
 export const startImport = async (
   round: Round,
-  file: { bytes: Buffer; filename: string },
+  file: { bytes: Buffer; filename: string; contentType?: string },
   principal: Principal,
   deps: StartImportDeps,
+  options: UploadOptions = {},
 ): Promise<{ importId: string; created: boolean }> => {
-  const importId = idFrom('imp', round.id, sha256Hex(file.bytes));
+  const now = deps.now?.() ?? new Date();
+  const override = assertUploadAllowed(round, principal, now, options);
+  const fileHash = sha256Hex(file.bytes);
+  const importId = idFrom('imp', round.id, fileHash);
   const existing = await deps.store.getImport(round.id, importId);
   if (existing?.status === 'completed') return { importId, created: false };
-  const parsed = parseRoster(file.bytes);
 
-  const unitCodes = new Set(round.units.map((u) => u.code));
-  const matchField = fieldMatcher(round);
-  const errors: RowIssue[] = [...parsed.errors];
-  const rows: ChunkRow[] = [];
-  for (const r of parsed.rows) {
-    const fieldCode = matchField(r.field);
-    if (!unitCodes.has(r.unitCode)) {
-      errors.push({
-        row: r.row,
-        column: 'Mã đơn vị',
-        code: 'UNKNOWN_UNIT',
-        message: `Mã đơn vị "${r.unitCode}" không thuộc đợt khảo sát.`,
-      });
-    } else if (!canAccessUnit(principal, r.unitCode)) {
-      errors.push({
-        row: r.row,
-        column: 'Mã đơn vị',
-        code: 'UNIT_NOT_ALLOWED',
-        message: `Bạn không được gửi danh sách cho đơn vị "${r.unitCode}".`,
-      });
-    } else if (!fieldCode) {
-      errors.push({
-        row: r.row,
-        column: 'Lĩnh vực',
-        code: 'UNKNOWN_FIELD',
-        message: `Lĩnh vực "${r.field}" không thuộc đợt khảo sát.`,
-      });
-    } else {
-      rows.push({
-        row: r.row,
-        dossierId: r.dossierId,
-        personKey: personKeyOf(deps.keys, r.fullName, r.phoneE164),
-        nameEnc: encryptPii(deps.keys, r.fullName),
-        phoneEnc: encryptPii(deps.keys, r.phoneE164),
-        phoneKind: r.phoneKind,
-        unitCode: r.unitCode,
-        fieldCode,
-        completedOn: r.completedOn,
-        // Every parsed field is kept, sealed like the name and phone (data rules: personal data).
-        ...(r.address ? { addressEnc: encryptPii(deps.keys, r.address) } : {}),
-        ...(r.birthYear ? { birthYearEnc: encryptPii(deps.keys, String(r.birthYear)) } : {}),
-        ...(r.sex ? { sexEnc: encryptPii(deps.keys, r.sex) } : {}),
-      });
+  const reader = readRoster(file.bytes as Uint8Array | Readable, {
+    knownUnits: new Set(round.units.map((u) => u.code)),
+    fields: round.fields,
+    filename: file.filename,
+    ...(file.contentType ? { contentType: file.contentType } : {}),
+  });
+  const errors: StoredRowIssue[] = [];
+  let warnings = 0;
+  let valid = 0;
+  let notAllowed = 0;
+  const units = new Set<string>();
+  async function* accepted(): AsyncGenerator<ChunkRow> {
+    for await (const r of reader) {
+      if (r.kind === 'rejected') {
+        errors.push(...r.issues.map(stored));
+      } else if (!canAccessUnit(principal, r.unitCode)) {
+        notAllowed++;
+        errors.push({
+          row: r.row,
+          column: 'Mã đơn vị',
+          code: 'UNIT_NOT_ALLOWED',
+          message: `Bạn không được gửi danh sách cho đơn vị "${r.unitCode}".`,
+        });
+      } else {
+        warnings += r.warnings.length;
+        valid++;
+        units.add(r.unitCode);
+        yield sealRow(deps.keys, r);
+      }
     }
   }
-  errors.sort((a, b) => a.row - b.row);
-
-  const chunks: RosterChunkMessage[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_CHUNK) {
-    chunks.push({
-      kind: 'roster-chunk',
-      roundId: round.id,
-      importId,
-      chunkIndex: chunks.length,
-      chunkCount: Math.ceil(rows.length / ROWS_PER_CHUNK),
-      rows: rows.slice(i, i + ROWS_PER_CHUNK),
-    });
+  // The whole file is read (and every file-level check passed) before anything is written.
+  const rowGroups: ChunkRow[][] = [];
+  for await (const rows of chunkByBytes(accepted(), {
+    maxBytes: deps.maxMessageBytes ?? MESSAGE_MAX_BYTES,
+    envelopeBytes: envelopeBytes(round.id, importId),
+  })) {
+    rowGroups.push(rows);
   }
+  const summary = reader.summary;
+  const chunks: RosterChunkMessage[] = rowGroups.map((rows, chunkIndex) => ({
+    kind: 'roster-chunk',
+    roundId: round.id,
+    importId,
+    chunkIndex,
+    chunkCount: rowGroups.length,
+    rows,
+  }));
+  errors.sort((a, b) => a.row - b.row);
 
   const record: NewImport = {
     importId,
     roundId: round.id,
     status: chunks.length === 0 ? 'completed' : 'processing',
     filename: file.filename,
-    fileHash: sha256Hex(file.bytes),
-    createdAt: (deps.now?.() ?? new Date()).toISOString(),
+    fileHash,
+    createdAt: now.toISOString(),
     createdBy: principal.sub,
-    dataRows: parsed.dataRows,
-    valid: rows.length,
-    rejected: errors.length,
-    warnings: parsed.warnings.length,
+    dataRows: summary.dataRows,
+    units: [...units].sort(),
+    valid,
+    rejected: summary.rejected + notAllowed,
+    warnings,
     chunkCount: chunks.length,
     errors: errors.slice(0, MAX_STORED_ERRORS),
     errorsTruncated: errors.length > MAX_STORED_ERRORS,
   };
   const created = existing ? false : await deps.store.createImport(record);
+  if (created && override) {
+    await deps.store.putAudit({
+      roundId: round.id,
+      at: now.toISOString(),
+      id: `${importId}-override`,
+      by: principal.sub,
+      service: 'roster-intake',
+      action: 'ROSTER_UPLOAD_OVERRIDE',
+      target: importId,
+      reason: override.reason,
+      details: { filename: file.filename.slice(0, 200) },
+    });
+  }
   // Re-sending is safe (the consumer is idempotent) and heals an upload whose earlier
   // attempt stored the report but failed before every chunk was queued.
-  await (deps.send ?? sendRosterChunks)(chunks);
+  const send = deps.send ?? sendRosterChunks;
+  const batches = [...batchEntries(chunks)];
+  const PARALLEL = 4;
+  for (let i = 0; i < batches.length; i += PARALLEL) {
+    await Promise.all(batches.slice(i, i + PARALLEL).map((b) => send(b)));
+  }
   return { importId, created };
 };

@@ -2,8 +2,9 @@
  * The only writer of the `respondents` table (contract, keys and item schemas:
  * shared/tables/respondents.ts). Reads go through the contract's reader.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { auditItem, type RoundAuditEntry } from '../../shared/contracts/audit.ts';
 import type { ChunkRow } from '../../shared/contracts/roster-chunks.ts';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
@@ -22,15 +23,22 @@ import {
   type RespondentsReader,
   respondentsReader,
   type StoredRowIssue,
+  unitVersionKey,
 } from '../../shared/tables/respondents.ts';
+
+/** Concurrent BatchWriteItem calls per chunk (tuned with bench/roster-intake.ts). */
+export const WRITE_PARALLELISM = 8;
 
 export type DossierOutcome = 'written' | 'replayed' | 'duplicate';
 
 export interface RespondentStore extends RespondentsReader {
+  /** One audit entry of this service's changes, in this table (a retried write changes nothing). */
+  putAudit(entry: RoundAuditEntry): Promise<void>;
   /** Creates the import report unless this file was already imported into this round. */
   createImport(record: NewImport): Promise<boolean>;
   /**
-   * Writes a chunk's dossiers, each on the condition that its id is new. Outcome per row:
+   * Writes a chunk's dossiers with BatchWriteItem: the ids already stored are read first (one
+   * BatchGetItem per 100), so no per-item conditional write is needed. Outcome per row:
    * 'written', 'replayed' (this import's own earlier write: a redelivered message) or 'duplicate'
    * (another import holds the id).
    */
@@ -39,16 +47,23 @@ export interface RespondentStore extends RespondentsReader {
     importId: string,
     rows: readonly ChunkRow[],
   ): Promise<Map<number, DossierOutcome>>;
+  /** Whether this chunk of the import was already counted (a redelivery is then skipped whole). */
+  isChunkDone(roundId: string, importId: string, chunkIndex: number): Promise<boolean>;
   /** Persons are keyed by their person key: a rewrite stores the same person again. */
   putPersons(roundId: string, rows: readonly ChunkRow[]): Promise<void>;
-  /** Records a finished chunk exactly once; completes the import when every chunk is in. False for a replay. */
+  /**
+   * Records a finished chunk exactly once; completes the import when every chunk is in.
+   * 'replay' for a chunk already counted, 'completed' for the chunk that completed the import.
+   */
   completeChunk(
     roundId: string,
     importId: string,
     chunkIndex: number,
     counts: { stored: number; duplicates: number; errors: StoredRowIssue[] },
-  ): Promise<boolean>;
+  ): Promise<ChunkOutcome>;
 }
+
+export type ChunkOutcome = 'replay' | 'counted' | 'completed';
 
 const dossierOf = (importId: string, row: ChunkRow): DossierRecord =>
   dossierItemSchema.parse({
@@ -62,7 +77,7 @@ const dossierOf = (importId: string, row: ChunkRow): DossierRecord =>
   });
 
 const dossierItem = (roundId: string, importId: string, row: ChunkRow) => ({
-  ...dossierKey(roundId, row.dossierId),
+  ...dossierKey(roundId, row.unitCode, importId, row.dossierId),
   ...dossierPersonIndexKey(roundId, row.personKey, row.dossierId),
   ...dossierOf(importId, row),
 });
@@ -83,12 +98,58 @@ export const respondentStore = (): RespondentStore => {
   const table = tableName('respondents');
   const db = dynamo();
 
-  const putDossier = async (roundId: string, importId: string, row: ChunkRow): Promise<DossierOutcome> => {
-    if (await putIfAbsent(table, dossierItem(roundId, importId, row))) return 'written';
-    const existing = await db.send(
-      new GetCommand({ TableName: table, Key: dossierKey(roundId, row.dossierId), ConsistentRead: true }),
-    );
-    return existing.Item?.importId === importId && existing.Item?.row === row.row ? 'replayed' : 'duplicate';
+  // Parallel BatchWriteItem calls inside one chunk: DynamoDB takes them concurrently, and
+  // the per-chunk latency is what bounds the intake's rows/s.
+  const putAll = async (items: Record<string, unknown>[], parallel = WRITE_PARALLELISM) => {
+    const groups: Record<string, unknown>[][] = [];
+    for (let i = 0; i < items.length; i += 25) groups.push(items.slice(i, i + 25));
+    let next = 0;
+    const worker = async () => {
+      while (next < groups.length) {
+        const group = groups[next++] as Record<string, unknown>[];
+        await batchPutAll(table, group);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, groups.length) }, worker));
+  };
+
+  // Each unit the import carries now reads from this import; the replaced version's items stay
+  // (audit), and the replacement is audited. Idempotent: a pointer already at this import is left.
+  const publishVersions = async (roundId: string, importId: string, units: string[], by: string) => {
+    const at = new Date().toISOString();
+    for (const unitCode of units) {
+      const key = unitVersionKey(roundId, unitCode);
+      const old = await db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
+      const previous = old.Item ? String(old.Item.importId) : undefined;
+      if (previous === importId) continue;
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...key,
+            unitCode,
+            importId,
+            since: at,
+            ...(previous ? { previousImportId: previous } : {}),
+          },
+        }),
+      );
+      if (previous) {
+        await putIfAbsent(
+          table,
+          auditItem({
+            roundId,
+            at,
+            id: `${importId}-${unitCode}`,
+            by,
+            service: 'roster-intake',
+            action: 'ROSTER_VERSION_REPLACED',
+            target: unitCode,
+            details: { unitCode, oldImportId: previous, newImportId: importId },
+          }),
+        );
+      }
+    }
   };
 
   return {
@@ -103,45 +164,42 @@ export const respondentStore = (): RespondentStore => {
       });
     },
 
-    // 100 per transaction (the TransactWriteItems limit); a cancelled transaction (some id exists)
-    // falls back to one conditional write per dossier, which tells replays from true duplicates.
+    async putAudit(entry) {
+      await putIfAbsent(table, auditItem(entry));
+    },
+
+    // Dossiers are keyed by unit + version (import) + id: a redelivered chunk rewrites the same
+    // items, and another import's rows are another version — so no read and no conditional
+    // write is needed. In-file duplicate ids were already rejected by the parser.
     async putDossiers(roundId, importId, rows) {
-      const outcomes = new Map<number, DossierOutcome>();
-      for (let i = 0; i < rows.length; i += 100) {
-        const group = rows.slice(i, i + 100);
-        try {
-          await db.send(
-            new TransactWriteCommand({
-              TransactItems: group.map((row) => ({
-                Put: {
-                  TableName: table,
-                  Item: dossierItem(roundId, importId, row),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              })),
-            }),
-          );
-          for (const row of group) outcomes.set(row.row, 'written');
-        } catch (error) {
-          if (!(error instanceof TransactionCanceledException)) throw error;
-          for (const row of group) outcomes.set(row.row, await putDossier(roundId, importId, row));
-        }
-      }
-      return outcomes;
+      await putAll(rows.map((row) => dossierItem(roundId, importId, row)));
+      return new Map(rows.map((r) => [r.row, 'written' as const]));
+    },
+
+    async isChunkDone(roundId, importId, chunkIndex) {
+      const out = await db.send(
+        new GetCommand({
+          TableName: table,
+          Key: importKey(roundId, importId),
+          ProjectionExpression: 'chunksDoneSet',
+          ConsistentRead: true,
+        }),
+      );
+      const done = out.Item?.chunksDoneSet;
+      return done instanceof Set && done.has(String(chunkIndex));
     },
 
     async putPersons(roundId, rows) {
       const unique = new Map(rows.map((r) => [r.personKey, r]));
-      await batchPutAll(
-        table,
-        [...unique.values()].map((r) => ({ ...personKey(roundId, r.personKey), ...personOf(r) })),
-      );
+      await putAll([...unique.values()].map((r) => ({ ...personKey(roundId, r.personKey), ...personOf(r) })));
     },
 
     async completeChunk(roundId, importId, chunkIndex, counts) {
       const key = importKey(roundId, importId);
       let chunksDone: number;
       let chunkCount: number;
+      let units: string[];
+      let by: string;
       try {
         const out = await db.send(
           new UpdateCommand({
@@ -170,12 +228,18 @@ export const respondentStore = (): RespondentStore => {
         const done = out.Attributes?.chunksDoneSet;
         chunksDone = done instanceof Set ? done.size : 0;
         chunkCount = Number(out.Attributes?.chunkCount ?? 0);
+        units = Array.isArray(out.Attributes?.units) ? out.Attributes.units.map(String) : [];
+        by = String(out.Attributes?.createdBy ?? 'system');
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
+        if (error instanceof ConditionalCheckFailedException) return 'replay';
         throw error;
       }
       if (chunksDone >= chunkCount) {
-        await db
+        // Versions flip before the status, so a completed import always has its units current.
+        // Known gap: a crash after the chunk was counted and before this line leaves the import
+        // processing (its redelivery is a replay); the flip itself is idempotent.
+        await publishVersions(roundId, importId, units, by);
+        return db
           .send(
             new UpdateCommand({
               TableName: table,
@@ -190,11 +254,16 @@ export const respondentStore = (): RespondentStore => {
               },
             }),
           )
-          .catch((error) => {
-            if (!(error instanceof ConditionalCheckFailedException)) throw error;
-          });
+          .then(
+            (): ChunkOutcome => 'completed',
+            (error): ChunkOutcome => {
+              // Another delivery completed it first: this one only counted.
+              if (error instanceof ConditionalCheckFailedException) return 'counted';
+              throw error;
+            },
+          );
       }
-      return true;
+      return 'counted';
     },
   };
 };

@@ -2,10 +2,19 @@ import type { RosterChunkMessage } from '../../shared/contracts/roster-chunks.ts
 import type { StoredRowIssue } from '../../shared/tables/respondents.ts';
 import type { RespondentStore } from './store.ts';
 
-export type ChunkStore = Pick<RespondentStore, 'putDossiers' | 'putPersons' | 'completeChunk'>;
+export type ChunkStore = Pick<
+  RespondentStore,
+  'isChunkDone' | 'putDossiers' | 'putPersons' | 'completeChunk'
+>;
 
-/** Consumer use case: write a chunk's dossiers and persons idempotently; count it once. */
-export const writeChunk = async (message: RosterChunkMessage, store: ChunkStore): Promise<void> => {
+/** Consumer use case: write a chunk's dossiers and persons idempotently; count it once; on the last chunk, run the quality checks. */
+export const writeChunk = async (
+  message: RosterChunkMessage,
+  store: ChunkStore,
+  onCompleted: (roundId: string, importId: string) => Promise<void> = async () => {},
+): Promise<void> => {
+  // A chunk already counted was fully written: its redelivery writes nothing at all.
+  if (await store.isChunkDone(message.roundId, message.importId, message.chunkIndex)) return;
   const outcomes = await store.putDossiers(message.roundId, message.importId, message.rows);
   const kept = message.rows.filter((r) => outcomes.get(r.row) !== 'duplicate');
   await store.putPersons(message.roundId, kept);
@@ -17,9 +26,11 @@ export const writeChunk = async (message: RosterChunkMessage, store: ChunkStore)
       code: 'DUPLICATE_DOSSIER',
       message: `Mã hồ sơ "${row.dossierId}" đã có trong một danh sách nhập trước.`,
     }));
-  await store.completeChunk(message.roundId, message.importId, message.chunkIndex, {
+  const outcome = await store.completeChunk(message.roundId, message.importId, message.chunkIndex, {
     stored: kept.length,
     duplicates: errors.length,
     errors,
   });
+  // Exactly one delivery sees 'completed' (the conditional status flip), so checks run once.
+  if (outcome === 'completed') await onCompleted(message.roundId, message.importId);
 };

@@ -17,7 +17,7 @@ import { idFrom, newId } from '../../shared/platform/ids.ts';
 import { slugify } from '../../shared/platform/text.ts';
 import { DEFAULT_ROUND_SETTINGS, type Round, roundSettingsSchema } from '../../shared/tables/rounds.ts';
 import type { CreateRoundInput } from './schemas.ts';
-import type { RoundStore } from './store.ts';
+import type { QuestionnaireStore, RoundStore } from './store.ts';
 
 const duplicates = (codes: string[]): string[] => codes.filter((c, i) => codes.indexOf(c) !== i);
 
@@ -75,7 +75,13 @@ const checkInput = (input: CreateRoundInput, fields: Round['fields']): void => {
 
 export const createRound = async (
   input: CreateRoundInput,
-  ctx: { principal: Principal; idempotencyKey: string | undefined; store: RoundStore; now?: Date },
+  ctx: {
+    principal: Principal;
+    idempotencyKey: string | undefined;
+    store: RoundStore;
+    questionnaires?: Pick<QuestionnaireStore, 'getQuestionnaire'>;
+    now?: Date;
+  },
 ): Promise<{ created: boolean; round: Round }> => {
   const fields = input.fields.map((f) => ({ code: f.code ?? slugify(f.name), name: f.name }));
   checkInput(input, fields);
@@ -99,12 +105,25 @@ export const createRound = async (
     ...(input.templateId ? { templates: { [input.kind]: input.templateId } } : {}),
     ...(input.kind === 'SIPAS' ? { sipas: scoringRules } : { par: scoringRules }),
   });
-  const templateId = methodology.templates[input.kind];
+  const templateId = input.questionnaire?.id ?? methodology.templates[input.kind];
   let template: ReturnType<typeof getTemplate>;
-  try {
-    template = getTemplate(templateId);
-  } catch {
-    throw new ValidationError(`Không có mẫu phiếu "${templateId}".`, undefined, 'TEMPLATE_NOT_FOUND');
+  if (input.questionnaire) {
+    const { id, version } = input.questionnaire;
+    const stored = await ctx.questionnaires?.getQuestionnaire(id, version);
+    if (!stored) {
+      throw new ValidationError(
+        `Không có mẫu phiếu "${id}" phiên bản ${version}.`,
+        undefined,
+        'QUESTIONNAIRE_NOT_FOUND',
+      );
+    }
+    template = stored.template;
+  } else {
+    try {
+      template = getTemplate(templateId);
+    } catch {
+      throw new ValidationError(`Không có mẫu phiếu "${templateId}".`, undefined, 'TEMPLATE_NOT_FOUND');
+    }
   }
   if (template.kind !== input.kind) {
     throw new ValidationError(
@@ -137,6 +156,7 @@ export const createRound = async (
     ...(input.quota ? { quota: input.quota } : {}),
     settings: roundSettingsSchema.parse(input.settings ?? DEFAULT_ROUND_SETTINGS),
     ...(raterMatrix ? { raterMatrix } : {}),
+    ...(input.questionnaire ? { questionnaire: input.questionnaire } : {}),
     createdAt: now,
     createdBy: ctx.principal.sub,
     requestHash,

@@ -13,4 +13,15 @@ export const roundsRoutes = defineRoutes({
   },
   listRounds: { method: 'GET', path: '/api/rounds', auth: 'ops' },
   getRound: { method: 'GET', path: '/api/rounds/{roundId}', auth: 'ops' },
+  // The file is the raw body (CSV, XLSX or JSON); metadata missing from it may come as query parameters.
+  importQuestionnaire: {
+    method: 'POST',
+    path: '/api/questionnaires',
+    auth: 'ops',
+    roles: ['admin'],
+    allUnits: true,
+    maxBodyBytes: 5 * 1024 * 1024,
+  },
+  listQuestionnaires: { method: 'GET', path: '/api/questionnaires', auth: 'ops' },
+  getQuestionnaire: { method: 'GET', path: '/api/questionnaires/{id}/{version}', auth: 'ops' },
 });

@@ -35,6 +35,10 @@ export const createRoundSchema = z.strictObject({
   year: z.number().int().min(2010).max(2100),
   kind: z.enum(['SIPAS', 'PAR']),
   templateId: z.string().trim().min(1).max(80).optional(),
+  /** An imported questionnaire version (POST /api/questionnaires) instead of a built-in template. */
+  questionnaire: z
+    .strictObject({ id: z.string().trim().min(1).max(80), version: z.number().int().positive() })
+    .optional(),
   /** Local government structure the round's units follow (2-tier from 1/7/2025). */
   structure: z.enum(['three-tier', 'two-tier']).optional(),
   units: z.array(unitInputSchema).min(1).max(5000),

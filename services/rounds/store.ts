@@ -2,14 +2,20 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
-import { putIfAbsent } from '../../shared/platform/dynamo.ts';
+import { putIfAbsent, queryAll } from '../../shared/platform/dynamo.ts';
 import {
+  parseQuestionnaireItem,
   parseRoundItem,
+  QUESTIONNAIRES_INDEX_PK,
+  questionnaireIndexKey,
+  questionnaireItemSchema,
+  questionnaireKey,
   ROUNDS_INDEX_PK,
   type Round,
   roundIndexKey,
   roundItemSchema,
   roundKey,
+  type StoredQuestionnaire,
 } from '../../shared/tables/rounds.ts';
 
 export interface RoundStore {
@@ -19,6 +25,49 @@ export interface RoundStore {
   /** The newest rounds first. */
   list(limit: number): Promise<Round[]>;
 }
+
+export interface QuestionnaireStore {
+  /** Writes the version unless id+version exists; returns the stored version either way. */
+  putQuestionnaireIfAbsent(
+    q: StoredQuestionnaire,
+  ): Promise<{ created: boolean; questionnaire: StoredQuestionnaire }>;
+  getQuestionnaire(id: string, version: number): Promise<StoredQuestionnaire | null>;
+  listQuestionnaires(): Promise<StoredQuestionnaire[]>;
+}
+
+export const questionnaireStore = (): QuestionnaireStore => {
+  const table = tableName('rounds');
+  const getQuestionnaire = async (id: string, version: number) => {
+    const out = await dynamo().send(
+      new GetCommand({ TableName: table, Key: questionnaireKey(id, version), ConsistentRead: true }),
+    );
+    return out.Item ? parseQuestionnaireItem(out.Item) : null;
+  };
+  return {
+    getQuestionnaire,
+    async putQuestionnaireIfAbsent(q) {
+      const item = questionnaireItemSchema.parse(q);
+      const created = await putIfAbsent(table, {
+        ...questionnaireKey(item.id, item.version),
+        ...questionnaireIndexKey(item.id, item.version),
+        ...item,
+      });
+      if (created) return { created, questionnaire: item };
+      const existing = await getQuestionnaire(item.id, item.version);
+      if (!existing) throw new Error(`questionnaire ${item.id}: conditional write refused but no item found`);
+      return { created, questionnaire: existing };
+    },
+    async listQuestionnaires() {
+      const items = await queryAll({
+        TableName: table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': QUESTIONNAIRES_INDEX_PK },
+      });
+      return items.map(parseQuestionnaireItem);
+    },
+  };
+};
 
 export const roundStore = (): RoundStore => {
   const table = tableName('rounds');

@@ -1,9 +1,11 @@
+import { formatPaperCode } from '../../shared/domain/index.ts';
 import { canAccessUnit, type Principal } from '../../shared/platform/auth.ts';
 import { decryptPii, formToken, type Keys } from '../../shared/platform/crypto.ts';
 import { type CsvCell, toCsv } from '../../shared/platform/csv.ts';
 import type { RespondentsReader } from '../../shared/tables/respondents.ts';
 import type { Round } from '../../shared/tables/rounds.ts';
 import { type SamplesReader, tokenAssignment } from '../../shared/tables/samples.ts';
+import { paperCodeOf } from './run-draw.ts';
 
 const HEADER = [
   'STT',
@@ -15,6 +17,7 @@ const HEADER = [
   'Họ và tên',
   'Số điện thoại',
   'Địa chỉ',
+  'Mã phiếu giấy',
   'Liên kết phiếu',
 ];
 
@@ -61,6 +64,7 @@ export const exportList = async (
       person ? { safe: decryptPii(ctx.keys, person.phoneEnc) } : '',
       // The post office's mail-merge needs the address (the stored one, decrypted).
       person?.addressEnc ? decryptPii(ctx.keys, person.addressEnc) : '',
+      { safe: formatPaperCode(paperCodeOf(ctx.keys, a)) },
       { safe: `${ctx.baseUrl}/f/${token}` },
     ];
   });

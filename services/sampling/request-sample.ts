@@ -1,22 +1,78 @@
 import { type SendSamplingRequest, sendSamplingRequest } from '../../shared/contracts/sampling-requests.ts';
 import { DRAW_ALGORITHM } from '../../shared/domain/index.ts';
 import type { Principal } from '../../shared/platform/auth.ts';
-import { ConflictError } from '../../shared/platform/errors.ts';
+import { ConflictError, ValidationError } from '../../shared/platform/errors.ts';
 import { idFrom } from '../../shared/platform/ids.ts';
 import type { Round } from '../../shared/tables/rounds.ts';
+import type { SampleManifest } from '../../shared/tables/samples.ts';
 import type { SampleRequest } from './schemas.ts';
 import type { SampleStore } from './store.ts';
 
 export interface RequestSampleDeps {
-  store: Pick<SampleStore, 'getManifest' | 'createManifest'>;
+  store: Pick<SampleStore, 'getManifest' | 'createManifest' | 'listManifests' | 'supersede'>;
   importsInProgress: () => Promise<number>;
   send?: SendSamplingRequest;
   now?: () => Date;
 }
 
+/** The seed, the quotas and where they come from, after the round's fixed settings apply. */
+export const resolveRequest = (
+  round: Round,
+  request: SampleRequest,
+): Pick<
+  SampleManifest,
+  'seed' | 'seedSource' | 'officialPerStratum' | 'reservePerStratum' | 'quotaPolicy'
+> => {
+  let seed: string;
+  let seedSource: string;
+  if (round.seed) {
+    if (request.seed !== undefined && request.seed !== round.seed.value) {
+      throw new ConflictError(
+        'SEED_FIXED',
+        `Hạt giống của đợt đã được cố định (nguồn: ${round.seed.source}); không thể dùng hạt giống khác.`,
+      );
+    }
+    seed = round.seed.value;
+    seedSource = `round: ${round.seed.source}`;
+  } else {
+    if (request.seed === undefined) {
+      throw new ValidationError(
+        'Đợt chưa cố định hạt giống: hãy gửi seed.',
+        [{ path: 'seed', code: 'SEED_REQUIRED', message: 'Bắt buộc khi đợt chưa cố định hạt giống.' }],
+        'SEED_REQUIRED',
+      );
+    }
+    seed = request.seed;
+    seedSource = 'request';
+  }
+  if (request.officialPerStratum !== undefined && request.reservePerStratum !== undefined) {
+    return {
+      seed,
+      seedSource,
+      officialPerStratum: request.officialPerStratum,
+      reservePerStratum: request.reservePerStratum,
+    };
+  }
+  const quota = round.quota;
+  if (!quota) {
+    throw new ValidationError(
+      'Đợt chưa có chính sách số phiếu: hãy gửi officialPerStratum và reservePerStratum.',
+      [{ path: 'officialPerStratum', code: 'QUOTA_REQUIRED', message: 'Bắt buộc khi đợt chưa có quota.' }],
+      'QUOTA_REQUIRED',
+    );
+  }
+  if (quota.kind === 'fixed') {
+    return { seed, seedSource, officialPerStratum: quota.official, reservePerStratum: quota.reserve };
+  }
+  // Per-stratum numbers come from the allocation at draw time; 0 marks "see quotaPolicy".
+  return { seed, seedSource, officialPerStratum: 0, reservePerStratum: 0, quotaPolicy: { ...quota } };
+};
+
 /**
- * A sample is identified by its request (round, seed, quotas): re-sending the same request
- * returns the same sample and draws nothing new. Another draw needs another seed.
+ * A sample is identified by its request (round, seed, quotas): re-sending the same request returns the
+ * same sample and draws nothing new (the manifest is put only if absent, so concurrent identical
+ * requests create one). A different draw in a round that already has a sample replaces it only with a
+ * stated reason, recorded in the round's audit trail (SAMPLE_SUPERSEDED).
  */
 export const requestSample = async (
   round: Round,
@@ -24,12 +80,14 @@ export const requestSample = async (
   principal: Principal,
   deps: RequestSampleDeps,
 ): Promise<{ sampleId: string; created: boolean }> => {
+  const resolved = resolveRequest(round, request);
   const sampleId = idFrom(
     'smp',
     round.id,
-    request.seed,
-    String(request.officialPerStratum),
-    String(request.reservePerStratum),
+    resolved.seed,
+    String(resolved.officialPerStratum),
+    String(resolved.reservePerStratum),
+    ...(resolved.quotaPolicy ? [JSON.stringify(resolved.quotaPolicy)] : []),
   );
   const existing = await deps.store.getManifest(round.id, sampleId);
   if (existing?.status === 'completed') return { sampleId, created: false };
@@ -39,17 +97,35 @@ export const requestSample = async (
       'Còn danh sách đang được nhập: hãy chờ nhập xong rồi mới chọn mẫu.',
     );
   }
+  const current = existing
+    ? undefined
+    : (await deps.store.listManifests(round.id)).find((m) => !m.supersededBy && m.sampleId !== sampleId);
+  if (current && !request.reason) {
+    throw new ConflictError(
+      'SAMPLE_EXISTS',
+      `Đợt đã có mẫu ${current.sampleId}; chọn mẫu lại cần ghi rõ lý do (reason) và sẽ được lưu vào nhật ký.`,
+    );
+  }
+  const at = (deps.now?.() ?? new Date()).toISOString();
   const created =
     !existing &&
     (await deps.store.createManifest({
       sampleId,
       roundId: round.id,
-      ...request,
+      ...resolved,
       algorithm: DRAW_ALGORITHM,
       status: 'pending',
-      requestedAt: (deps.now?.() ?? new Date()).toISOString(),
+      requestedAt: at,
       requestedBy: principal.sub,
+      ...(current ? { supersedes: current.sampleId, reason: request.reason } : {}),
     }));
+  if (created && current) {
+    await deps.store.supersede(round.id, current.sampleId, sampleId, {
+      at,
+      by: principal.sub,
+      reason: request.reason as string,
+    });
+  }
   await (deps.send ?? sendSamplingRequest)({ kind: 'draw', roundId: round.id, sampleId });
   return { sampleId, created };
 };

@@ -1,5 +1,5 @@
 import { defineRoutes } from '../../shared/platform/http.ts';
-import { sampleRequestSchema } from './schemas.ts';
+import { sampleRequestSchema, substitutionSchema } from './schemas.ts';
 
 export const samplingRoutes = defineRoutes({
   requestSample: {
@@ -11,6 +11,26 @@ export const samplingRoutes = defineRoutes({
     body: sampleRequestSchema,
   },
   getSample: { method: 'GET', path: '/api/rounds/{roundId}/samples/{sampleId}', auth: 'ops' },
+  verifySample: {
+    method: 'GET',
+    path: '/api/rounds/{roundId}/samples/{sampleId}/verify',
+    auth: 'ops',
+    roles: ['admin', 'operator', 'viewer'],
+    allUnits: true,
+  },
+  substitute: {
+    method: 'POST',
+    path: '/api/rounds/{roundId}/samples/{sampleId}/substitutions',
+    auth: 'ops',
+    roles: ['admin', 'operator'],
+    body: substitutionSchema,
+  },
+  stratumHistory: {
+    method: 'GET',
+    path: '/api/rounds/{roundId}/samples/{sampleId}/strata/{unitCode}/{fieldCode}/history',
+    auth: 'ops',
+    roles: ['admin', 'operator'],
+  },
   exportList: {
     method: 'GET',
     path: '/api/rounds/{roundId}/samples/{sampleId}/{list}',

@@ -7,7 +7,6 @@
 import {
   bootstrapSipas,
   type Dec,
-  getTemplate,
   gradeOf,
   type Interval,
   type IssuedCounts,
@@ -23,7 +22,7 @@ import {
   sipasColumnsFromForms,
   wilsonInterval,
 } from '../../shared/domain/index.ts';
-import type { Round } from '../../shared/tables/rounds.ts';
+import { loadRoundTemplate, type Round } from '../../shared/tables/rounds.ts';
 import type { SamplesReader } from '../../shared/tables/samples.ts';
 import type { StoredSubmission, SubmissionsReader } from '../../shared/tables/submissions.ts';
 import type { InputSnapshot } from './snapshot.ts';
@@ -236,7 +235,7 @@ export const computeResults = async (
   submissions: StoredSubmission[],
   snapshot: InputSnapshot,
 ) => {
-  const template = getTemplate(round.templateId);
+  const template = await loadRoundTemplate(round);
   const { sampleId, issued, population } = await issuedFromLatestSample(round.id, deps.samples);
   const scored =
     round.kind === 'SIPAS'

@@ -8,6 +8,8 @@ import type { StoredSubmission, SubmissionsReader } from '../../shared/tables/su
 
 export interface InputSnapshot {
   templateId: string;
+  /** The imported questionnaire's `id#version`, `null` for a built-in template. */
+  templateVersion: string | null;
   methodologyVersion: string;
   /** Submissions read, their latest `submittedAt` and a hash over (token hash, body hash), in key order. */
   submissions: { count: number; watermark: string | null; hash: string };
@@ -43,6 +45,7 @@ export const snapshotOf = (round: Round, submissions: readonly StoredSubmission[
   }
   return {
     templateId: round.templateId,
+    templateVersion: round.questionnaire ? `${round.questionnaire.id}#${round.questionnaire.version}` : null,
     methodologyVersion: round.methodologyVersion,
     submissions: { count: submissions.length, watermark, hash: h.digest('hex') },
     rulesHash: sha256(

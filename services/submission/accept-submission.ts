@@ -2,13 +2,22 @@
  * Accept a respondent's answers exactly once per token (data-rules rule 17). The same body
  * again gets the same receipt (200); a different body on a used token is refused (409); a
  * rejected submission does not use the token.
+ *
+ * Per request: one token lookup, the round from a warm-invocation cache, one conditional write,
+ * one event. Answers are checked with the domain's `checkSubmission` on the RAW parsed body (a zod
+ * record would silently drop `__proto__`).
  */
 import { type SendScoringEvent, sendScoringEvent } from '../../shared/contracts/scoring-events.ts';
-import { getTemplate, validateAnswers } from '../../shared/domain/index.ts';
+import {
+  type CheckSubmissionResult,
+  canSubmit,
+  checkSubmission,
+  type SubmissionIssue,
+} from '../../shared/domain/index.ts';
 import { canonicalJson, sha256Hex } from '../../shared/platform/crypto.ts';
-import { ConflictError, ValidationError } from '../../shared/platform/errors.ts';
+import { AppError, ConflictError, ValidationError } from '../../shared/platform/errors.ts';
 import { newId } from '../../shared/platform/ids.ts';
-import { loadRound, type RoundsReader } from '../../shared/tables/rounds.ts';
+import { loadRound, loadRoundTemplate, type Round, type RoundsReader } from '../../shared/tables/rounds.ts';
 import { resolveToken, type SamplesReader } from '../../shared/tables/samples.ts';
 import type { Receipt } from './schemas.ts';
 import type { SubmissionStore } from './store.ts';
@@ -21,22 +30,66 @@ export interface SubmissionDeps {
   now?: () => Date;
 }
 
+/** Top-level fields a JSON submission may carry. */
+export const SUBMISSION_FIELDS = ['token', 'answers', 'openedAt'];
+
+/**
+ * The round of a submission, cached across warm invocations for a short time: a lifecycle change
+ * (e.g. closing fieldwork by hand) takes effect within the TTL, and the schedule's fieldwork end is
+ * checked against the clock on every request, so the cache never lets a late form in.
+ */
+const ROUND_TTL_MS = 15_000;
+const roundCache = new Map<string, { round: Round; until: number }>();
+export const clearRoundCache = (): void => roundCache.clear();
+
+const cachedRound = async (roundId: string, rounds: Pick<RoundsReader, 'get'>, now: number) => {
+  const hit = roundCache.get(roundId);
+  if (hit && hit.until > now) return hit.round;
+  const round = await loadRound(roundId, rounds);
+  roundCache.set(roundId, { round, until: now + ROUND_TTL_MS });
+  return round;
+};
+
+/** One precise code per refusal: the issues' code when they share one, INVALID_ANSWERS otherwise. */
+export const answersRefusal = (issues: SubmissionIssue[]): ValidationError => {
+  const codes = new Set(issues.map((i) => i.code));
+  const code = codes.size === 1 ? [...codes][0]! : 'INVALID_ANSWERS';
+  const message =
+    issues.length === 1 ? issues[0]!.message : 'Phiếu chưa hợp lệ: hãy xem lại các câu được đánh dấu.';
+  return new ValidationError(
+    message,
+    // Paths name the question (or field) as the form does: `answers.zz` → `zz`.
+    issues.map((i) => ({ path: i.path.replace(/^answers\./, ''), code: i.code, message: i.message })),
+    code,
+  );
+};
+
+export class RoundClosedError extends AppError {
+  constructor(code: string, message: string) {
+    super(code === 'ROUND_CLOSED' ? 410 : 409, code, message);
+  }
+}
+
 export const acceptSubmission = async (
-  request: { token: string; answers: Record<string, unknown> },
+  request: { token: string; answers: unknown; body?: unknown; form?: boolean },
   channel: 'web' | 'paper',
   deps: SubmissionDeps,
 ): Promise<{ created: boolean; receipt: Receipt }> => {
+  const now = deps.now?.() ?? new Date();
   const assignment = await resolveToken(request.token, deps.samples);
-  const round = await loadRound(assignment.roundId, deps.rounds);
-  const template = getTemplate(round.templateId);
-  const checked = validateAnswers(template, request.answers);
-  if (!checked.ok) {
-    throw new ValidationError(
-      'Phiếu chưa hợp lệ: hãy xem lại các câu được đánh dấu.',
-      checked.issues.map((i) => ({ path: i.questionId ?? 'answers', code: i.code, message: i.message })),
-      'INVALID_ANSWERS',
-    );
+  const round = await cachedRound(assignment.roundId, deps.rounds, now.getTime());
+  const decision = canSubmit(round, now);
+  // Only the closing side of the guard for now: rounds cannot yet be moved into fieldwork through
+  // the API (the rounds helper's transitions), so ROUND_NOT_OPEN would refuse every current round.
+  if (!decision.ok && decision.code === 'ROUND_CLOSED') {
+    throw new RoundClosedError(decision.code, decision.message);
   }
+  const template = await loadRoundTemplate(round, deps.rounds);
+  const checked: CheckSubmissionResult =
+    request.body !== undefined
+      ? checkSubmission(template, request.body, { allowedFields: SUBMISSION_FIELDS })
+      : checkSubmission(template, request.answers, { answersField: null, allowedFields: [] });
+  if (!checked.ok) throw answersRefusal(checked.issues);
   const bodyHash = sha256Hex(canonicalJson(checked.answers));
   const { created, stored } = await deps.submissions.putOnce({
     tokenHash: assignment.tokenHash,
@@ -49,7 +102,7 @@ export const acceptSubmission = async (
     bodyHash,
     receiptId: newId('rcp'),
     channel,
-    submittedAt: (deps.now?.() ?? new Date()).toISOString(),
+    submittedAt: now.toISOString(),
   });
   if (!created && stored.bodyHash !== bodyHash) {
     throw new ConflictError(
@@ -58,7 +111,8 @@ export const acceptSubmission = async (
     );
   }
   // Sent on the replay path too: the counter is idempotent per token, and this heals a
-  // first attempt that stored the answers but failed before the event left.
+  // first attempt that stored the answers but failed before the event left (the respondent's
+  // retry re-sends it; scoring may also recount from the submissions table).
   await (deps.send ?? sendScoringEvent)({
     kind: 'submission-accepted',
     roundId: stored.roundId,

@@ -3,9 +3,10 @@
  * Answers → a thank-you page (201); invalid answers → the form again with the messages (400).
  */
 
+import { allQuestions, answersFromFormFields } from '../../shared/domain/index.ts';
 import { UnsupportedMediaTypeError, ValidationError } from '../../shared/platform/errors.ts';
 import { type HttpResult, html } from '../../shared/platform/http.ts';
-import { answersFromForm, messagePage } from '../../shared/ui/form-page.ts';
+import { type FormValues, messagePage } from '../../shared/ui/form-page.ts';
 import { errorPage, formatTime, openForm, renderForm } from '../../shared/ui/form-view.ts';
 import { acceptSubmission, type SubmissionDeps } from './accept-submission.ts';
 
@@ -20,7 +21,11 @@ export const postForm = async (
       throw new UnsupportedMediaTypeError('Biểu mẫu phải được gửi dạng application/x-www-form-urlencoded.');
     }
     const form = await openForm(token, deps);
-    const answers = answersFromForm(form.template, new URLSearchParams(rawBody.toString('utf8')));
+    // The domain's reading of form fields, checked by the same checkSubmission as the JSON API.
+    const answers = answersFromFormFields(
+      allQuestions(form.template),
+      new URLSearchParams(rawBody.toString('utf8')),
+    );
     try {
       const { receipt } = await acceptSubmission({ token, answers }, 'web', deps);
       return html(
@@ -33,7 +38,7 @@ export const postForm = async (
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       const errors = Object.fromEntries((error.details ?? []).map((d) => [d.path ?? '', d.message]));
-      return renderForm(form, { values: answers, errors, message: error.message, status: 400 });
+      return renderForm(form, { values: answers as FormValues, errors, message: error.message, status: 400 });
     }
   } catch (error) {
     return errorPage(error);

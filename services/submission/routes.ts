@@ -1,12 +1,11 @@
 import { defineRoutes } from '../../shared/platform/http.ts';
-import { submissionRequestSchema } from './schemas.ts';
 
 export const submissionRoutes = defineRoutes({
   submitAnswers: {
     method: 'POST',
     path: '/api/submissions',
     auth: 'public',
-    body: submissionRequestSchema,
+    // No body schema: the raw JSON goes to checkSubmission (services/submission/json-body.ts).
     // A full SIPAS form with free-text answers stays far below this; bigger bodies are abuse.
     maxBodyBytes: 64 * 1024,
   },

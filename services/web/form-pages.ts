@@ -1,8 +1,19 @@
 /** The public pages web renders (read-only: answers are posted to the submission service). */
-import { type HttpResult, html } from '../../shared/platform/http.ts';
+import { PAPER_CODE_ERRORS } from '../../shared/domain/index.ts';
+import { formToken, type Keys } from '../../shared/platform/crypto.ts';
+import { AppError } from '../../shared/platform/errors.ts';
+import type { HttpResult } from '../../shared/platform/http.ts';
+import { resolvePaperCode, type SamplesReader, tokenAssignment } from '../../shared/tables/samples.ts';
 import type { SubmissionsReader } from '../../shared/tables/submissions.ts';
-import { messagePage } from '../../shared/ui/form-page.ts';
-import { errorPage, type FormReaders, formatTime, openForm, renderForm } from '../../shared/ui/form-view.ts';
+import { CODE_CHECKER, messagePage, startPage } from '../../shared/ui/form-page.ts';
+import {
+  errorPage,
+  type FormReaders,
+  formatTime,
+  openForm,
+  renderForm,
+  uiHtml,
+} from '../../shared/ui/form-view.ts';
 
 export interface WebDeps extends FormReaders {
   submissions: Pick<SubmissionsReader, 'getByTokenHash'>;
@@ -14,7 +25,7 @@ export const showForm = async (token: string, deps: WebDeps): Promise<HttpResult
     const form = await openForm(token, deps);
     const done = await deps.submissions.getByTokenHash(form.assignment.tokenHash);
     if (done) {
-      return html(
+      return uiHtml(
         200,
         messagePage(
           'Phiếu khảo sát',
@@ -28,11 +39,41 @@ export const showForm = async (token: string, deps: WebDeps): Promise<HttpResult
   }
 };
 
-export const homePage = (): HttpResult =>
-  html(
-    200,
-    messagePage(
-      'dieutra — Điều tra xã hội học SIPAS và Chỉ số CCHC',
-      'Người được khảo sát: hãy mở đường liên kết riêng trên phiếu hoặc tin nhắn bạn nhận được. Cán bộ nghiệp vụ: dùng API /api/… với mã xác thực.',
-    ),
-  );
+const MESSAGES = {
+  EMPTY: PAPER_CODE_ERRORS.EMPTY.message,
+  LENGTH: PAPER_CODE_ERRORS.LENGTH.message,
+  CHARACTER: PAPER_CODE_ERRORS.CHARACTER.message,
+  CHECK: PAPER_CODE_ERRORS.CHECK.message,
+};
+
+/** GET /: the start page, where a respondent with a paper letter types the code. */
+export const homePage = (): HttpResult => uiHtml(200, startPage(MESSAGES), [CODE_CHECKER]);
+
+export interface CodeDeps {
+  samples: Pick<SamplesReader, 'findByCodeHash'>;
+  keys: () => Promise<Keys>;
+}
+
+/**
+ * GET /ma-phieu?code=: the check character is verified before any lookup (400 with the typo message on
+ * the start page, tied to the input); a known, active code → 303 to its form.
+ */
+export const openByCode = async (input: string, deps: CodeDeps): Promise<HttpResult> => {
+  try {
+    const { assignment } = await resolvePaperCode(input, await deps.keys(), deps.samples);
+    const token = formToken(await deps.keys(), tokenAssignment(assignment));
+    return uiHtml(303, messagePage('Đang mở phiếu', 'Đang mở phiếu khảo sát…'), [], {
+      location: `/f/${token}`,
+    });
+  } catch (error) {
+    if (error instanceof AppError && (error.statusCode === 400 || error.statusCode === 404)) {
+      return uiHtml(
+        error.statusCode,
+        startPage(MESSAGES, { value: input.slice(0, 24), error: error.message }),
+        [CODE_CHECKER],
+        { 'x-error-code': error.code },
+      );
+    }
+    return errorPage(error);
+  }
+};

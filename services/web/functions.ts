@@ -9,6 +9,8 @@ export const functions = defineFunctions('web', [
     trigger: httpTrigger(formRoutes),
     // Renders only: reads through the table contracts, writes nothing, sends nothing.
     tables: { rounds: 'read', samples: 'read', submissions: 'read' },
+    // The secret turns a typed paper code into its form token (keyed code hash, HMAC token).
+    usesSecret: true,
   },
   {
     name: 'web-fallback',

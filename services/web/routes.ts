@@ -4,6 +4,8 @@ import { defineRoutes } from '../../shared/platform/http.ts';
 export const formRoutes = defineRoutes({
   home: { method: 'GET', path: '/', auth: 'public' },
   // Link scanners probe with HEAD; API Gateway routes HEAD only when it is declared.
+  // The start page's code form (GET, so it needs no CSRF token and is cacheable by nobody: no-store).
+  openByCode: { method: 'GET', path: '/ma-phieu', auth: 'public' },
   showForm: { method: 'GET', path: '/f/{token}', auth: 'public', head: true },
 });
 

@@ -32,14 +32,15 @@ export const rosterChunkMessageSchema = z.object({
 });
 export type RosterChunkMessage = z.infer<typeof rosterChunkMessageSchema>;
 
-/** Rows per message: ~500 bytes each sealed, far below the 256 KiB SQS message limit. */
-export const ROWS_PER_CHUNK = 200;
-
-export type SendRosterChunks = (messages: readonly RosterChunkMessage[]) => Promise<void>;
-
-/** Validates then sends (10 per SQS call). */
-export const sendRosterChunks: SendRosterChunks = (messages) =>
-  sendMessages(
+/**
+ * Sends ONE SendMessageBatch. The producer groups messages by bytes first (roster-intake's
+ * byte-chunks.ts: ≤ 10 entries and ≤ 1,000 KiB of bodies, each body ≤ 200 KiB), so no call
+ * exceeds the SQS limits whatever the row width.
+ */
+export const sendRosterChunks = (messages: readonly RosterChunkMessage[]): Promise<void> => {
+  if (messages.length > 10) throw new Error('sendRosterChunks: at most 10 messages per batch');
+  return sendMessages(
     'roster-chunks',
     messages.map((m) => rosterChunkMessageSchema.parse(m)),
   );
+};

@@ -11,7 +11,7 @@
  * and puts the picks back in the strata's order.
  */
 import { createHash } from 'node:crypto';
-import { DRAW_ALGORITHM, type DrawPick } from './draw.ts';
+import type { DrawPick } from './draw.ts';
 import { DUPLICATE_PERSON, type PackedJob, rankHere, rankInWorker } from './draw-worker.ts';
 import { SamplingInputError } from './errors.ts';
 import { stratumKey } from './strata.ts';

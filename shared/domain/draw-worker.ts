@@ -45,9 +45,9 @@ export const DUPLICATE_PERSON = 'DUPLICATE_PERSON';
  * strings does), ties by person key (UTF-16 order, as `<` on strings).
  *
  * No per-person objects: the prefix sits once per stratum in a reusable byte buffer, each key's
- * bytes are copied after it, the digest is one-shot `crypto.hash` (createHash before Node 21.7),
+ * bytes are copied after it, the digest is one-shot `crypto.hash` with latin1 output (createHash before Node 21.7),
  * and a bounded max-heap over slots in typed arrays keeps the lowest `take` by the digest's first
- * 8 bytes, comparing the other 24 bytes (and then the key) only on a tie.
+ * 8 bytes, comparing the whole digest (and then the key) only on a tie.
  * Throws `Error(DUPLICATE_PERSON)` if the same key would appear twice in a stratum's lists.
  */
 export function rankKernel(crypto: typeof NodeCrypto, job: PackedJob): Int32Array {
@@ -65,7 +65,8 @@ export function rankKernel(crypto: typeof NodeCrypto, job: PackedJob): Int32Arra
   const hi = new Uint32Array(slots);
   const lo = new Uint32Array(slots);
   const who = new Int32Array(slots);
-  const dig = new Uint8Array(slots * 32);
+  // Digests as latin1 strings (one char per byte): comparing them compares the bytes.
+  const dig: string[] = new Array(slots).fill('');
   const heap = new Int32Array(maxTake);
   const keyBuffer = Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength);
 
@@ -78,11 +79,9 @@ export function rankKernel(crypto: typeof NodeCrypto, job: PackedJob): Int32Arra
     cmp(a: number, b: number): number {
       if (hi[a] !== hi[b]) return (hi[a] as number) < (hi[b] as number) ? -1 : 1;
       if (lo[a] !== lo[b]) return (lo[a] as number) < (lo[b] as number) ? -1 : 1;
-      for (let j = 8; j < 32; j++) {
-        const x = dig[a * 32 + j] as number;
-        const y = dig[b * 32 + j] as number;
-        if (x !== y) return x < y ? -1 : 1;
-      }
+      const da = dig[a] as string;
+      const db = dig[b] as string;
+      if (da !== db) return da < db ? -1 : 1;
       const ka = ops.keyText(who[a] as number);
       const kb = ops.keyText(who[b] as number);
       if (ka === kb) throw new Error('DUPLICATE_PERSON');
@@ -113,11 +112,11 @@ export function rankKernel(crypto: typeof NodeCrypto, job: PackedJob): Int32Arra
         i = m;
       }
     },
-    store(slot: number, h: number, l: number, person: number, d: Uint8Array): void {
+    store(slot: number, h: number, l: number, person: number, d: string): void {
       hi[slot] = h;
       lo[slot] = l;
       who[slot] = person;
-      dig.set(d, slot * 32);
+      dig[slot] = d;
     },
   };
 
@@ -157,15 +156,15 @@ export function rankKernel(crypto: typeof NodeCrypto, job: PackedJob): Int32Arra
         view = work.subarray(0, len);
         views[len] = view;
       }
-      const d: Uint8Array = oneShot
-        ? (crypto.hash('sha256', view, 'buffer') as unknown as Uint8Array)
-        : crypto.createHash('sha256').update(view).digest();
+      // 'binary' (= latin1) output: a 32-char string costs far less than a Buffer per call (no backing store),
+      // which is most of crypto.hash's cost with 'buffer' output.
+      const d: string = oneShot
+        ? crypto.hash('sha256', view, 'binary')
+        : crypto.createHash('sha256').update(view).digest('binary');
       const h =
-        (((d[0] as number) << 24) | ((d[1] as number) << 16) | ((d[2] as number) << 8) | (d[3] as number)) >>>
-        0;
+        ((d.charCodeAt(0) << 24) | (d.charCodeAt(1) << 16) | (d.charCodeAt(2) << 8) | d.charCodeAt(3)) >>> 0;
       const l =
-        (((d[4] as number) << 24) | ((d[5] as number) << 16) | ((d[6] as number) << 8) | (d[7] as number)) >>>
-        0;
+        ((d.charCodeAt(4) << 24) | (d.charCodeAt(5) << 16) | (d.charCodeAt(6) << 8) | d.charCodeAt(7)) >>> 0;
       if (size < k) {
         ops.store(size, h, l, person, d);
         heap[size] = size;

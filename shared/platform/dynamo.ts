@@ -86,7 +86,8 @@ export const batchPutAll = async (table: string, items: Item[]): Promise<void> =
     let pending: Item[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed items');
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      // Full jitter: parallel writers throttled together do not retry in lockstep.
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
       const out = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
       pending = (out.UnprocessedItems?.[table] ?? []) as Item[];
     }

@@ -54,8 +54,12 @@ export class ConflictError extends AppError {
   }
 }
 export class PayloadTooLargeError extends AppError {
-  constructor(limitBytes: number) {
-    super(413, 'PAYLOAD_TOO_LARGE', `Nội dung quá lớn (tối đa ${Math.floor(limitBytes / 1024)} KB).`);
+  constructor(limitBytes: number, hint?: string) {
+    super(
+      413,
+      'PAYLOAD_TOO_LARGE',
+      `Nội dung quá lớn (tối đa ${Math.floor(limitBytes / 1024)} KB).${hint ? ` ${hint}` : ''}`,
+    );
   }
 }
 export class UnsupportedMediaTypeError extends AppError {

@@ -3,8 +3,14 @@
  * Readers (sampling's draw and export, roster-intake's own API) use `respondentsReader()`.
  *
  *   ROUND#r / IMPORT#id      import report (status, counts, row errors)
- *   ROUND#r / DOSSIER#id     one dossier (hồ sơ) row: person key, unit, field, completion date
+ *   ROUND#r / DOSSIER#unit#importId#id
+ *                            one dossier (hồ sơ) row of one unit's roster VERSION (the import that
+ *                            brought it): person key, unit, field, completion date
  *                            (gsi1: ROUND#r#PERSON#key / DOSSIER#id — the dossiers of one person)
+ *   ROUND#r / UNITVERSION#unit
+ *                            the unit's current roster version (an import id), flipped when that
+ *                            import completes: readers see only current versions, so a corrected
+ *                            file replaces its units at once and the old version stays for audit
  *   ROUND#r / PERSON#key     one person: name, phone, address, birth year, sex sealed with AES-GCM
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -33,6 +39,8 @@ export const newImportSchema = z.object({
   createdAt: z.string(),
   createdBy: z.string(),
   dataRows: z.number(),
+  /** Units whose roster this import carries (becomes their current version on completion). */
+  units: z.array(z.string()).optional(),
   valid: z.number(),
   rejected: z.number(),
   warnings: z.number(),
@@ -82,10 +90,26 @@ export const importKey = (roundId: string, importId: string) => ({
   pk: respondentsPk(roundId),
   sk: `IMPORT#${importId}`,
 });
-export const dossierKey = (roundId: string, dossierId: string) => ({
+export const dossierKey = (roundId: string, unitCode: string, importId: string, dossierId: string) => ({
   pk: respondentsPk(roundId),
-  sk: `DOSSIER#${dossierId}`,
+  sk: `${dossierVersionPrefix(unitCode, importId)}${dossierId}`,
 });
+/** Sort-key prefix of one unit's roster version. */
+export const dossierVersionPrefix = (unitCode: string, importId: string): string =>
+  `DOSSIER#${unitCode}#${importId}#`;
+export const unitVersionKey = (roundId: string, unitCode: string) => ({
+  pk: respondentsPk(roundId),
+  sk: `UNITVERSION#${unitCode}`,
+});
+export const unitVersionItemSchema = z.object({
+  unitCode: z.string(),
+  importId: z.string(),
+  /** When this version became current. */
+  since: z.string(),
+  /** The version it replaced, if any (kept in the table for audit). */
+  previousImportId: z.string().optional(),
+});
+export type UnitVersion = z.infer<typeof unitVersionItemSchema>;
 export const dossierPersonIndexKey = (roundId: string, personKey: string, dossierId: string) => ({
   gsi1pk: `ROUND#${roundId}#PERSON#${personKey}`,
   gsi1sk: `DOSSIER#${dossierId}`,
@@ -106,17 +130,43 @@ export const parsePersonItem = (item: Record<string, unknown>): PersonRecord =>
 export interface RespondentsReader {
   getImport(roundId: string, importId: string): Promise<ImportRecord | null>;
   countImportsInProgress(roundId: string): Promise<number>;
-  /** Every dossier of the round (the draw's frame). */
+  /** Every dossier of the round's CURRENT roster versions (the draw's frame). */
   listDossiers(roundId: string): Promise<DossierRecord[]>;
+  /**
+   * The dossiers of the named units only (the draw's per-unit fan-out), in dossier-id order per
+   * unit. Same meaning as listDossiers restricted to `unitCodes`.
+   */
+  listDossiersOfUnits(roundId: string, unitCodes: readonly string[]): Promise<DossierRecord[]>;
   /** The named persons only (export of a sample), never the whole roster. */
   getPersons(roundId: string, personKeys: readonly string[]): Promise<PersonRecord[]>;
   /** Persons of the round, one page at a time (in person-key order). */
   pagePersons(roundId: string, page: { limit: number; cursor?: string }): Promise<Page<PersonRecord>>;
+  /** The person's dossiers in current roster versions. */
   dossiersOfPerson(roundId: string, personKey: string): Promise<DossierRecord[]>;
+  /** Each unit's current roster version. */
+  unitVersions(roundId: string): Promise<UnitVersion[]>;
 }
 
 export const respondentsReader = (): RespondentsReader => {
   const table = tableName('respondents');
+  const current = async (roundId: string): Promise<Map<string, string>> =>
+    new Map(
+      (await queryPrefix(table, respondentsPk(roundId), 'UNITVERSION#')).map((i) => [
+        String(i.unitCode),
+        String(i.importId),
+      ]),
+    );
+  // One query per unit's current version: a version being written (or replaced) is never read.
+  const dossiersOf = async (roundId: string, units: ReadonlySet<string> | null) => {
+    const versions = [...(await current(roundId))].filter(([unit]) => units === null || units.has(unit));
+    versions.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const out: DossierRecord[] = [];
+    for (const [unit, importId] of versions) {
+      const items = await queryPrefix(table, respondentsPk(roundId), dossierVersionPrefix(unit, importId));
+      for (const item of items) out.push(parseDossierItem(item));
+    }
+    return out;
+  };
   return {
     async getImport(roundId, importId) {
       const out = await dynamo().send(
@@ -135,8 +185,16 @@ export const respondentsReader = (): RespondentsReader => {
       });
       return items.filter((i) => i.status === 'processing').length;
     },
+    async unitVersions(roundId) {
+      return (await queryPrefix(table, respondentsPk(roundId), 'UNITVERSION#')).map((i) =>
+        unitVersionItemSchema.parse(stripKeys(i)),
+      );
+    },
     async listDossiers(roundId) {
-      return (await queryPrefix(table, respondentsPk(roundId), 'DOSSIER#')).map(parseDossierItem);
+      return dossiersOf(roundId, null);
+    },
+    async listDossiersOfUnits(roundId, unitCodes) {
+      return unitCodes.length === 0 ? [] : dossiersOf(roundId, new Set(unitCodes));
     },
     async getPersons(roundId, personKeys) {
       const unique = [...new Set(personKeys)];
@@ -164,7 +222,8 @@ export const respondentsReader = (): RespondentsReader => {
         KeyConditionExpression: 'gsi1pk = :p',
         ExpressionAttributeValues: { ':p': dossierPersonIndexKey(roundId, key, '').gsi1pk },
       });
-      return items.map(parseDossierItem);
+      const versions = await current(roundId);
+      return items.map(parseDossierItem).filter((d) => versions.get(d.unitCode) === d.importId);
     },
   };
 };

@@ -19,6 +19,7 @@ import { queryPrefix, stripKeys } from '../platform/dynamo.ts';
 
 export const inputSnapshotSchema = z.object({
   templateId: z.string(),
+  templateVersion: z.string().nullable().optional(),
   methodologyVersion: z.string(),
   submissions: z.object({ count: z.number(), watermark: z.string().nullable(), hash: z.string() }),
   rulesHash: z.string(),

@@ -19,10 +19,20 @@
  *   - `settings`: { minCellSize (10), requireOtp (false), fastCompletionSeconds (60) }, defaults
  *     filled on create and on reading older items.
  *   - `raterMatrix?`: PAR rounds only; the domain's rater matrix (shared/domain/rater-matrix.ts).
+ *   - `questionnaire?`: { id, version } of an imported questionnaire (below); without it the round
+ *     uses the built-in template `templateId`. Read the round's form with `loadRoundTemplate`.
+ *
+ *   QUESTIONNAIRE#id / V#000001   one imported questionnaire version, immutable
+ *                                 (gsi1: QUESTIONNAIRES / id#000001)
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { raterMatrixSchema } from '../domain/index.ts';
+import {
+  getTemplate,
+  type QuestionnaireTemplate,
+  questionnaireTemplateSchema,
+  raterMatrixSchema,
+} from '../domain/index.ts';
 import { dynamo } from '../platform/clients.ts';
 import { tableName } from '../platform/config.ts';
 import { queryAll, stripKeys } from '../platform/dynamo.ts';
@@ -148,6 +158,7 @@ export const roundItemSchema = z.object({
   quota: roundQuotaSchema.optional(),
   settings: roundSettingsSchema.default(DEFAULT_ROUND_SETTINGS),
   raterMatrix: raterMatrixSchema.optional(),
+  questionnaire: z.object({ id: z.string(), version: z.number().int().positive() }).optional(),
   createdAt: z.string(),
   createdBy: z.string(),
   requestHash: z.string(),
@@ -165,9 +176,44 @@ export const roundIndexKey = (round: Pick<Round, 'id' | 'createdAt'>) => ({
 export const parseRoundItem = (item: Record<string, unknown>): Round =>
   roundItemSchema.parse(stripKeys(item));
 
+// ---- imported questionnaires ----
+export const questionnaireItemSchema = z.object({
+  id: z.string(),
+  version: z.number().int().positive(),
+  /** sha256 of the canonical template JSON: a re-sent file finds its version. */
+  contentHash: z.string(),
+  template: questionnaireTemplateSchema,
+  /** Format the file came in. */
+  source: z.enum(['csv', 'xlsx', 'json']),
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+export type StoredQuestionnaire = z.infer<typeof questionnaireItemSchema>;
+
+export const QUESTIONNAIRES_INDEX_PK = 'QUESTIONNAIRES';
+const pad = (version: number) => String(version).padStart(6, '0');
+export const questionnaireKey = (id: string, version: number) => ({
+  pk: `QUESTIONNAIRE#${id}`,
+  sk: `V#${pad(version)}`,
+});
+export const questionnaireIndexKey = (id: string, version: number) => ({
+  gsi1pk: QUESTIONNAIRES_INDEX_PK,
+  gsi1sk: `${id}#${pad(version)}`,
+});
+export const parseQuestionnaireItem = (item: Record<string, unknown>): StoredQuestionnaire =>
+  questionnaireItemSchema.parse(stripKeys(item));
+
+export class QuestionnaireNotFoundError extends NotFoundError {
+  constructor(id: string, version: number) {
+    super(`Không tìm thấy mẫu phiếu "${id}" phiên bản ${version}.`, 'QUESTIONNAIRE_NOT_FOUND');
+  }
+}
+
 // ---- reader ----
 export interface RoundsReader {
   get(roundId: string): Promise<Round | null>;
+  /** One imported questionnaire version. */
+  getQuestionnaire(id: string, version: number): Promise<StoredQuestionnaire | null>;
   /** Every round, all pages (scheduled jobs only; never in a request path). */
   listAll(): Promise<Round[]>;
 }
@@ -180,6 +226,12 @@ export const roundsReader = (): RoundsReader => {
         new GetCommand({ TableName: table, Key: roundKey(roundId), ConsistentRead: true }),
       );
       return out.Item ? parseRoundItem(out.Item) : null;
+    },
+    async getQuestionnaire(id, version) {
+      const out = await dynamo().send(
+        new GetCommand({ TableName: table, Key: questionnaireKey(id, version) }),
+      );
+      return out.Item ? parseQuestionnaireItem(out.Item) : null;
     },
     async listAll() {
       const items = await queryAll({
@@ -204,4 +256,28 @@ export const loadRound = async (roundId: string, reader: Pick<RoundsReader, 'get
   const round = await reader.get(roundId);
   if (!round) throw new RoundNotFoundError();
   return round;
+};
+
+// Imported versions never change, so a warm container keeps every one it has read.
+const templateCache = new Map<string, QuestionnaireTemplate>();
+
+/**
+ * The round's questionnaire: its imported version when it references one (read once per container),
+ * else the built-in template `templateId`. Callers whose reader lacks `getQuestionnaire` get the
+ * table's own reader.
+ */
+export const loadRoundTemplate = async (
+  round: Pick<Round, 'templateId' | 'questionnaire'>,
+  reader: Partial<Pick<RoundsReader, 'get' | 'getQuestionnaire'>> = {},
+): Promise<QuestionnaireTemplate> => {
+  const ref = round.questionnaire;
+  if (!ref) return getTemplate(round.templateId);
+  const key = `${ref.id}#${ref.version}`;
+  const cached = templateCache.get(key);
+  if (cached) return cached;
+  const get = reader.getQuestionnaire ?? roundsReader().getQuestionnaire;
+  const stored = await get(ref.id, ref.version);
+  if (!stored) throw new QuestionnaireNotFoundError(ref.id, ref.version);
+  templateCache.set(key, stored.template);
+  return stored.template;
 };

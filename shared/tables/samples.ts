@@ -34,9 +34,20 @@ export const sampleManifestItemSchema = z.object({
   sampleId: z.string(),
   roundId: z.string(),
   seed: z.string(),
+  /** Where the seed comes from: `round` (the round's fixed seed, with its source) or `request`. */
+  seedSource: z.string().optional(),
+  /** Fixed quotas: the same numbers in every stratum (also set for a `fixed` round policy). */
   officialPerStratum: z.number(),
   reservePerStratum: z.number(),
+  /** The round's quota policy the draw allocated from (shared/domain/quota.ts), when it had one. */
+  quotaPolicy: z.record(z.string(), z.unknown()).optional(),
   algorithm: z.string(),
+  /** Why this draw replaced the round's previous sample, and which one (audit: SAMPLE_SUPERSEDED). */
+  reason: z.string().optional(),
+  supersedes: z.string().optional(),
+  /** Set on a replaced sample: its lists are no longer the round's. */
+  supersededBy: z.string().optional(),
+  supersededAt: z.string().optional(),
   status: z.enum(['pending', 'completed']),
   requestedAt: z.string(),
   requestedBy: z.string(),

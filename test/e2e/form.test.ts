@@ -256,8 +256,10 @@ describe('survey form in Chromium (mobile viewport)', () => {
     await submitButton(page).click();
     const inline = page.locator(`fieldset[data-q="${scaleIds[1]}"] p.err`);
     await inline.waitFor();
-    const refusal = 'Phiếu chưa hợp lệ: hãy xem lại các câu được đánh dấu.';
-    expect(await page.locator('#result').textContent()).toBe(refusal);
+    // One refused answer: the message names that question and what is allowed.
+    const refusal = 'chỉ chọn một mức từ 1 đến 5.';
+    expect(await page.locator('#result > p, #result').first().textContent()).toContain(refusal);
+    expect(await inline.textContent()).toContain(refusal);
     expect(await submitButton(page).isEnabled()).toBe(true);
 
     // When the API cannot be reached the script falls back to the plain form post; the server

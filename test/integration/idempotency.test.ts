@@ -70,14 +70,16 @@ describe('idempotency on the real queues and tables', () => {
     );
   });
 
-  it('a dossier id held by an earlier import is reported DUPLICATE_DOSSIER and not stored', async () => {
+  it('a dossier id repeated in the same file is reported DUPLICATE_DOSSIER and not stored', async () => {
+    // Across files, a unit's later roster is its corrected version (issue 8 §3, see
+    // intake-upload-versions.test.ts); within one file the first occurrence is kept (rule 10).
     const second = await importFile(
       roundId,
-      `${HEADER}\nChi,0912000003,D-2,F1,U1,03/02/2026\nDũng,0912000004,D-3,F1,U1,03/02/2026\n`,
+      `${HEADER}\nChi,0912000003,D-7,F1,U1,03/02/2026\nDũng,0912000004,D-7,F1,U1,03/02/2026\n`,
     );
-    expect(second).toMatchObject({ valid: 2, stored: 1, duplicates: 1 });
+    expect(second).toMatchObject({ valid: 1, rejected: 1, stored: 1, duplicates: 0 });
     expect(second.errors).toEqual([
-      expect.objectContaining({ row: 2, code: 'DUPLICATE_DOSSIER', column: 'Mã hồ sơ' }),
+      expect.objectContaining({ row: 3, code: 'DUPLICATE_DOSSIER', column: 'Mã hồ sơ' }),
     ]);
   });
 

@@ -3,14 +3,16 @@ import { roundsReader } from '../../../shared/tables/rounds.ts';
 import { samplesReader } from '../../../shared/tables/samples.ts';
 import { acceptSubmission } from '../accept-submission.ts';
 import { postForm } from '../form-post.ts';
+import { parseSubmissionBody } from '../json-body.ts';
 import { submissionRoutes } from '../routes.ts';
 import { submissionStore } from '../store.ts';
 
 const deps = { samples: samplesReader(), rounds: roundsReader(), submissions: submissionStore() };
 
 export const handler = httpHandler('submission', submissionRoutes, {
-  submitAnswers: async ({ body }) => {
-    const { created, receipt } = await acceptSubmission(body, 'web', deps);
+  submitAnswers: async ({ headers, rawBody }) => {
+    const { token, body } = parseSubmissionBody(rawBody, headers['content-type'] ?? '');
+    const { created, receipt } = await acceptSubmission({ token, answers: undefined, body }, 'web', deps);
     return json(created ? 201 : 200, receipt);
   },
   submitForm: ({ params, headers, rawBody }) =>

@@ -1,13 +1,15 @@
+import { keys } from '../../../shared/platform/crypto.ts';
 import { httpHandler } from '../../../shared/platform/http.ts';
 import { roundsReader } from '../../../shared/tables/rounds.ts';
 import { samplesReader } from '../../../shared/tables/samples.ts';
 import { submissionsReader } from '../../../shared/tables/submissions.ts';
-import { homePage, showForm } from '../form-pages.ts';
+import { homePage, openByCode, showForm } from '../form-pages.ts';
 import { formRoutes } from '../routes.ts';
 
 const deps = { samples: samplesReader(), rounds: roundsReader(), submissions: submissionsReader() };
 
 export const handler = httpHandler('web', formRoutes, {
   home: async () => homePage(),
+  openByCode: ({ query }) => openByCode(query.code ?? '', { samples: deps.samples, keys }),
   showForm: ({ params }) => showForm(params.token, deps),
 });

@@ -25,11 +25,11 @@ export const stringRecord = (h: Record<string, string | undefined> | undefined):
 };
 
 /** The raw body; 413 above `limit` bytes. */
-export const rawBodyOf = (event: HttpEvent, limit: number): Buffer => {
+export const rawBodyOf = (event: HttpEvent, limit: number, hint?: string): Buffer => {
   const raw = event.body
     ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8')
     : Buffer.alloc(0);
-  if (raw.length > limit) throw new PayloadTooLargeError(limit);
+  if (raw.length > limit) throw new PayloadTooLargeError(limit, hint);
   return raw;
 };
 

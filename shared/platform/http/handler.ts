@@ -77,7 +77,11 @@ export const httpHandler = <R extends RouteDeclarations>(
       const { declaration } = bound;
       const principal = authorise(declaration, event);
       const headers = lowerHeaders(event.headers);
-      const rawBody = rawBodyOf(event, declaration.maxBodyBytes ?? DEFAULT_MAX_BODY);
+      const rawBody = rawBodyOf(
+        event,
+        declaration.maxBodyBytes ?? DEFAULT_MAX_BODY,
+        declaration.tooLargeHint,
+      );
       const body = declaration.body ? parseJsonBody(rawBody, headers, declaration.body) : undefined;
       const result = await bound.implementation({
         event,

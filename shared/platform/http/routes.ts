@@ -23,6 +23,8 @@ export interface RouteDeclaration {
   /** Parse the body as JSON and validate it; without a schema the raw body is passed on. */
   body?: z.ZodType;
   maxBodyBytes?: number;
+  /** Appended to the 413 message: what to do with a larger body (e.g. the presigned upload). */
+  tooLargeHint?: string;
   /** GET routes only: also declare HEAD to API Gateway (link scanners probe with HEAD). */
   head?: boolean;
 }

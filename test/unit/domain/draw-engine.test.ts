@@ -213,11 +213,9 @@ describe('draw engine = reference sha256-rank-v1', () => {
   it('a tie on the first 8 digest bytes falls back to the full digest, then the key', () => {
     // Kernel-level check with a fake hash whose first 8 bytes are always equal.
     const fakeCrypto = {
-      hash: (_alg: string, v: Uint8Array) => {
-        const d = new Uint8Array(32);
-        d[31] = v[v.length - 1] as number; // order by the key's last byte
-        return d;
-      },
+      // latin1 digest: 31 zero bytes, then the key's last byte
+      hash: (_alg: string, v: Uint8Array) =>
+        '\u0000'.repeat(31) + String.fromCharCode(v[v.length - 1] as number),
     } as unknown as typeof import('node:crypto');
     const keys = Buffer.from('xcxaxbyb');
     const job = {
@@ -230,6 +228,50 @@ describe('draw engine = reference sha256-rank-v1', () => {
     };
     // xc, xa, xb, yb → by last byte a < b (xb vs yb tie → key order xb < yb) < c
     expect(Array.from(rankKernel(fakeCrypto, job))).toEqual([1, 2, 3]);
+  });
+
+  it('long seeds and keys and many multi-byte keys (buffers grow) still match the reference', async () => {
+    const seed = 'xổ số kiến thiết '.repeat(20);
+    const people = [
+      ...Array.from({ length: 300 }, (_, i) => `người-đặc-biệt-ữ-${i}-${'ệ'.repeat(i % 40)}`),
+      `k${'x'.repeat(700)}`,
+      `😀${'ừ'.repeat(300)}`,
+    ];
+    const dossiers = people.map((personKey, i) => ({
+      dossierId: `D${i}`,
+      personKey,
+      unitCode: `U${i % 2}`,
+      fieldCode: 'F',
+      completedOn: '2026-01-01',
+      row: i,
+    }));
+    const strata = [
+      { unitCode: 'U0', fieldCode: 'F' },
+      { unitCode: 'U1', fieldCode: 'F' },
+    ];
+    const req = { seed, roundId: 'R', officialPerStratum: 40, reservePerStratum: 200 };
+    const ref = drawSample(dossiers, req, strata);
+    expect(await drawDossiers(dossiers, req, strata, { threads: 2 })).toEqual(ref);
+    expect(await drawDossiers(dossiers, req, strata)).toEqual(ref);
+  });
+
+  it('without crypto.hash (Node < 21.7) the kernel falls back to createHash with the same ranks', async () => {
+    const { createHash } = await import('node:crypto');
+    const job = () => ({
+      keys: new Uint8Array(Buffer.from('alicebobcarol')),
+      keyEnds: Int32Array.from([5, 8, 13]),
+      prefixes: new Uint8Array(Buffer.from('s\u001fr\u001fU#F\u001f')),
+      prefixEnds: Int32Array.from([8]),
+      personEnds: Int32Array.from([3]),
+      take: Int32Array.from([2]),
+    });
+    const viaCreateHash = rankKernel({ createHash } as unknown as typeof import('node:crypto'), job());
+    const expected = ['alice', 'bob', 'carol']
+      .map((k, i) => ({ i, r: rankKey('s', 'r', 'U#F', k) }))
+      .sort((a, b) => (a.r < b.r ? -1 : 1))
+      .slice(0, 2)
+      .map((x) => x.i);
+    expect(Array.from(viaCreateHash)).toEqual(expected);
   });
 
   it('the worker source is self-contained: it runs from an esbuild bundle (minified, keepNames) as in the Lambda', async () => {

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseRoster } from '../../../services/roster-intake/parse-roster.ts';
 import {
   normalisePhone,
   RosterFileError,
@@ -38,21 +37,6 @@ describe('readRoster properties (fast-check)', () => {
           validRow(await drain(bytes, piece));
         },
       ),
-      { numRuns: 300 },
-    );
-  });
-
-  it('arbitrary bytes through the synchronous parseRoster: only a RosterFileError, rows numbered', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
-        try {
-          const out = parseRoster(Buffer.from(bytes));
-          validRow(out.rows);
-          for (const e of out.errors) expect(Number.isInteger(e.row)).toBe(true);
-        } catch (error) {
-          if (!(error instanceof RosterFileError)) throw error;
-        }
-      }),
       { numRuns: 300 },
     );
   });

@@ -57,6 +57,7 @@ const fakeStore = (existing: ImportRecord | null = null) => {
       created.push(r);
       return true;
     },
+    putAudit: async () => {},
   };
   return { store, created };
 };
@@ -134,5 +135,64 @@ describe('startImport', () => {
     expect(unfinished.result.created).toBe(false);
     expect(unfinished.created).toEqual([]);
     expect(unfinished.sent).toHaveLength(1);
+  });
+
+  it('chunks are sized by bytes: every message and every batch under its cap, whatever the row width', async () => {
+    const wide = 'Số nhà rất dài, '.repeat(40);
+    const lines = Array.from(
+      { length: 300 },
+      (_, i) =>
+        `Người ${i},09${String(30_000_000 + i)},W${i},Tư pháp,U1,01/02/2026,"${i % 3 === 0 ? wide : 'x'}"`,
+    );
+    const { store, created } = fakeStore();
+    const batches: RosterChunkMessage[][] = [];
+    const cap = 8 * 1024;
+    await startImport(
+      round,
+      { bytes: Buffer.from([CSV.split('\n')[0], ...lines].join('\n')), filename: 'w.csv' },
+      admin,
+      { store, keys, maxMessageBytes: cap, send: async (b) => void batches.push([...b]) },
+    );
+    const messages = batches.flat();
+    expect(messages.length).toBeGreaterThan(10);
+    for (const m of messages) expect(Buffer.byteLength(JSON.stringify(m))).toBeLessThanOrEqual(cap);
+    for (const b of batches) expect(b.length).toBeLessThanOrEqual(10);
+    expect(messages.flatMap((m) => m.rows.map((r) => r.dossierId))).toEqual(lines.map((_, i) => `W${i}`));
+    expect(new Set(messages.map((m) => m.chunkCount))).toEqual(new Set([messages.length]));
+    expect(created[0]).toMatchObject({ valid: 300, chunkCount: messages.length, units: ['U1'] });
+  });
+
+  it('a file-level failure found after rows were read writes and sends nothing', async () => {
+    const { store, created } = fakeStore();
+    const sent: RosterChunkMessage[] = [];
+    const broken = `${CSV}\nNgười cuối,0912000000,"H9,Tư pháp,U1,01/02/2026,\n`;
+    await expect(
+      startImport(round, { bytes: Buffer.from(broken), filename: 'b.csv' }, admin, {
+        store,
+        keys,
+        send: async (m) => void sent.push(...m),
+      }),
+    ).rejects.toMatchObject({ code: 'MALFORMED_CSV' });
+    expect(created).toEqual([]);
+    expect(sent).toEqual([]);
+  });
+
+  it('after the deadline: refused with the guard code unless an admin gives a reason', async () => {
+    const late: Round = { ...round, schedule: { rostersDeadline: '2026-01-01T00:00:00+07:00' } };
+    const { store, created } = fakeStore();
+    const deps = { store, keys, send: async () => {}, now: () => new Date('2026-03-01T00:00:00Z') };
+    const file = { bytes: Buffer.from(CSV), filename: 'ds.csv' };
+    await expect(startImport(late, file, admin, deps)).rejects.toMatchObject({
+      code: 'ROSTERS_DEADLINE_PASSED',
+    });
+    const operator = { sub: 'o', roles: ['operator' as const], units: '*' as const };
+    await expect(
+      startImport(late, file, operator, deps, { overrideReason: 'Gửi muộn' }),
+    ).rejects.toMatchObject({
+      code: 'OVERRIDE_NOT_ALLOWED',
+    });
+    expect(created).toEqual([]);
+    await startImport(late, file, admin, deps, { overrideReason: 'Gửi bổ sung theo công văn' });
+    expect(created).toHaveLength(1);
   });
 });

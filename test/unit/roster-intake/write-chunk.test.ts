@@ -24,6 +24,9 @@ const memoryStore = (taken: Map<string, { importId: string; row: number }>) => {
   const persons = new Map<string, ChunkRow>();
   const chunks = new Map<string, { stored: number; duplicates: number; errors: StoredRowIssue[] }>();
   const store: ChunkStore = {
+    async isChunkDone(_roundId, importId, chunkIndex) {
+      return chunks.has(`${importId}#${chunkIndex}`);
+    },
     async putDossiers(_roundId, importId, rows) {
       const outcomes = new Map<number, DossierOutcome>();
       for (const r of rows) {
@@ -44,9 +47,9 @@ const memoryStore = (taken: Map<string, { importId: string; row: number }>) => {
     },
     async completeChunk(_roundId, importId, chunkIndex, counts) {
       const key = `${importId}#${chunkIndex}`;
-      if (chunks.has(key)) return false;
+      if (chunks.has(key)) return 'replay';
       chunks.set(key, counts);
-      return true;
+      return 'counted';
     },
   };
   return { store, persons, chunks };

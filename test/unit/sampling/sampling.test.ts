@@ -1,11 +1,14 @@
 /** Sampling use cases over in-memory fakes of the samples store and the respondents reader. */
 import { describe, expect, it } from 'vitest';
+import { ListsBlindError, requireListsVisible } from '../../../services/sampling/blind-lists.ts';
 import { exportList } from '../../../services/sampling/export-list.ts';
 import { planQuotas } from '../../../services/sampling/plan-quotas.ts';
 import { requestSample } from '../../../services/sampling/request-sample.ts';
-import { type RunDrawDeps, runDraw } from '../../../services/sampling/run-draw.ts';
+import { paperCodeOf, type RunDrawDeps, runDraw } from '../../../services/sampling/run-draw.ts';
 import type { DrawResult } from '../../../services/sampling/store.ts';
+import { stratumHistory, substitute } from '../../../services/sampling/substitute.ts';
 import type { DrawMessage } from '../../../shared/contracts/sampling-requests.ts';
+import { formatPaperCode } from '../../../shared/domain/index.ts';
 import { encryptPii, formToken, hashToken } from '../../../shared/platform/crypto.ts';
 import type { DossierRecord, PersonRecord } from '../../../shared/tables/respondents.ts';
 import { type Assignment, type SampleManifest, tokenAssignment } from '../../../shared/tables/samples.ts';
@@ -23,6 +26,11 @@ const memorySamples = () => {
     completed,
     store: {
       getManifest: async (_roundId: string, sampleId: string) => manifests.get(sampleId) ?? null,
+      listManifests: async (_roundId: string) => [...manifests.values()],
+      supersede: async (_roundId: string, oldId: string, newId: string, by: { at: string }) => {
+        const m = manifests.get(oldId);
+        if (m) manifests.set(oldId, { ...m, supersededBy: newId, supersededAt: by.at });
+      },
       createManifest: async (m: SampleManifest) => {
         if (manifests.has(m.sampleId)) return false;
         manifests.set(m.sampleId, m);
@@ -88,8 +96,55 @@ describe('requestSample', () => {
       { kind: 'draw', roundId: 'r1', sampleId: first.sampleId },
       { kind: 'draw', roundId: 'r1', sampleId: first.sampleId },
     ]);
-    const other = await requestSample(sipasRound(), { ...request, seed: 'another' }, admin, deps);
+    await expect(
+      requestSample(sipasRound(), { ...request, seed: 'another' }, admin, deps),
+    ).rejects.toMatchObject({
+      statusCode: 409,
+      code: 'SAMPLE_EXISTS',
+    });
+    const other = await requestSample(
+      sipasRound(),
+      { ...request, seed: 'another', reason: 'biên bản số 7: hạt giống cũ nhập sai' },
+      admin,
+      deps,
+    );
     expect(other.sampleId).not.toBe(first.sampleId);
+    expect(samples.manifests.get(first.sampleId)?.supersededBy).toBe(other.sampleId);
+    expect(samples.manifests.get(other.sampleId)).toMatchObject({
+      supersedes: first.sampleId,
+      reason: 'biên bản số 7: hạt giống cũ nhập sai',
+    });
+  });
+
+  it('a fixed seed refuses any other (409 SEED_FIXED naming the source) and may be omitted', async () => {
+    const samples = memorySamples();
+    const round = {
+      ...sipasRound(),
+      seed: { value: 'xs-2026-03-02', source: 'XSKT 02/03/2026', fixedAt: 't', fixedBy: 'admin-1' },
+      quota: { kind: 'fixed' as const, official: 3, reserve: 2 },
+    };
+    const deps = { store: samples.store, importsInProgress: async () => 0, send: async () => {} };
+    const refused = requestSample(round, { seed: 'other' }, admin, deps);
+    await expect(refused).rejects.toMatchObject({ statusCode: 409, code: 'SEED_FIXED' });
+    await expect(requestSample(round, { seed: 'other' }, admin, deps)).rejects.toThrow('XSKT 02/03/2026');
+    const { sampleId } = await requestSample(round, {}, admin, deps);
+    expect(samples.manifests.get(sampleId)).toMatchObject({
+      seed: 'xs-2026-03-02',
+      seedSource: 'round: XSKT 02/03/2026',
+      officialPerStratum: 3,
+      reservePerStratum: 2,
+    });
+    expect((await requestSample(round, { seed: 'xs-2026-03-02' }, admin, deps)).sampleId).toBe(sampleId);
+  });
+
+  it('without a fixed seed or quota the request must give them', async () => {
+    const deps = { store: memorySamples().store, importsInProgress: async () => 0, send: async () => {} };
+    await expect(
+      requestSample(sipasRound(), { officialPerStratum: 1, reservePerStratum: 0 }, admin, deps),
+    ).rejects.toMatchObject({ code: 'SEED_REQUIRED' });
+    await expect(requestSample(sipasRound(), { seed: 's' }, admin, deps)).rejects.toMatchObject({
+      code: 'QUOTA_REQUIRED',
+    });
   });
 
   it('waits for imports in progress (409) and sends nothing for a completed sample', async () => {
@@ -236,11 +291,11 @@ describe('exportList', () => {
       .trim()
       .split('\r\n');
     expect(lines[0]).toBe(
-      'STT,Mã đơn vị,Đơn vị,Lĩnh vực,Danh sách,Thứ tự,Họ và tên,Số điện thoại,Địa chỉ,Liên kết phiếu',
+      'STT,Mã đơn vị,Đơn vị,Lĩnh vực,Danh sách,Thứ tự,Họ và tên,Số điện thoại,Địa chỉ,Mã phiếu giấy,Liên kết phiếu',
     );
     const token = formToken(keys, tokenAssignment(assignments[0] as Assignment));
     expect(lines[1]).toBe(
-      `1,U1,UBND phường Một,Tư pháp,Chính thức,1,'=Lê Thị Lan,+84912000001,Số 1 phố Huế,https://dieutra.test/f/${token}`,
+      `1,U1,UBND phường Một,Tư pháp,Chính thức,1,'=Lê Thị Lan,+84912000001,Số 1 phố Huế,${formatPaperCode(paperCodeOf(keys, assignments[0] as Assignment))},https://dieutra.test/f/${token}`,
     );
     expect(lines).toHaveLength(3);
     // Only the listed persons are fetched, never the whole roster.
@@ -269,5 +324,106 @@ describe('planQuotas (domain allocation from the round quota)', () => {
       ['U1#tu-phap', 3, 2],
       ['U2#dat-dai', 1, 1],
     ]);
+  });
+});
+
+describe('blind lists', () => {
+  const round = { schedule: { distributionDate: '2026-03-09T17:00:00.000Z' } };
+  it('a unit focal point gets 403 with the date in Vietnam time before distribution, province staff never', () => {
+    const before = new Date('2026-03-09T16:59:59.000Z');
+    expect(() => requireListsVisible(round, operatorOf('U1'), before)).toThrow(ListsBlindError);
+    expect(() => requireListsVisible(round, operatorOf('U1'), before)).toThrow('10/03/2026');
+    try {
+      requireListsVisible(round, operatorOf('U1'), before);
+    } catch (e) {
+      expect(e).toMatchObject({ statusCode: 403, code: 'LISTS_BLIND_UNTIL_DISTRIBUTION' });
+    }
+    expect(() => requireListsVisible({}, operatorOf('U1'), before)).toThrow(ListsBlindError);
+    expect(() => requireListsVisible(round, admin, before)).not.toThrow();
+    expect(() =>
+      requireListsVisible(round, operatorOf('U1'), new Date('2026-03-09T17:00:00.000Z')),
+    ).not.toThrow();
+  });
+});
+
+describe('substitute', () => {
+  const base = { sampleId: 's1', roundId: 'r1', unitCode: 'U1', fieldCode: 'tu-phap', tokenHash: 't' };
+  const setup = () => {
+    let rows: Assignment[] = [
+      { ...base, list: 'official', rank: 1, personKey: 'pk-o1', status: 'active' },
+      { ...base, list: 'official', rank: 2, personKey: 'pk-o2', status: 'active' },
+      { ...base, list: 'reserve', rank: 1, personKey: 'pk-r1', status: 'inactive' },
+      { ...base, list: 'reserve', rank: 2, personKey: 'pk-r2', status: 'inactive' },
+    ];
+    const audits: unknown[] = [];
+    const store = {
+      listAssignments: async () => rows,
+      substitute: async (x: {
+        replaced: Assignment;
+        reserve: Assignment;
+        at: string;
+        reason: string;
+        audit: unknown;
+      }) => {
+        audits.push(x.audit);
+        rows = rows.map((a) =>
+          a.personKey === x.replaced.personKey
+            ? {
+                ...a,
+                status: 'revoked',
+                revokedAt: x.at,
+                replacedBy: `A#U1#tu-phap#R#${String(x.reserve.rank).padStart(5, '0')}`,
+              }
+            : a.personKey === x.reserve.personKey
+              ? { ...a, status: 'active', activatedAt: x.at }
+              : a,
+        );
+      },
+    };
+    const manifest = {
+      ...base,
+      seed: 's',
+      officialPerStratum: 2,
+      reservePerStratum: 2,
+      algorithm: 'a',
+      status: 'completed',
+      requestedAt: 't',
+      requestedBy: 'x',
+    } as SampleManifest;
+    return { store, manifest, audits, rows: () => rows };
+  };
+  it('walks the reserve in rank order, follows the chain of a slot, then 409 RESERVE_EXHAUSTED', async () => {
+    const { store, manifest, audits, rows } = setup();
+    const req = { unitCode: 'U1', fieldCode: 'tu-phap', rank: 2, reason: 'UNREACHABLE' as const };
+    const first = await substitute(manifest, req, admin, { store });
+    expect([first.replaced.personKey, first.activated.personKey]).toEqual(['pk-o2', 'pk-r1']);
+    // Rank 2's slot is now held by reserve 1: replacing "rank 2" again replaces r1 by r2.
+    const second = await substitute(manifest, { ...req, reason: 'REFUSED' }, admin, { store });
+    expect([second.replaced.personKey, second.activated.personKey]).toEqual(['pk-r1', 'pk-r2']);
+    await expect(substitute(manifest, { ...req, rank: 1 }, admin, { store })).rejects.toMatchObject({
+      statusCode: 409,
+      code: 'RESERVE_EXHAUSTED',
+    });
+    expect(rows().map((a) => a.status)).toEqual(['active', 'revoked', 'revoked', 'active']);
+    expect(JSON.stringify(audits)).not.toContain('pk-');
+    expect(audits).toHaveLength(2);
+    const history = await stratumHistory(manifest, 'U1', 'tu-phap', admin, { store });
+    expect(history.entries.map((e) => `${e.list}${e.rank}:${e.status}`)).toEqual([
+      'official1:active',
+      'official2:revoked',
+      'reserve1:revoked',
+      'reserve2:active',
+    ]);
+  });
+  it('an operator of another unit cannot substitute', async () => {
+    const { store, manifest } = setup();
+    await expect(
+      substitute(
+        manifest,
+        { unitCode: 'U1', fieldCode: 'tu-phap', rank: 1, reason: 'MOVED' },
+        operatorOf('U2'),
+        { store },
+      ),
+    ).rejects.toMatchObject({ statusCode: 403 });
   });
 });

@@ -1,6 +1,10 @@
 /** Accepting answers exactly once per token, with in-memory fakes of the readers and the store. */
 import { describe, expect, it } from 'vitest';
-import { acceptSubmission, type SubmissionDeps } from '../../../services/submission/accept-submission.ts';
+import {
+  acceptSubmission,
+  clearRoundCache,
+  type SubmissionDeps,
+} from '../../../services/submission/accept-submission.ts';
 import type { ScoringEvent } from '../../../shared/contracts/scoring-events.ts';
 import { hashToken } from '../../../shared/platform/crypto.ts';
 import type { Assignment } from '../../../shared/tables/samples.ts';
@@ -85,7 +89,7 @@ describe('acceptSubmission', () => {
     const answers = { ...sipasAnswers(5), NOPE: 1 };
     await expect(acceptSubmission({ token: OFFICIAL, answers }, 'web', deps)).rejects.toMatchObject({
       statusCode: 400,
-      code: 'INVALID_ANSWERS',
+      code: 'UNKNOWN_QUESTION',
     });
     expect(stored.size).toBe(0);
     expect(sent).toEqual([]);
@@ -102,5 +106,50 @@ describe('acceptSubmission', () => {
       statusCode: 403,
       code: 'TOKEN_NOT_ACTIVE',
     });
+  });
+});
+
+describe('acceptSubmission: guards and raw-body checks', () => {
+  it('refuses after fieldwork end with 410 ROUND_CLOSED and stores nothing', async () => {
+    clearRoundCache(); // the round is cached per warm invocation; this test needs its own version
+    const stored: StoredSubmission[] = [];
+    const deps: SubmissionDeps = {
+      samples: { findByTokenHash: async () => assignment(OFFICIAL, 'official') },
+      rounds: {
+        get: async () =>
+          sipasRound({
+            id: 'r-closed',
+            status: 'IN_FIELD',
+            schedule: { fieldworkEnd: '2026-02-01' },
+          } as never),
+      },
+      submissions: {
+        putOnce: async (s) => {
+          stored.push(s);
+          return { created: true, stored: s };
+        },
+      },
+      send: async () => {},
+      now: () => new Date('2026-03-01T10:00:00.000Z'),
+    };
+    await expect(
+      acceptSubmission({ token: OFFICIAL, answers: sipasAnswers(5) }, 'web', deps),
+    ).rejects.toMatchObject({ statusCode: 410, code: 'ROUND_CLOSED' });
+    expect(stored).toEqual([]);
+  });
+
+  it('refuses a __proto__ key in the raw body with FORBIDDEN_KEY', async () => {
+    clearRoundCache();
+    const { deps, stored } = setup();
+    const body = JSON.parse(
+      `{"token":"${OFFICIAL}","answers":${JSON.stringify(sipasAnswers(5)).replace('{', '{"__proto__":{"x":1},')}}`,
+    );
+    await expect(
+      acceptSubmission({ token: OFFICIAL, answers: undefined, body }, 'web', deps),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'FORBIDDEN_KEY',
+    });
+    expect(stored.size).toBe(0);
   });
 });
