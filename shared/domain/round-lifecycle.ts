@@ -478,9 +478,11 @@ export function canSubmit(
 ): Decision {
   const state = stateOrRefusal(round);
   if (typeof state !== 'string') return state;
-  const where = phase(state, config.allows.submit);
-  if (where === 'before') return refuse('ROUND_NOT_OPEN', 'Đợt khảo sát chưa bắt đầu nhận phiếu.');
-  if (where === 'after') return refuse('ROUND_CLOSED', 'Đợt khảo sát đã kết thúc; không nhận thêm phiếu.');
+  const refused = phaseRefusal(state, config.allows.submit, {
+    before: 'Đợt khảo sát chưa bắt đầu nhận phiếu.',
+    after: 'Đợt khảo sát đã kết thúc; không nhận thêm phiếu.',
+  });
+  if (refused) return refused;
   const end = scheduleInstant(round.schedule, 'fieldworkEnd', config);
   if (end !== null && now >= end) {
     return refuse(
@@ -499,13 +501,24 @@ export function canEnterPaper(
 ): Decision {
   const state = stateOrRefusal(round);
   if (typeof state !== 'string') return state;
-  const where = phase(state, config.allows.enterPaper);
-  if (where === 'before')
-    return refuse('ROUND_NOT_OPEN', 'Đợt khảo sát chưa phát phiếu; chưa nhập phiếu giấy được.');
-  if (where === 'after') {
-    return refuse('ROUND_CLOSED', `Đợt đã ở trạng thái ${name(state)}; không nhập thêm phiếu giấy.`);
-  }
-  return OK;
+  return (
+    phaseRefusal(state, config.allows.enterPaper, {
+      before: 'Đợt khảo sát chưa phát phiếu; chưa nhập phiếu giấy được.',
+      after: `Đợt đã ở trạng thái ${name(state)}; không nhập thêm phiếu giấy.`,
+    }) ?? OK
+  );
+}
+
+/** ROUND_NOT_OPEN before the allowed states, ROUND_CLOSED after them, nothing inside them. */
+function phaseRefusal(
+  state: RoundState,
+  allowed: readonly RoundState[],
+  messages: { before: string; after: string },
+): Decision | undefined {
+  const where = phase(state, allowed);
+  if (where === 'before') return refuse('ROUND_NOT_OPEN', messages.before);
+  if (where === 'after') return refuse('ROUND_CLOSED', messages.after);
+  return undefined;
 }
 
 export function canScore(
