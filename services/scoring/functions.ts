@@ -1,7 +1,13 @@
 import { defineFunctions, httpTrigger } from '../../shared/platform/manifest.ts';
 import { scoringRoutes } from './routes.ts';
 
-const scoringTables = { rounds: 'read', samples: 'read', submissions: 'read', results: 'readWrite' } as const;
+const scoringTables = {
+  rounds: 'read',
+  samples: 'read',
+  submissions: 'read',
+  results: 'readWrite',
+  assessments: 'read',
+} as const;
 
 export const functions = defineFunctions('scoring', [
   {
