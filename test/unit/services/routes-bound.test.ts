@@ -32,6 +32,7 @@ describe('route declarations vs handlers', () => {
       'rounds-api',
       'sampling-api',
       'scoring-api',
+      'scoring-exports',
       'submission-api',
       'web-form',
       'web-health',
