@@ -97,7 +97,8 @@ export function importParCriteriaCsv(text: string, meta: ParCriteriaMeta): ParCr
     for (const a of PAR_CRITERIA_ALIASES[c]) want.set(criteriaHeaderKey(a), c);
   const headerIndex = records
     .slice(0, 20)
-    .findIndex((r) => r.filter((cell) => want.has(criteriaHeaderKey(cell))).length >= REQUIRED.length);
+    // The header: a row naming at least three known columns (a missing required one is then named).
+    .findIndex((r) => r.filter((cell) => want.has(criteriaHeaderKey(cell))).length >= 3);
   if (headerIndex < 0) {
     throw new ConfigError([
       {
