@@ -289,12 +289,15 @@ export const publishAppraisal = async (roundId: string, unitCode: string, deps: 
   }
   if (ctx.state.status === 'appraised') return { changed: false, state: ctx.state };
   const at = nextUpdatedAt(ctx);
-  const responseDeadline = new Date(Date.parse(at) + ctx.setup.responseWindowHours * 3_600_000).toISOString();
+  // The window runs from the moment of publication (not the bumped version stamp `updatedAt`).
+  const responseDeadline = new Date(
+    ctx.now.getTime() + ctx.setup.responseWindowHours * 3_600_000,
+  ).toISOString();
   const state: UnitAssessmentState = {
     ...ctx.state,
     status: 'appraised',
     updatedAt: at,
-    appraisalPublishedAt: at,
+    appraisalPublishedAt: ctx.now.toISOString(),
     responseDeadline,
   };
   await deps.store.applyUnitChange(ctx.round.id, {

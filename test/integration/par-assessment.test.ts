@@ -5,10 +5,13 @@
  * finalises; rater forms are answered; scoring composes index, grade and rank — the expected figures are
  * computed here independently from the inputs; the deadline refuses late entries; every change is audited.
  */
+import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { consoleJwtKey, signConsoleJwt } from '../../infra/local/authorizer.ts';
+import { readRoundAudit } from '../../shared/contracts/audit.ts';
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
-import { api, devToken, eventually, unique } from './support/api.ts';
+import { TABLE_NAMES } from '../../shared/platform/resources.ts';
+import { api, baseUrl, devToken, eventually, unique } from './support/api.ts';
 
 const template = getTemplate(DEFAULT_TEMPLATE_IDS.PAR);
 const scored = template.sections.flatMap((s) => s.questions).filter((q) => q.maxPoints !== undefined);
@@ -355,6 +358,21 @@ describe('PAR Index: criteria, self-assessment, appraisal and the rater survey o
       applicableMax: 10,
     });
     expect(results.round.par.criteria).toEqual({ id: criteriaId, version });
+    // The export shows the same composed figures (one sheet per level).
+    const res = await fetch(`${baseUrl()}/api/rounds/${roundId}/results.xlsx`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(res.status).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await res.arrayBuffer()) as ArrayBuffer);
+    const sheet = book.getWorksheet('Đơn vị')!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+    const rows = [2, 3].map((n) =>
+      Object.fromEntries(header.map((h, i) => [h, sheet.getRow(n).getCell(i + 1).value])),
+    );
+    const stpRow = rows.find((x) => x['Mã đơn vị'] === 'STP');
+    expect(stpRow).toMatchObject({ 'Chỉ số (%)': 85.28, 'Xếp hạng': 1, 'Xếp loại': 'Nhóm B' });
+    expect(book.worksheets.map((w) => w.name)).toEqual(['Toàn đợt', 'Đơn vị', 'Tiêu chí']);
   });
 
   it('audits every change: who, what, the reason', async () => {
@@ -385,6 +403,9 @@ describe('PAR Index: criteria, self-assessment, appraisal and the rater survey o
     expect(entries.find((e) => e.action === 'SELF_ASSESSMENT_SUBMITTED' && e.target === 'STP')?.by).toBe(
       'dau-moi-stp',
     );
+    // The round's merged trail (every table's AUDIT#<roundId>, readRoundAudit) includes them.
+    const merged = await readRoundAudit(TABLE_NAMES, roundId);
+    expect(merged.filter((e) => e.service === 'assessment')).toHaveLength(entries.length);
   });
 
   it('refuses self-assessment after the deadline with its code, and a non-PAR round', async () => {
