@@ -103,7 +103,12 @@ describe('result store', () => {
         }),
       )
       .resolves({});
-    const ev = (tokenHash: string, unitCode = 'U1') => ({ roundId: 'r', unitCode, fieldCode: 'F1', tokenHash });
+    const ev = (tokenHash: string, unitCode = 'U1') => ({
+      roundId: 'r',
+      unitCode,
+      fieldCode: 'F1',
+      tokenHash,
+    });
     const out = await resultStore().countReturnedMany([ev('a'), ev('b'), ev('c', 'U2'), ev('a')]);
     expect(out).toEqual({ counted: 2, duplicates: 2 });
     const calls = ddb.commandCalls(TransactWriteCommand);
