@@ -14,6 +14,7 @@ import {
   parseFieldCatalogue,
   predecessorMapping,
   successorMapping,
+  TWO_TIER_FROM,
 } from '../../shared/domain/index.ts';
 import type { Principal } from '../../shared/platform/auth.ts';
 import { canonicalJson, sha256Hex } from '../../shared/platform/crypto.ts';
@@ -40,6 +41,16 @@ const sheetGrid = (sheet: ExcelJS.Worksheet): string[][] => {
 const gridToCsv = (grid: string[][]): string =>
   grid.map((row) => row.map((c) => csvCell(c, ',')).join(',')).join('\r\n');
 
+/**
+ * The units, checked by the domain: rows, codes, parents, cycles, dates, successors — and the levels
+ * of each structure on its side of the reform (three-tier up to 30/6/2025, two-tier from 1/7/2025).
+ */
+const parseUnits = (text: string): OrgUnit[] => {
+  parseCatalogueCsv(text, { structure: 'three-tier', asOf: LAST_THREE_TIER_DAY });
+  return parseCatalogueCsv(text, { structure: 'two-tier', asOf: TWO_TIER_FROM });
+};
+const LAST_THREE_TIER_DAY = '2025-06-30';
+
 const FIELD_SHEET_NAMES = new Set(['linhvuc', 'linhvucthutuc', 'thutuc', 'fields']);
 
 export const parseCatalogueFile = async (
@@ -47,7 +58,7 @@ export const parseCatalogueFile = async (
   contentType: string,
 ): Promise<{ units: OrgUnit[]; fields: CatalogueField[]; source: 'csv' | 'xlsx' }> => {
   const xlsx = contentType.toLowerCase().includes('spreadsheetml') || bytes.subarray(0, 4).equals(ZIP_MAGIC);
-  if (!xlsx) return { units: parseCatalogueCsv(bytes.toString('utf8')), fields: [], source: 'csv' };
+  if (!xlsx) return { units: parseUnits(bytes.toString('utf8')), fields: [], source: 'csv' };
   const book = new ExcelJS.Workbook();
   try {
     await book.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -58,7 +69,7 @@ export const parseCatalogueFile = async (
   const unitSheet = book.worksheets.find((s) => s !== fieldSheet);
   if (!unitSheet) throw new ValidationError('Tệp XLSX không có trang tính nào.', undefined, 'INVALID_XLSX');
   return {
-    units: parseCatalogueCsv(gridToCsv(sheetGrid(unitSheet))),
+    units: parseUnits(gridToCsv(sheetGrid(unitSheet))),
     fields: fieldSheet ? parseFieldCatalogue(sheetGrid(fieldSheet)) : [],
     source: 'xlsx',
   };
