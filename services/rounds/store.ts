@@ -108,9 +108,15 @@ export const reminderStore = (): ReminderStore => {
   const table = tableName('rounds');
   return {
     async listReminders(roundId, runDay) {
-      return (await queryPrefix(table, reminderKey(roundId, '', '').pk, runDay ? `${runDay}#` : '')).map(
-        parseReminderItem,
-      );
+      const pk = reminderKey(roundId, '', '').pk;
+      const items = runDay
+        ? await queryPrefix(table, pk, `${runDay}#`)
+        : await queryAll({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+          });
+      return items.map(parseReminderItem);
     },
     async claimReminder(r, audit) {
       const item = reminderItemSchema.parse(r);

@@ -39,9 +39,9 @@ describe('unit catalogues', () => {
     const v1 = await api('GET', `/api/catalogues/${id}/1`);
     expect(v1.json.units.find((u: { code: string }) => u.code === 'STP').name).toBe('Sở Tư pháp');
     const list = await api('GET', '/api/catalogues');
-    expect(list.json.items.filter((c: { id: string }) => c.id === id).map((c: { version: number }) => c.version)).toEqual([
-      1, 2,
-    ]);
+    expect(
+      list.json.items.filter((c: { id: string }) => c.id === id).map((c: { version: number }) => c.version),
+    ).toEqual([1, 2]);
     expect((await api('GET', `/api/catalogues/${id}/9`)).json.error.code).toBe('CATALOGUE_NOT_FOUND');
   });
 
@@ -82,7 +82,9 @@ describe('unit catalogues', () => {
     expect(wrongLevel.status).toBe(400);
     expect(paths(wrongLevel)).toContain('INVALID_PARENT_LEVEL @ dòng 7, đơn vị "X1"');
     expect((await api('GET', `/api/catalogues/${bad}/1`)).status).toBe(404);
-    expect((await api('POST', '/api/catalogues', { raw: EXAMPLE })).json.error.code).toBe('INVALID_CATALOGUE_ID');
+    expect((await api('POST', '/api/catalogues', { raw: EXAMPLE })).json.error.code).toBe(
+      'INVALID_CATALOGUE_ID',
+    );
   });
 
   it('reads an XLSX workbook: units on the first sheet, fields and procedures per level on "Lĩnh vực"', async () => {
@@ -146,7 +148,13 @@ describe('unit catalogues', () => {
   it('a round selects its units from a version, in the three-tier (2024) or two-tier (2026) structure', async () => {
     const base = { kind: 'SIPAS', fields: [{ name: 'Tư pháp' }] };
     const r2024 = await api('POST', '/api/rounds', {
-      body: { ...base, name: 'SIPAS 2024', year: 2024, catalogue: { id, version: 1 }, unitCodes: ['H1', 'X1', 'X2', 'SNV'] },
+      body: {
+        ...base,
+        name: 'SIPAS 2024',
+        year: 2024,
+        catalogue: { id, version: 1 },
+        unitCodes: ['H1', 'X1', 'X2', 'SNV'],
+      },
     });
     expect(r2024.status).toBe(201);
     expect(r2024.json.round).toMatchObject({ structure: 'three-tier', catalogue: { id, version: 1 } });
@@ -170,20 +178,30 @@ describe('unit catalogues', () => {
       'XM2',
     ]);
     const refused = await api('POST', '/api/rounds', {
-      body: { ...base, name: 'SIPAS 2026', year: 2026, catalogue: { id, version: 1 }, unitCodes: ['XM1', 'H1', 'KHONG', 'X1'] },
+      body: {
+        ...base,
+        name: 'SIPAS 2026',
+        year: 2026,
+        catalogue: { id, version: 1 },
+        unitCodes: ['XM1', 'H1', 'KHONG', 'X1'],
+      },
     });
     expect(refused.status).toBe(400);
-    expect(refused.json.error.details.map((d: { path: string; code: string }) => `${d.path} ${d.code}`)).toEqual([
-      'unitCodes.1 UNIT_NOT_VALID',
-      'unitCodes.2 UNKNOWN_UNIT',
-      'unitCodes.3 UNIT_NOT_VALID',
-    ]);
+    expect(
+      refused.json.error.details.map((d: { path: string; code: string }) => `${d.path} ${d.code}`),
+    ).toEqual(['unitCodes.1 UNIT_NOT_VALID', 'unitCodes.2 UNKNOWN_UNIT', 'unitCodes.3 UNIT_NOT_VALID']);
     const missing = await api('POST', '/api/rounds', {
       body: { ...base, name: 'X', year: 2026, catalogue: { id, version: 7 } },
     });
     expect(missing.json.error.code).toBe('CATALOGUE_NOT_FOUND');
     const both = await api('POST', '/api/rounds', {
-      body: { ...base, name: 'X', year: 2026, catalogue: { id, version: 1 }, units: [{ code: 'A', name: 'A' }] },
+      body: {
+        ...base,
+        name: 'X',
+        year: 2026,
+        catalogue: { id, version: 1 },
+        units: [{ code: 'A', name: 'A' }],
+      },
     });
     expect(both.status).toBe(400);
   });

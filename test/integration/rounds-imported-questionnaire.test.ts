@@ -6,7 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, unique } from './support/api.ts';
-import { drawAndOpen, type OfficialRow, people, rosterCsv, transition, uploadRoster } from './support/round-flow.ts';
+import {
+  drawAndOpen,
+  type OfficialRow,
+  people,
+  rosterCsv,
+  transition,
+  uploadRoster,
+} from './support/round-flow.ts';
 
 interface Question {
   id: string;
@@ -95,7 +102,10 @@ describe('a round on the imported 51-item questionnaire', () => {
       body: { token, answers: { ...answersAll(5), khong_co_cau_nay: 3 } },
     });
     expect(foreign.status).toBe(400);
-    const ok = await api('POST', '/api/submissions', { token: null, body: { token, answers: answersAll(5) } });
+    const ok = await api('POST', '/api/submissions', {
+      token: null,
+      body: { token, answers: answersAll(5) },
+    });
     expect(ok.status).toBe(201);
     const second = await api('POST', '/api/submissions', {
       token: null,

@@ -41,7 +41,10 @@ describe('lifecycle transitions', () => {
   it('moves a round along allowed transitions and refuses the others with the guard’s code', async () => {
     const open = await transition(roundId, 'ROSTERS_OPEN');
     expect(open.status).toBe(200);
-    expect(open.json).toMatchObject({ status: 'ROSTERS_OPEN', lastTransition: { from: 'DRAFT', to: 'ROSTERS_OPEN', by: 'dev' } });
+    expect(open.json).toMatchObject({
+      status: 'ROSTERS_OPEN',
+      lastTransition: { from: 'DRAFT', to: 'ROSTERS_OPEN', by: 'dev' },
+    });
 
     const jump = await transition(roundId, 'IN_FIELD');
     expect(jump.status).toBe(409);
@@ -75,7 +78,9 @@ describe('lifecycle transitions', () => {
       expect(['ROUND_CHANGED', 'TRANSITION_NOT_ALLOWED']).toContain(r.json.error.code);
     }
     const audit = await api('GET', `/api/rounds/${roundId}/audit?action=ROUND_TRANSITION&limit=200`);
-    const closings = audit.json.items.filter((e: { target: string }) => e.target === 'ROSTERS_OPEN→ROSTERS_CLOSED');
+    const closings = audit.json.items.filter(
+      (e: { target: string }) => e.target === 'ROSTERS_OPEN→ROSTERS_CLOSED',
+    );
     // One by the first test, one by this one (never one per concurrent request).
     expect(closings).toHaveLength(2);
   });
@@ -93,7 +98,10 @@ describe('schedule and seed', () => {
     });
     expect(wrong.status).toBe(400);
     expect(wrong.json.error.code).toBe('INVALID_SCHEDULE');
-    expect(wrong.json.error.details[0]).toMatchObject({ code: 'SCHEDULE_ORDER', path: 'lịch đợt, mục distributionDate' });
+    expect(wrong.json.error.details[0]).toMatchObject({
+      code: 'SCHEDULE_ORDER',
+      path: 'lịch đợt, mục distributionDate',
+    });
     const ok = await api('PATCH', `/api/rounds/${roundId}/schedule`, {
       body: {
         rostersDeadline: iso(30 * DAY),
@@ -103,11 +111,19 @@ describe('schedule and seed', () => {
       },
     });
     expect(ok.status).toBe(200);
-    expect(Object.keys(ok.json.schedule).sort()).toEqual(['distributionDate', 'fieldworkEnd', 'rostersDeadline']);
-    const removed = await api('PATCH', `/api/rounds/${roundId}/schedule`, { body: { distributionDate: null } });
+    expect(Object.keys(ok.json.schedule).sort()).toEqual([
+      'distributionDate',
+      'fieldworkEnd',
+      'rostersDeadline',
+    ]);
+    const removed = await api('PATCH', `/api/rounds/${roundId}/schedule`, {
+      body: { distributionDate: null },
+    });
     expect(removed.status).toBe(200);
     expect(removed.json.schedule.distributionDate).toBeUndefined();
-    const notDate = await api('PATCH', `/api/rounds/${roundId}/schedule`, { body: { fieldworkEnd: '31/12/2026' } });
+    const notDate = await api('PATCH', `/api/rounds/${roundId}/schedule`, {
+      body: { fieldworkEnd: '31/12/2026' },
+    });
     expect(notDate.status).toBe(400);
   });
 
@@ -143,7 +159,9 @@ describe('schedule and seed', () => {
     const page2 = await api('GET', `/api/rounds/${roundId}/audit?limit=2&cursor=${page1.json.cursor}`);
     expect(page2.json.items.map((e: { id: string }) => e.id)).toEqual([all.json.items[2].id]);
     expect(page2.json.cursor).toBeUndefined();
-    const operator = await api('GET', `/api/rounds/${roundId}/audit`, { token: await tokenFor(['operator']) });
+    const operator = await api('GET', `/api/rounds/${roundId}/audit`, {
+      token: await tokenFor(['operator']),
+    });
     expect(operator.status).toBe(403);
   });
 });
@@ -175,7 +193,12 @@ describe('dates: the schedule job and the services’ date rules', () => {
 
   it('the schedule job closes rosters whose deadline passed and leaves the others', async () => {
     const out = await runScheduleJob();
-    expect(out.moved).toContainEqual({ roundId, from: 'ROSTERS_OPEN', to: 'ROSTERS_CLOSED', trigger: 'rostersDeadline' });
+    expect(out.moved).toContainEqual({
+      roundId,
+      from: 'ROSTERS_OPEN',
+      to: 'ROSTERS_CLOSED',
+      trigger: 'rostersDeadline',
+    });
     expect(out.moved.some((m) => m.roundId === future)).toBe(false);
     const round = (await api('GET', `/api/rounds/${roundId}`)).json;
     expect(round.status).toBe('ROSTERS_CLOSED');
@@ -204,7 +227,10 @@ describe('dates: the schedule job and the services’ date rules', () => {
     ]);
     expect((await api('GET', `/api/rounds/${roundId}`)).json.status).toBe('CLOSED');
     const [first] = await officialList(roundId, sampleId);
-    const late = await api('POST', '/api/submissions', { token: null, body: { token: first?.token, answers: {} } });
+    const late = await api('POST', '/api/submissions', {
+      token: null,
+      body: { token: first?.token, answers: {} },
+    });
     expect(late.status).toBe(410);
     expect(late.json.error.code).toBe('ROUND_CLOSED');
   });
@@ -226,7 +252,9 @@ describe('dates: the schedule job and the services’ date rules', () => {
     );
     // Newest first (the list download came after the last move).
     const at = (line: string) => lines.indexOf(line);
-    expect(at('sampling LIST_DOWNLOADED dev')).toBeLessThan(at('rounds ROUND_TRANSITION schedule IN_FIELD→CLOSED'));
+    expect(at('sampling LIST_DOWNLOADED dev')).toBeLessThan(
+      at('rounds ROUND_TRANSITION schedule IN_FIELD→CLOSED'),
+    );
     expect(at('rounds ROUND_TRANSITION schedule IN_FIELD→CLOSED')).toBeLessThan(
       at('rounds ROUND_TRANSITION schedule SAMPLED→IN_FIELD'),
     );

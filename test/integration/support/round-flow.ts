@@ -13,7 +13,9 @@ export const tokenFor = (roles: string[], units: string[] = ['*'], sub = `test-$
 export const rosterCsv = (rows: Array<{ unit: string; field: string; name: string; phone: string }>) =>
   [
     'STT;Họ và tên;Số điện thoại;Mã hồ sơ;Lĩnh vực;Mã đơn vị;Ngày trả kết quả',
-    ...rows.map((r, i) => `${i + 1};${r.name};${r.phone};HS-${i + 1};${r.field};${r.unit};0${1 + (i % 9)}/03/2026`),
+    ...rows.map(
+      (r, i) => `${i + 1};${r.name};${r.phone};HS-${i + 1};${r.field};${r.unit};0${1 + (i % 9)}/03/2026`,
+    ),
   ].join('\r\n');
 
 export const people = (unit: string, field: string, n: number, offset = 0) =>
