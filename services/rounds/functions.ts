@@ -19,6 +19,7 @@ export const functions = defineFunctions('rounds', [
     },
     // Names and phones of the call lists, form links of the reminders.
     usesSecret: true,
+    notifies: true,
     timeoutSeconds: 29,
   },
   {
@@ -40,6 +41,7 @@ export const functions = defineFunctions('rounds', [
     trigger: { kind: 'schedule', expression: 'cron(0 2 * * ? *)' },
     tables: { rounds: 'readWrite', samples: 'read', submissions: 'read', respondents: 'read' },
     usesSecret: true,
+    notifies: true,
     timeoutSeconds: 300,
   },
 ]);
