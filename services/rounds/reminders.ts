@@ -254,7 +254,7 @@ export const runReminders = async (round: Round, deps: ReminderDeps): Promise<Re
   };
   for (const a of pending) {
     const person = persons.get(a.personKey);
-    if (!person || person.phoneKind !== 'mobile') {
+    if (person?.phoneKind !== 'mobile') {
       result.unreachable++;
       continue;
     }
