@@ -30,7 +30,7 @@ export const functions = defineFunctions('rounds', [
     // Every 15 minutes: a deadline closes rosters at most a quarter of an hour late (the guards
     // themselves refuse late rosters and submissions at once, without waiting for the move).
     trigger: { kind: 'schedule', expression: 'rate(15 minutes)' },
-    tables: { rounds: 'readWrite', samples: 'read' },
+    tables: { rounds: 'readWrite' },
     timeoutSeconds: 120,
   },
   {
