@@ -31,6 +31,26 @@ export const samplingRoutes = defineRoutes({
     auth: 'ops',
     roles: ['admin', 'operator'],
   },
+  publishedManifest: {
+    method: 'GET',
+    path: '/api/rounds/{roundId}/samples/{sampleId}/manifest.json',
+    auth: 'ops',
+    roles: ['admin', 'operator', 'viewer'],
+    allUnits: true,
+  },
+  personKeys: {
+    method: 'GET',
+    path: '/api/rounds/{roundId}/samples/{sampleId}/person-keys.csv',
+    auth: 'ops',
+    roles: ['admin', 'operator', 'viewer'],
+    allUnits: true,
+  },
+  letters: {
+    method: 'GET',
+    path: '/api/rounds/{roundId}/samples/{sampleId}/letters',
+    auth: 'ops',
+    roles: ['admin', 'operator'],
+  },
   exportList: {
     method: 'GET',
     path: '/api/rounds/{roundId}/samples/{sampleId}/{list}',
