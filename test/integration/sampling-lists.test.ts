@@ -99,10 +99,10 @@ describe('sampling: published manifest, offline CLI, XLSX lists and letters', ()
           { code: 'U2', name: 'UBND xã Hai', type: 'commune' },
         ],
         fields: [{ name: 'Tư pháp' }, { code: 'dat-dai', name: 'Đất đai' }],
-        schedule: { distributionDate: '2026-04-01' },
+        schedule: { distributionDate: '2026-04-01T00:00:00+07:00' },
       },
     });
-    expect(created.status).toBe(201);
+    expect(created.status, created.text).toBe(201);
     roundId = created.json.roundId;
     const up = await api('POST', `/api/rounds/${roundId}/rosters?filename=ds.csv`, { raw: ROSTER });
     expect(up.status).toBe(202);
