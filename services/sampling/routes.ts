@@ -51,6 +51,20 @@ export const samplingRoutes = defineRoutes({
     auth: 'ops',
     roles: ['admin', 'operator'],
   },
+  createRaterForms: {
+    method: 'POST',
+    path: '/api/rounds/{roundId}/rater-forms',
+    auth: 'ops',
+    roles: ['admin'],
+    allUnits: true,
+  },
+  getRaterForms: { method: 'GET', path: '/api/rounds/{roundId}/rater-forms/{formsId}', auth: 'ops' },
+  listRaterForms: {
+    method: 'GET',
+    path: '/api/rounds/{roundId}/rater-forms/{formsId}/forms',
+    auth: 'ops',
+    roles: ['admin', 'operator'],
+  },
   exportList: {
     method: 'GET',
     path: '/api/rounds/{roundId}/samples/{sampleId}/{list}',

@@ -10,6 +10,7 @@ import { requireListsVisible } from '../blind-lists.ts';
 import { type ListEntry, listCsv, listEntries, listXlsx } from '../export-list.ts';
 import { lettersPage } from '../letters.ts';
 import { personKeysCsv, publishedManifestJson, publishSample } from '../publish-manifest.ts';
+import { createRaterForms, listRaterFormEntries } from '../rater-forms.ts';
 import { requestSample } from '../request-sample.ts';
 import { samplingRoutes } from '../routes.ts';
 import { sampleStore } from '../store.ts';
@@ -153,6 +154,36 @@ export const handler = httpHandler('sampling', samplingRoutes, {
       ...(field ? { field } : {}),
     });
     return lettersPage(entries, round, baseUrl);
+  },
+  createRaterForms: async ({ params, principal }) => {
+    const round = await loadRound(params.roundId, rounds);
+    const { manifest, created } = await createRaterForms(round, principal, {
+      store: samples,
+      respondents,
+      keys: await keys(),
+    });
+    return json(created ? 201 : 200, { ...manifest, duplicateRequest: !created });
+  },
+  getRaterForms: async ({ params }) => {
+    const manifest = await samples.getRaterForms(params.roundId, params.formsId);
+    if (!manifest)
+      throw new NotFoundError('Không tìm thấy bộ phiếu người đánh giá.', 'RATER_FORMS_NOT_FOUND');
+    return json(200, manifest);
+  },
+  listRaterForms: async ({ params, principal, baseUrl }) => {
+    const round = await loadRound(params.roundId, rounds);
+    requireListsVisible(round, principal, new Date());
+    const manifest = await samples.getRaterForms(round.id, params.formsId);
+    if (!manifest)
+      throw new NotFoundError('Không tìm thấy bộ phiếu người đánh giá.', 'RATER_FORMS_NOT_FOUND');
+    const forms = await listRaterFormEntries(round, manifest.formsId, {
+      principal,
+      baseUrl,
+      keys: await keys(),
+      samples,
+    });
+    await auditDownload(round.id, manifest.formsId, 'forms', principal, forms.length);
+    return json(200, { formsId: manifest.formsId, forms });
   },
   exportList: async ({ params, principal, baseUrl }) => {
     const wanted = LISTS[params.list];
