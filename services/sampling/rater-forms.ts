@@ -69,7 +69,16 @@ export const createRaterForms = async (
     groupCode: groupOf.get(`${d.unitCode}\u001f${d.dossierId}`) ?? '',
     unitCode: d.unitCode,
   }));
-  // Throws NO_RATER_MATRIX (not a PAR round) or INVALID_RATER_MATRIX (e.g. a group not in the matrix).
+  const known = new Set((round.raterMatrix?.groups ?? []).map((g) => g.code));
+  const unknown = [...new Set(raters.map((r) => r.groupCode))].filter((g) => !known.has(g)).sort();
+  if (round.raterMatrix && unknown.length > 0) {
+    throw new ValidationError(
+      `Nhóm đối tượng ${unknown.map((g) => `"${g}"`).join(', ')} không có trong ma trận người đánh giá của đợt (các nhóm: ${[...known].join(', ')}). Hãy sửa cột "Nhóm đối tượng" trong danh sách rồi tải lên lại.`,
+      undefined,
+      'UNKNOWN_RATER_GROUP',
+    );
+  }
+  // Throws NO_RATER_MATRIX when the round is not PAR or has no matrix.
   const expansion = planRaterAssignments(round, raters);
   const matrix = round.raterMatrix as NonNullable<Round['raterMatrix']>;
   const matrixHash = sha256Hex(canonicalJson(matrix));
