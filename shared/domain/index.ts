@@ -25,6 +25,7 @@ export * from './par-criteria-csv.ts';
 export * from './par-index.ts';
 export * from './par-rules.ts';
 export * from './par-survey.ts';
+export * from './published-draw.ts';
 export * from './questionnaire-import.ts';
 export * from './quota.ts';
 export * from './ranking.ts';
