@@ -47,14 +47,24 @@ export const handler = httpHandler('sampling', samplingRoutes, {
   },
   getSample: async ({ params, principal }) => {
     const manifest = await manifestOf(params.roundId, params.sampleId);
-    return json(
-      200,
-      manifest.strata ? { ...manifest, strata: visibleUnits(principal, manifest.strata) } : manifest,
-    );
+    // The fan-out's progress: parts planned, and how many finished each step.
+    const progress = await samples.getProgress(manifest.sampleId);
+    return json(200, {
+      ...manifest,
+      ...(manifest.strata ? { strata: visibleUnits(principal, manifest.strata) } : {}),
+      ...(progress ? { progress: { parts: progress.parts, done: progress.done } } : {}),
+    });
   },
   verifySample: async ({ params }) => {
     const manifest = await readyManifest(params.roundId, params.sampleId);
-    return json(200, await verifySample(manifest, { listAssignments: samples.listAssignments, respondents }));
+    return json(
+      200,
+      await verifySample(manifest, {
+        listAssignments: samples.listAssignments,
+        getProgress: samples.getProgress,
+        respondents,
+      }),
+    );
   },
   substitute: async ({ params, body, principal }) => {
     const round = await loadRound(params.roundId, rounds);

@@ -4,7 +4,7 @@ import { ListsBlindError, requireListsVisible } from '../../../services/sampling
 import { exportList } from '../../../services/sampling/export-list.ts';
 import { planQuotas } from '../../../services/sampling/plan-quotas.ts';
 import { requestSample } from '../../../services/sampling/request-sample.ts';
-import { paperCodeOf, type RunDrawDeps, runDraw } from '../../../services/sampling/run-draw.ts';
+import { paperCodeOf } from '../../../services/sampling/run-draw.ts';
 import type { DrawResult } from '../../../services/sampling/store.ts';
 import { stratumHistory, substitute } from '../../../services/sampling/substitute.ts';
 import type { DrawMessage } from '../../../shared/contracts/sampling-requests.ts';
@@ -13,6 +13,7 @@ import { encryptPii, formToken, hashToken } from '../../../shared/platform/crypt
 import type { DossierRecord, PersonRecord } from '../../../shared/tables/respondents.ts';
 import { type Assignment, type SampleManifest, tokenAssignment } from '../../../shared/tables/samples.ts';
 import { admin, keys, operatorOf, sipasRound } from '../support/fixtures.ts';
+import { memoryDrawStore, memoryRespondents, runFannedOutDraw } from './memory-draw.ts';
 
 const request = { seed: 'public-draw-2026', officialPerStratum: 2, reservePerStratum: 1 };
 
@@ -180,39 +181,43 @@ describe('requestSample', () => {
   });
 });
 
-describe('runDraw', () => {
+describe('runDraw (planner + parts)', () => {
   const drawn = async () => {
-    const samples = memorySamples();
+    const samples = memoryDrawStore();
     const { sampleId } = await requestSample(sipasRound(), request, admin, {
       store: samples.store,
       importsInProgress: async () => 0,
       send: async () => {},
     });
-    const deps: RunDrawDeps = {
-      samples: samples.store,
-      respondents: { listDossiers: async () => dossiers },
+    const deps = {
+      store: samples.store,
+      respondents: memoryRespondents(dossiers),
       keys,
-      now: () => new Date('2026-02-02T00:00:00.000Z'),
+      limits: { dossiers: 100, units: 1 },
     };
-    await runDraw({ kind: 'draw', roundId: 'r1', sampleId }, deps);
+    await runFannedOutDraw({ roundId: 'r1', sampleId }, deps);
     return { samples, sampleId, deps };
   };
 
   it('draws per stratum, stores assignments with hashed tokens, and completes the manifest', async () => {
     const { samples, sampleId } = await drawn();
-    const lists = samples.assignments.map((a) => `${a.unitCode}/${a.fieldCode}/${a.list}/${a.rank}`);
-    expect(lists).toEqual([
+    expect(samples.plans.get(sampleId)).toHaveLength(2);
+    const lists = [...samples.assignments.values()].map(
+      (a) => `${a.unitCode}/${a.fieldCode}/${a.list}/${a.rank}`,
+    );
+    expect(lists.sort()).toEqual([
       'U1/tu-phap/official/1',
       'U1/tu-phap/official/2',
       'U1/tu-phap/reserve/1',
       'U2/dat-dai/official/1',
     ]);
-    for (const a of samples.assignments) {
+    for (const a of samples.assignments.values()) {
       expect(a.tokenHash).toBe(hashToken(formToken(keys, tokenAssignment(a))));
       expect(a.sampleId).toBe(sampleId);
     }
     expect(samples.completed[0]).toMatchObject({
       dossiers: 5,
+      parts: 2,
       totals: { official: 3, reserve: 1, shortfall: 1 },
       completedAt: '2026-02-02T00:00:00.000Z',
     });
@@ -221,12 +226,10 @@ describe('runDraw', () => {
 
   it('a redelivered message for a completed sample draws nothing', async () => {
     const { samples, sampleId, deps } = await drawn();
-    const before = samples.assignments.length;
-    await runDraw({ kind: 'draw', roundId: 'r1', sampleId }, deps);
-    expect(samples.assignments).toHaveLength(before);
-    await expect(runDraw({ kind: 'draw', roundId: 'r1', sampleId: 'nope' }, deps)).rejects.toThrow(
-      /no manifest/,
-    );
+    const before = samples.assignments.size;
+    expect(await runFannedOutDraw({ roundId: 'r1', sampleId }, deps)).toBe(0);
+    expect(samples.assignments.size).toBe(before);
+    await expect(runFannedOutDraw({ roundId: 'r1', sampleId: 'nope' }, deps)).rejects.toThrow(/no manifest/);
   });
 });
 
