@@ -12,6 +12,7 @@ import type { Keys } from '../../shared/platform/crypto.ts';
 import { paperCodeBytes } from '../../shared/platform/crypto.ts';
 import type { RespondentsReader } from '../../shared/tables/respondents.ts';
 import { type RosterVersion, tokenAssignment } from '../../shared/tables/samples.ts';
+import { rosterVersionOf } from './request-sample.ts';
 import type { SampleStore } from './store.ts';
 
 export interface PartLimits {
@@ -77,6 +78,10 @@ export const runDraw = async (message: DrawMessage, deps: RunDrawDeps): Promise<
   let progress = await deps.samples.getProgress(message.sampleId);
   if (!progress) {
     const versions = await deps.respondents.unitVersions(message.roundId);
+    if (manifest.rosterVersion && rosterVersionOf(versions) !== manifest.rosterVersion) {
+      // An import completed after the request: this sample's roster version is gone. Never draw another.
+      throw new Error(`sample ${message.sampleId}: the round's roster changed since the request`);
+    }
     // Dossiers per unit, estimated from its import's report (an import may carry several units).
     const imports = new Map<string, number>();
     for (const importId of new Set(versions.map((v) => v.importId))) {

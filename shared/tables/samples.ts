@@ -46,6 +46,8 @@ export const sampleManifestItemSchema = z.object({
   /** The round's quota policy the draw allocated from (shared/domain/quota.ts), when it had one. */
   quotaPolicy: z.record(z.string(), z.unknown()).optional(),
   algorithm: z.string(),
+  /** The roster version drawn from (request-sample.ts rosterVersionOf of the unit versions). */
+  rosterVersion: z.string().optional(),
   /** Why this draw replaced the round's previous sample, and which one (audit: SAMPLE_SUPERSEDED). */
   reason: z.string().optional(),
   supersedes: z.string().optional(),

@@ -42,6 +42,7 @@ export const handler = httpHandler('sampling', samplingRoutes, {
     const result = await requestSample(round, body, principal, {
       store: samples,
       importsInProgress: () => respondents.countImportsInProgress(round.id),
+      rosterVersions: () => respondents.unitVersions(round.id),
     });
     return json(202, { sampleId: result.sampleId, duplicateRequest: !result.created });
   },

@@ -430,3 +430,31 @@ describe('substitute', () => {
     ).rejects.toMatchObject({ statusCode: 403 });
   });
 });
+
+describe('requestSample and the round lifecycle', () => {
+  it('refuses a draw while rosters are open before the deadline, with the guard code; allows it after', async () => {
+    const samples = memorySamples();
+    const round = {
+      ...sipasRound(),
+      status: 'ROSTERS_OPEN' as const,
+      schedule: { rostersDeadline: '2026-09-22' },
+    };
+    const deps = (at: string) => ({
+      store: samples.store,
+      importsInProgress: async () => 0,
+      send: async () => {},
+      now: () => new Date(at),
+    });
+    await expect(requestSample(round, request, admin, deps('2026-09-20T00:00:00Z'))).rejects.toMatchObject({
+      code: 'ROSTERS_STILL_OPEN',
+      message: expect.stringContaining('Đợt còn nhận danh sách đến 00:00 ngày 23/09/2026'),
+    });
+    expect(samples.manifests.size).toBe(0);
+    await expect(
+      requestSample({ ...round, status: 'IN_FIELD' }, request, admin, deps('2026-10-01T00:00:00Z')),
+    ).rejects.toMatchObject({ code: 'WRONG_STATE' });
+    expect(await requestSample(round, request, admin, deps('2026-09-23T00:00:00Z'))).toMatchObject({
+      created: true,
+    });
+  });
+});
