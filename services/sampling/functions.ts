@@ -30,6 +30,6 @@ export const functions = defineFunctions('sampling', [
     usesSecret: true,
     // Two vCPUs from 1,769 MB: the draw hashes on a worker thread beside the main one.
     memoryMb: 2048,
-    timeoutSeconds: 120,
+    timeoutSeconds: 300,
   },
 ]);

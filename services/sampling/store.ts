@@ -12,6 +12,8 @@ import { batchPutAll, putIfAbsent } from '../../shared/platform/dynamo.ts';
 
 /** Exclusion items carry at most this many person keys (an item stays far below 400 KB). */
 const EXCLUSIONS_PER_ITEM = 5000;
+/** Concurrent BatchWriteItem calls when storing a part's assignments. */
+const PUT_LANES = 8;
 
 import { ConflictError } from '../../shared/platform/errors.ts';
 import {
@@ -160,7 +162,13 @@ export const sampleStore = (): SampleStore => {
     },
 
     async putAssignments(assignments) {
-      await batchPutAll(table, assignments.flatMap(itemsOf));
+      // A part writes tens of thousands of items: a few batch writers at once, each 25 items a call.
+      const items = assignments.flatMap(itemsOf);
+      const lanes = Math.min(PUT_LANES, Math.ceil(items.length / 25));
+      const size = Math.ceil(items.length / Math.max(lanes, 1) / 25) * 25;
+      await Promise.all(
+        Array.from({ length: lanes }, (_, i) => batchPutAll(table, items.slice(i * size, (i + 1) * size))),
+      );
     },
 
     async completeManifest(roundId, sampleId, result) {

@@ -55,7 +55,7 @@ export const TABLES: Record<TableName, TableDef> = {
 export const QUEUES: Record<QueueName, QueueDef> = {
   'roster-chunks': { name: 'roster-chunks', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   'sampling-requests': { name: 'sampling-requests', visibilityTimeoutSeconds: 900, maxReceiveCount: 3 },
-  'sampling-parts': { name: 'sampling-parts', visibilityTimeoutSeconds: 900, maxReceiveCount: 5 },
+  'sampling-parts': { name: 'sampling-parts', visibilityTimeoutSeconds: 1800, maxReceiveCount: 5 },
   'scoring-events': { name: 'scoring-events', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
 };
 
