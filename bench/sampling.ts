@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../infra/local/clients.ts';
 import {
   closeDrawWorkers,
   type DrawDossier,
@@ -136,7 +137,7 @@ const floorPerRow = floor.best / inputs.length;
 const floorFor = (n: number) => floorPerRow * n;
 out.figure({
   name: `hash floor: ${inputs.length.toLocaleString('en')} × crypto.hash('sha256'), 1 core`,
-  value: `${fmt.s(floor.best)} (${((floorPerRow * 1e3) | 0) / 1} ns/row)`,
+  value: `${fmt.s(floor.best)} (${Math.round(floorPerRow * 1e6)} ns/row)`,
 });
 inputs.length = 0;
 const input = {
@@ -158,7 +159,10 @@ out.figure({
   name: 'draw itself, rows in memory, 2 threads',
   value: timing(two),
   peer: { name: 'R base ≈ 0.50 s · pandas ≈ 0.80 s · floor', value: fmt.s(floorFor(persons)) },
-  ratio: `${goalLine(two.best <= 500, '≤ 0.5 s (R)')} · ${goalLine(two.best <= 800, '≤ 0.8 s (pandas)')}`,
+  ratio:
+    ROWS >= 1_000_000
+      ? `${goalLine(two.best <= 500, '≤ 0.5 s (R)')} · ${goalLine(two.best <= 800, '≤ 0.8 s (pandas)')}`
+      : 'goals (≤ 0.5 s R, ≤ 0.8 s pandas) apply at 1,000,000 rows',
 });
 out.figure({ name: 'rule 15 (person → stratum), rows in memory, 1 thread', value: fmt.s(rule15Ms) });
 out.figure({
@@ -174,7 +178,11 @@ if (!args['no-e2e']) {
     const api = benchApi(runtime.baseUrl, runtime.devToken);
     const { roundId } = await createRound(api, cat, { name: 'bench sampling' });
     const ddb = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ endpoint: runtime.endpoints.dynamodb, region: 'ap-southeast-1' }),
+      new DynamoDBClient({
+        endpoint: runtime.endpoints.dynamodb,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      }),
     );
     const table = runtime.table('respondents');
     const usedUnits = [...new Set(dossiers.map((d) => d.unitCode))].sort();
@@ -262,7 +270,7 @@ if (!args['no-e2e']) {
     out.figure({
       name: `end to end: request → manifest complete (${m.parts ?? '?'} parts)`,
       value: `${fmt.s(e2eMs)} · ${fmt.perSec(ROWS / (e2eMs / 1000), 'rows/s')}`,
-      ratio: goalLine(e2eMs < 60_000, '< 60 s'),
+      ratio: ROWS >= 1_000_000 ? goalLine(e2eMs < 60_000, '< 60 s') : 'goal < 60 s applies at 1,000,000 rows',
     });
     out.figure({
       name: 'assignments written (official + reserve)',
