@@ -122,13 +122,9 @@ out.note(
 const roundIdForMemory = '01JBENCHSAMPLINGROUND000001';
 // The floor hashes the draw's own inputs (seed␟round␟stratum␟personKey), prepared beforehand.
 const inputs: Uint8Array[] = [];
-{
-  const parts: Buffer[] = [];
-  for (const s of grouped) {
-    const prefix = `${seed}\u001f${roundIdForMemory}\u001f${s.unitCode}#${s.fieldCode}\u001f`;
-    for (const k of s.personKeys) parts.push(Buffer.from(prefix + k));
-  }
-  inputs.push(...parts);
+for (const s of grouped) {
+  const prefix = `${seed}\u001f${roundIdForMemory}\u001f${s.unitCode}#${s.fieldCode}\u001f`;
+  for (const k of s.personKeys) inputs.push(Buffer.from(prefix + k));
 }
 const floor = await time(() => {
   for (let i = 0; i < inputs.length; i++) hash('sha256', inputs[i] as Uint8Array, 'binary');
