@@ -13,12 +13,23 @@ export const functions = defineFunctions('sampling', [
   },
   {
     name: 'sampling-draw',
-    description: 'Draw official and reserve lists per unit × field with the hash-rank method',
+    description: "Plan a draw: group the round's units into parts (from unit versions only) and send them",
     entry: 'services/sampling/handlers/draw.ts',
     trigger: { kind: 'queue', queue: 'sampling-requests', batchSize: 1 },
-    tables: { rounds: 'read', respondents: 'read', samples: 'readWrite' },
+    tables: { respondents: 'read', samples: 'readWrite' },
+    sendsTo: ['sampling-parts'],
+    timeoutSeconds: 60,
+  },
+  {
+    name: 'sampling-part',
+    description: 'One step of one part of a draw: scan rule-15 claims, resolve a bucket, or draw its strata',
+    entry: 'services/sampling/handlers/part.ts',
+    trigger: { kind: 'queue', queue: 'sampling-parts', batchSize: 1 },
+    tables: { respondents: 'read', samples: 'readWrite' },
+    sendsTo: ['sampling-parts'],
     usesSecret: true,
-    memoryMb: 1024,
-    timeoutSeconds: 120,
+    // Two vCPUs from 1,769 MB: the draw hashes on a worker thread beside the main one.
+    memoryMb: 2048,
+    timeoutSeconds: 300,
   },
 ]);

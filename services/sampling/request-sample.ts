@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { type SendSamplingRequest, sendSamplingRequest } from '../../shared/contracts/sampling-requests.ts';
-import { DRAW_ALGORITHM } from '../../shared/domain/index.ts';
+import { assertAllowed, canDraw, DRAW_ALGORITHM } from '../../shared/domain/index.ts';
 import type { Principal } from '../../shared/platform/auth.ts';
 import { ConflictError, ValidationError } from '../../shared/platform/errors.ts';
 import { idFrom } from '../../shared/platform/ids.ts';
@@ -11,9 +12,25 @@ import type { SampleStore } from './store.ts';
 export interface RequestSampleDeps {
   store: Pick<SampleStore, 'getManifest' | 'createManifest' | 'listManifests' | 'supersede'>;
   importsInProgress: () => Promise<number>;
+  /** The round's current roster versions (unit → import): part of the sample's identity. */
+  rosterVersions?: () => Promise<ReadonlyArray<{ unitCode: string; importId: string }>>;
   send?: SendSamplingRequest;
   now?: () => Date;
 }
+
+/**
+ * The roster version a sample draws from: SHA-256 hex of the sorted `unit␟importId` lines of the
+ * round's current unit versions. Same request on another roster version = another sample.
+ */
+export const rosterVersionOf = (versions: ReadonlyArray<{ unitCode: string; importId: string }>): string =>
+  createHash('sha256')
+    .update(
+      versions
+        .map((v) => `${v.unitCode}\u001f${v.importId}`)
+        .sort()
+        .join('\n'),
+    )
+    .digest('hex');
 
 /** The seed, the quotas and where they come from, after the round's fixed settings apply. */
 export const resolveRequest = (
@@ -72,7 +89,9 @@ export const resolveRequest = (
  * A sample is identified by its request (round, seed, quotas): re-sending the same request returns the
  * same sample and draws nothing new (the manifest is put only if absent, so concurrent identical
  * requests create one). A different draw in a round that already has a sample replaces it only with a
- * stated reason, recorded in the round's audit trail (SAMPLE_SUPERSEDED).
+ * stated reason, recorded in the round's audit trail (SAMPLE_SUPERSEDED). A new sample is refused
+ * when the round's lifecycle does not allow a draw now (canDraw: e.g. rosters still open before their
+ * deadline → 422 ROSTERS_STILL_OPEN).
  */
 export const requestSample = async (
   round: Round,
@@ -81,6 +100,7 @@ export const requestSample = async (
   deps: RequestSampleDeps,
 ): Promise<{ sampleId: string; created: boolean }> => {
   const resolved = resolveRequest(round, request);
+  const rosterVersion = deps.rosterVersions ? rosterVersionOf(await deps.rosterVersions()) : undefined;
   const sampleId = idFrom(
     'smp',
     round.id,
@@ -88,9 +108,13 @@ export const requestSample = async (
     String(resolved.officialPerStratum),
     String(resolved.reservePerStratum),
     ...(resolved.quotaPolicy ? [JSON.stringify(resolved.quotaPolicy)] : []),
+    ...(rosterVersion ? [rosterVersion] : []),
   );
   const existing = await deps.store.getManifest(round.id, sampleId);
   if (existing?.status === 'completed') return { sampleId, created: false };
+  const now = deps.now?.() ?? new Date();
+  // The round's lifecycle decides when a draw may start (422 with the guard's code and message).
+  if (!existing) assertAllowed(canDraw(round, now));
   if (!existing && (await deps.importsInProgress()) > 0) {
     throw new ConflictError(
       'IMPORT_IN_PROGRESS',
@@ -106,7 +130,7 @@ export const requestSample = async (
       `Đợt đã có mẫu ${current.sampleId}; chọn mẫu lại cần ghi rõ lý do (reason) và sẽ được lưu vào nhật ký.`,
     );
   }
-  const at = (deps.now?.() ?? new Date()).toISOString();
+  const at = now.toISOString();
   const created =
     !existing &&
     (await deps.store.createManifest({
@@ -114,6 +138,7 @@ export const requestSample = async (
       roundId: round.id,
       ...resolved,
       algorithm: DRAW_ALGORITHM,
+      ...(rosterVersion ? { rosterVersion } : {}),
       status: 'pending',
       requestedAt: at,
       requestedBy: principal.sub,

@@ -9,15 +9,30 @@ import { auditItem, putAuditEntry, type RoundAuditEntry } from '../../shared/con
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
 import { batchPutAll, putIfAbsent } from '../../shared/platform/dynamo.ts';
+
+/** Exclusion items carry at most this many person keys (an item stays far below 400 KB). */
+const EXCLUSIONS_PER_ITEM = 5000;
+/** Concurrent BatchWriteItem calls when storing a part's assignments. */
+const PUT_LANES = 8;
+
 import { ConflictError } from '../../shared/platform/errors.ts';
 import {
   type Assignment,
   assignmentItemSchema,
   assignmentKey,
+  claimKey,
   codeKey,
+  type DrawPart,
+  type DrawStep,
+  drawPartItemSchema,
+  type Exclusions,
+  exclusionKey,
   manifestKey,
+  partKey,
+  progressKey,
   type RaterForm,
   type RaterFormsManifest,
+  type RosterVersion,
   raterCodeKey,
   raterFormItemSchema,
   raterFormKey,
@@ -33,7 +48,8 @@ import {
 
 export type DrawResult = Required<
   Pick<SampleManifest, 'rosterHash' | 'dossiers' | 'strata' | 'totals' | 'completedAt'>
->;
+> &
+  Pick<SampleManifest, 'parts' | 'rosterHashMethod'>;
 
 export interface Substitution {
   roundId: string;
@@ -71,6 +87,17 @@ export interface SampleStore extends SamplesReader {
    * and its audit entry RATER_FORMS_CREATED. Returns false when the set existed already.
    */
   createRaterForms(manifest: RaterFormsManifest, forms: readonly RaterForm[]): Promise<boolean>;
+  /** Puts the fan-out plan once (false: a plan exists already; keep that one). */
+  putPlan(sampleId: string, plan: RosterVersion[][]): Promise<boolean>;
+  /** Records that `part` finished `step`; returns how many parts have finished it. Replays add nothing. */
+  markStep(sampleId: string, step: DrawStep, part: number): Promise<number>;
+  /** A part's scan: its item (strata, counts before exclusions, unit hashes) and its claims by bucket. */
+  putScan(
+    part: DrawPart,
+    claims: ReadonlyArray<{ bucket: number; chunks: readonly Uint8Array[] }>,
+  ): Promise<void>;
+  putExclusions(sampleId: string, exclusions: readonly Exclusions[]): Promise<void>;
+  putPartCounts(sampleId: string, part: number, counts: NonNullable<DrawPart['counts']>): Promise<void>;
 }
 
 const itemsOf = (a: Assignment): Record<string, unknown>[] => {
@@ -158,15 +185,31 @@ export const sampleStore = (): SampleStore => {
     },
 
     async putAssignments(assignments) {
-      await batchPutAll(table, assignments.flatMap(itemsOf));
+      // A part writes tens of thousands of items: a few batch writers at once, each 25 items a call.
+      const items = assignments.flatMap(itemsOf);
+      const lanes = Math.min(PUT_LANES, Math.ceil(items.length / 25));
+      const size = Math.ceil(items.length / Math.max(lanes, 1) / 25) * 25;
+      await Promise.all(
+        Array.from({ length: lanes }, (_, i) => batchPutAll(table, items.slice(i * size, (i + 1) * size))),
+      );
     },
 
     async completeManifest(roundId, sampleId, result) {
+      const extra = {
+        ...(result.parts === undefined ? {} : { '#p': ['parts', result.parts] }),
+        ...(result.rosterHashMethod === undefined
+          ? {}
+          : { '#m': ['rosterHashMethod', result.rosterHashMethod] }),
+      } as Record<string, [string, unknown]>;
       await dynamo().send(
         new UpdateCommand({
           TableName: table,
           Key: manifestKey(roundId, sampleId),
-          UpdateExpression: 'SET #s = :s, #h = :h, #d = :d, #st = :st, #t = :t, #c = if_not_exists(#c, :c)',
+          UpdateExpression: `SET #s = :s, #h = :h, #d = :d, #st = :st, #t = :t, #c = if_not_exists(#c, :c)${Object.keys(
+            extra,
+          )
+            .map((k) => `, ${k} = :${k.slice(1)}`)
+            .join('')}`,
           ExpressionAttributeNames: {
             '#s': 'status',
             '#h': 'rosterHash',
@@ -174,6 +217,7 @@ export const sampleStore = (): SampleStore => {
             '#st': 'strata',
             '#t': 'totals',
             '#c': 'completedAt',
+            ...Object.fromEntries(Object.entries(extra).map(([k, [name]]) => [k, name])),
           },
           ExpressionAttributeValues: {
             ':s': 'completed',
@@ -182,7 +226,72 @@ export const sampleStore = (): SampleStore => {
             ':st': result.strata,
             ':t': result.totals,
             ':c': result.completedAt,
+            ...Object.fromEntries(Object.entries(extra).map(([k, [, v]]) => [`:${k.slice(1)}`, v])),
           },
+        }),
+      );
+    },
+
+    async putPlan(sampleId, plan) {
+      return putIfAbsent(table, { ...progressKey(sampleId), sampleId, parts: plan.length, plan });
+    },
+
+    async markStep(sampleId, step, part) {
+      const out = await dynamo().send(
+        new UpdateCommand({
+          TableName: table,
+          Key: progressKey(sampleId),
+          UpdateExpression: 'ADD #step :part',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#step': step },
+          ExpressionAttributeValues: { ':part': new Set([String(part)]) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const done = out.Attributes?.[step];
+      return done instanceof Set ? done.size : 0;
+    },
+
+    async putScan(part, claims) {
+      await batchPutAll(table, [
+        ...claims.flatMap(({ bucket, chunks }) =>
+          chunks.map((bytes, c) => ({
+            ...claimKey(part.sampleId, bucket, part.part, c),
+            part: part.part,
+            bucket,
+            bytes,
+          })),
+        ),
+        { ...partKey(part.sampleId, part.part), ...drawPartItemSchema.parse(part) },
+      ]);
+    },
+
+    async putExclusions(sampleId, exclusions) {
+      const items = exclusions.flatMap((e) => {
+        const out: Record<string, unknown>[] = [];
+        for (let i = 0, c = 0; i < e.personKeys.length; i += EXCLUSIONS_PER_ITEM, c++) {
+          out.push({
+            ...exclusionKey(sampleId, e.part, e.bucket, c),
+            part: e.part,
+            bucket: e.bucket,
+            personKeys: e.personKeys.slice(i, i + EXCLUSIONS_PER_ITEM).join('\n'),
+            strata: e.strata.slice(i, i + EXCLUSIONS_PER_ITEM),
+          });
+        }
+        return out;
+      });
+      await batchPutAll(table, items);
+    },
+
+    async putPartCounts(sampleId, part, counts) {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: table,
+          Key: partKey(sampleId, part),
+          UpdateExpression: 'SET #c = :c',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#c': 'counts' },
+          ExpressionAttributeValues: { ':c': counts },
         }),
       );
     },

@@ -1,6 +1,6 @@
 import type { DrawPick } from '../../shared/domain/index.ts';
 import type { RespondentsReader } from '../../shared/tables/respondents.ts';
-import type { Assignment, SampleManifest } from '../../shared/tables/samples.ts';
+import type { Assignment, SampleManifest, SamplesReader } from '../../shared/tables/samples.ts';
 import { computeDraw } from './compute-draw.ts';
 
 export interface StratumVerdict {
@@ -31,10 +31,15 @@ export const verifySample = async (
   manifest: SampleManifest,
   deps: {
     listAssignments: (sampleId: string) => Promise<Assignment[]>;
-    respondents: Pick<RespondentsReader, 'listDossiers'>;
+    getProgress?: SamplesReader['getProgress'];
+    respondents: Pick<RespondentsReader, 'listDossiers' | 'listDossiersOfVersions'>;
   },
 ) => {
-  const dossiers = await deps.respondents.listDossiers(manifest.roundId);
+  // A fanned-out draw recorded the roster versions it drew from: recompute from exactly those.
+  const plan = (await deps.getProgress?.(manifest.sampleId))?.plan;
+  const dossiers = plan
+    ? await deps.respondents.listDossiersOfVersions(manifest.roundId, plan.flat())
+    : await deps.respondents.listDossiers(manifest.roundId);
   const again = await computeDraw(manifest.roundId, manifest, dossiers);
   const stored = listsOf(await deps.listAssignments(manifest.sampleId));
   const recomputed = listsOf(again.picks);

@@ -67,6 +67,9 @@ export const drawStratumKey = (unitCode: string, fieldCode: string): string =>
 export const drawRankKey = (seed: string, roundId: string, stratum: string, personKey: string): string =>
   createHash('sha256').update([seed, roundId, stratum, personKey].join(SEP)).digest('hex');
 
+/** This thread's share of hashing relative to a worker's (it packs every group as well). */
+const MAIN_THREAD_SHARE = 0.8;
+
 interface Plan {
   counts: DrawCount[];
   take: number[];
@@ -104,10 +107,11 @@ const plan = (input: DrawInput): Plan => {
 };
 
 /**
- * Splits the strata that need hashing into `parts` contiguous groups of about equal persons
- * (hashing is the cost). Returns the stratum indices of each group.
+ * Splits the strata that need hashing into `parts` contiguous groups (hashing is the cost). Group 0
+ * runs on this thread, which also packs every group, so it gets `firstShare` of a worker's persons;
+ * the others about equal persons. Returns the stratum indices of each group.
  */
-const split = (strata: readonly DrawStratum[], take: number[], parts: number): number[][] => {
+const split = (strata: readonly DrawStratum[], take: number[], parts: number, firstShare = 1): number[][] => {
   const work: number[] = [];
   let total = 0;
   for (let i = 0; i < strata.length; i++) {
@@ -116,72 +120,71 @@ const split = (strata: readonly DrawStratum[], take: number[], parts: number): n
       total += (strata[i] as DrawStratum).personKeys.length;
     }
   }
+  const weights = Array.from({ length: parts }, (_, g) => (g === 0 ? firstShare : 1));
+  const sum = weights.reduce((a, b) => a + b, 0);
   const groups: number[][] = Array.from({ length: parts }, () => []);
   let g = 0;
   let acc = 0;
+  let bound = (total * (weights[0] as number)) / sum;
   for (const i of work) {
     (groups[g] as number[]).push(i);
     acc += (strata[i] as DrawStratum).personKeys.length;
-    if (g < parts - 1 && acc >= (total * (g + 1)) / parts) g++;
+    if (g < parts - 1 && acc >= bound) {
+      g++;
+      bound += (total * (weights[g] as number)) / sum;
+    }
   }
   return groups;
 };
 
 const pack = (input: DrawInput, take: number[], group: readonly number[]): PackedJob => {
   let persons = 0;
-  let chars = 0;
-  let maxChars = 0;
-  for (const i of group) {
-    for (const key of (input.strata[i] as DrawStratum).personKeys) {
-      chars += key.length;
-      if (key.length > maxChars) maxChars = key.length;
-    }
-    persons += (input.strata[i] as DrawStratum).personKeys.length;
-  }
-  // ASCII keys (HMACs in base64url/hex) fit exactly; the 3·maxChars margin means growth only for non-ASCII.
-  let cap = chars + 3 * maxChars + 64;
-  let keys = Buffer.from(new ArrayBuffer(cap));
+  for (const i of group) persons += (input.strata[i] as DrawStratum).personKeys.length;
   const keyEnds = new Int32Array(persons);
   const personEnds = new Int32Array(group.length);
   const prefixEnds = new Int32Array(group.length);
   const takes = new Int32Array(group.length);
-  const prefixText: string[] = [];
-  let off = 0;
+  // Keys: one join and one UTF-8 encode for the whole group (native code, no per-key call); when every
+  // key is ASCII (HMACs in base64url/hex) a key's byte length is its length, so the ends follow.
+  const texts: string[] = new Array(persons);
   let p = 0;
+  let chars = 0;
   group.forEach((i, s) => {
-    const stratum = input.strata[i] as DrawStratum;
-    for (const key of stratum.personKeys) {
-      if (off + 3 * key.length > cap) {
-        cap = Math.max(cap * 2, off + 3 * key.length);
-        const grown = Buffer.from(new ArrayBuffer(cap));
-        keys.copy(grown, 0, 0, off);
-        keys = grown;
-      }
-      off += keys.write(key, off, 'utf8');
-      keyEnds[p++] = off;
+    for (const key of (input.strata[i] as DrawStratum).personKeys) {
+      texts[p] = key;
+      chars += key.length;
+      keyEnds[p++] = chars;
     }
     personEnds[s] = p;
     takes[s] = take[i] as number;
-    prefixText.push(
-      [input.seed, input.roundId, drawStratumKey(stratum.unitCode, stratum.fieldCode), ''].join(SEP),
-    );
   });
-  const prefixParts = prefixText.map((t) => Buffer.from(t, 'utf8'));
-  const prefixes = new Uint8Array(prefixParts.reduce((a, b) => a + b.length, 0));
+  const joined = texts.join('');
+  let keys: Uint8Array;
+  if (Buffer.byteLength(joined, 'utf8') === chars) {
+    keys = new Uint8Array(new ArrayBuffer(chars));
+    Buffer.from(keys.buffer).write(joined, 0, chars, 'latin1');
+  } else {
+    keys = Buffer.from(joined, 'utf8');
+    keys = new Uint8Array(keys.buffer.slice(keys.byteOffset, keys.byteOffset + keys.byteLength));
+    let off = 0;
+    for (let k = 0; k < persons; k++) {
+      off += Buffer.byteLength(texts[k] as string, 'utf8');
+      keyEnds[k] = off;
+    }
+  }
+  const prefixText = group.map((i) => {
+    const stratum = input.strata[i] as DrawStratum;
+    return [input.seed, input.roundId, drawStratumKey(stratum.unitCode, stratum.fieldCode), ''].join(SEP);
+  });
+  const prefixBytes = Buffer.from(prefixText.join(''), 'utf8');
+  const prefixes = new Uint8Array(new ArrayBuffer(prefixBytes.length));
+  prefixes.set(prefixBytes);
   let po = 0;
-  prefixParts.forEach((b, s) => {
-    prefixes.set(b, po);
-    po += b.length;
+  prefixText.forEach((t, s) => {
+    po += Buffer.byteLength(t, 'utf8');
     prefixEnds[s] = po;
   });
-  return {
-    keys: new Uint8Array(keys.buffer, 0, cap),
-    keyEnds,
-    prefixes,
-    prefixEnds,
-    personEnds,
-    take: takes,
-  };
+  return { keys, keyEnds, prefixes, prefixEnds, personEnds, take: takes };
 };
 
 const mapKernelError = (e: unknown): never => {
@@ -257,7 +260,7 @@ export async function drawStrata(input: DrawInput, options: DrawOptions = {}): P
   }
   if (threads === 1) return drawStrataSync(input);
   const p = plan(input);
-  const groups = split(input.strata, p.take, threads);
+  const groups = split(input.strata, p.take, threads, MAIN_THREAD_SHARE);
   // Hand the workers their groups first so they hash while this thread packs and hashes its own.
   const remote = groups
     .slice(1)

@@ -45,9 +45,12 @@ export const DUPLICATE_PERSON = 'DUPLICATE_PERSON';
  * strings does), ties by person key (UTF-16 order, as `<` on strings).
  *
  * No per-person objects: the prefix sits once per stratum in a reusable byte buffer, each key's
- * bytes are copied after it, the digest is one-shot `crypto.hash` with latin1 output (createHash before Node 21.7),
- * and a bounded max-heap over slots in typed arrays keeps the lowest `take` by the digest's first
- * 8 bytes, comparing the whole digest (and then the key) only on a tie.
+ * bytes are copied after it, the digest is one-shot `crypto.hash` with latin1 output (createHash
+ * before Node 21.7), and the lowest `take` are kept sorted in three typed arrays (the digest's
+ * first 8 bytes as two unsigned 32-bit words, and the person) by insertion from the end: a person
+ * above the current last costs one comparison, and a stratum smaller than its quota is an
+ * insertion sort of a few dozen numbers. Only on a tie of the first 8 bytes are the two full
+ * digests recomputed and compared (and then the keys).
  * Throws `Error(DUPLICATE_PERSON)` if the same key would appear twice in a stratum's lists.
  */
 export function rankKernel(crypto: typeof NodeCrypto, job: PackedJob): Int32Array {
@@ -60,68 +63,43 @@ export function rankKernel(crypto: typeof NodeCrypto, job: PackedJob): Int32Arra
     if ((take[s] as number) > maxTake) maxTake = take[s] as number;
   }
   const out = new Int32Array(totalTake);
-  // Slot storage: maxTake slots in the heap plus one spare for the candidate.
-  const slots = maxTake + 1;
-  const hi = new Uint32Array(slots);
-  const lo = new Uint32Array(slots);
-  const who = new Int32Array(slots);
-  // Digests as latin1 strings (one char per byte): comparing them compares the bytes.
-  const dig: string[] = new Array(slots).fill('');
-  const heap = new Int32Array(maxTake);
+  const hi = new Uint32Array(maxTake + 1);
+  const lo = new Uint32Array(maxTake + 1);
+  const who = new Int32Array(maxTake + 1);
   const keyBuffer = Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength);
+  let work = new Uint8Array(256);
+  let views: Uint8Array[] = [];
+  let pLen = 0;
 
   // Helpers are methods of an object literal, not named functions or `const f = () => …`: esbuild's
   // keepNames wraps those in a renamed `__name` helper that the worker's text would not define.
+  // They run only on a tie of 8 digest bytes (about never with real SHA-256).
   const ops = {
     keyText(i: number): string {
       return keyBuffer.toString('utf8', i ? keyEnds[i - 1] : 0, keyEnds[i]);
     },
-    cmp(a: number, b: number): number {
-      if (hi[a] !== hi[b]) return (hi[a] as number) < (hi[b] as number) ? -1 : 1;
-      if (lo[a] !== lo[b]) return (lo[a] as number) < (lo[b] as number) ? -1 : 1;
-      const da = dig[a] as string;
-      const db = dig[b] as string;
+    digest(i: number): string {
+      const ks = i ? (keyEnds[i - 1] as number) : 0;
+      const ke = keyEnds[i] as number;
+      const input = new Uint8Array(pLen + ke - ks);
+      input.set(work.subarray(0, pLen));
+      input.set(keys.subarray(ks, ke), pLen);
+      return oneShot
+        ? crypto.hash('sha256', input, 'binary')
+        : crypto.createHash('sha256').update(input).digest('binary');
+    },
+    /** Order of persons a and b whose first 8 digest bytes are equal. */
+    tie(a: number, b: number): number {
+      const da = ops.digest(a);
+      const db = ops.digest(b);
       if (da !== db) return da < db ? -1 : 1;
-      const ka = ops.keyText(who[a] as number);
-      const kb = ops.keyText(who[b] as number);
+      const ka = ops.keyText(a);
+      const kb = ops.keyText(b);
       if (ka === kb) throw new Error('DUPLICATE_PERSON');
       return ka < kb ? -1 : 1;
     },
-    up(start: number): void {
-      let i = start;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (ops.cmp(heap[i] as number, heap[p] as number) <= 0) break;
-        const t = heap[i] as number;
-        heap[i] = heap[p] as number;
-        heap[p] = t;
-        i = p;
-      }
-    },
-    down(size: number): void {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= size) break;
-        const r = l + 1;
-        const m = r < size && ops.cmp(heap[r] as number, heap[l] as number) > 0 ? r : l;
-        if (ops.cmp(heap[m] as number, heap[i] as number) <= 0) break;
-        const t = heap[i] as number;
-        heap[i] = heap[m] as number;
-        heap[m] = t;
-        i = m;
-      }
-    },
-    store(slot: number, h: number, l: number, person: number, d: string): void {
-      hi[slot] = h;
-      lo[slot] = l;
-      who[slot] = person;
-      dig[slot] = d;
-    },
   };
 
-  let work = new Uint8Array(256);
-  let views: Uint8Array[] = [];
   let outPos = 0;
   let person = 0;
   for (let s = 0; s < take.length; s++) {
@@ -132,14 +110,13 @@ export function rankKernel(crypto: typeof NodeCrypto, job: PackedJob): Int32Arra
       continue;
     }
     const pStart = s ? (prefixEnds[s - 1] as number) : 0;
-    const pLen = (prefixEnds[s] as number) - pStart;
+    pLen = (prefixEnds[s] as number) - pStart;
     if (pLen + 64 > work.length) {
       work = new Uint8Array((pLen + 64) * 2);
       views = [];
     }
     for (let j = 0; j < pLen; j++) work[j] = prefixes[pStart + j] as number;
     let size = 0;
-    let spare = maxTake;
     for (; person < end; person++) {
       const ks = person ? (keyEnds[person - 1] as number) : 0;
       const ke = keyEnds[person] as number;
@@ -156,8 +133,7 @@ export function rankKernel(crypto: typeof NodeCrypto, job: PackedJob): Int32Arra
         view = work.subarray(0, len);
         views[len] = view;
       }
-      // 'binary' (= latin1) output: a 32-char string costs far less than a Buffer per call (no backing store),
-      // which is most of crypto.hash's cost with 'buffer' output.
+      // 'binary' (= latin1) output: a 32-char string costs far less than a Buffer per call (no backing store).
       const d: string = oneShot
         ? crypto.hash('sha256', view, 'binary')
         : crypto.createHash('sha256').update(view).digest('binary');
@@ -165,38 +141,38 @@ export function rankKernel(crypto: typeof NodeCrypto, job: PackedJob): Int32Arra
         ((d.charCodeAt(0) << 24) | (d.charCodeAt(1) << 16) | (d.charCodeAt(2) << 8) | d.charCodeAt(3)) >>> 0;
       const l =
         ((d.charCodeAt(4) << 24) | (d.charCodeAt(5) << 16) | (d.charCodeAt(6) << 8) | d.charCodeAt(7)) >>> 0;
-      if (size < k) {
-        ops.store(size, h, l, person, d);
-        heap[size] = size;
-        ops.up(size);
-        size++;
-        continue;
-      }
-      const top = heap[0] as number;
-      const th = hi[top] as number;
-      if (h > th) continue;
-      if (h === th) {
-        const tl = lo[top] as number;
-        if (l > tl) continue;
-        if (l === tl) {
-          ops.store(spare, h, l, person, d);
-          if (ops.cmp(spare, top) > 0) continue;
+      let i = size;
+      if (size === k) {
+        // Full: above the last kept one → out; otherwise it replaces the last and moves down.
+        const th = hi[k - 1] as number;
+        if (h > th) continue;
+        if (h === th) {
+          const tl = lo[k - 1] as number;
+          if (l > tl) continue;
+          if (l === tl && ops.tie(person, who[k - 1] as number) > 0) continue;
         }
+        i = k - 1;
+      } else {
+        size++;
       }
-      ops.store(spare, h, l, person, d);
-      heap[0] = spare;
-      spare = top;
-      ops.down(size);
+      while (i > 0) {
+        const ph = hi[i - 1] as number;
+        if (ph < h) break;
+        if (ph === h) {
+          const pl = lo[i - 1] as number;
+          if (pl < l) break;
+          if (pl === l && ops.tie(who[i - 1] as number, person) < 0) break;
+        }
+        hi[i] = ph;
+        lo[i] = lo[i - 1] as number;
+        who[i] = who[i - 1] as number;
+        i--;
+      }
+      hi[i] = h;
+      lo[i] = l;
+      who[i] = person;
     }
-    // Pop the heap from the largest down; comparing each popped slot with the next root also
-    // catches a key given twice (equal digests and keys are neighbours in sorted order).
-    for (let n = size; n > 0; n--) {
-      const root = heap[0] as number;
-      out[outPos + n - 1] = who[root] as number;
-      heap[0] = heap[n - 1] as number;
-      ops.down(n - 1);
-      if (n > 1) ops.cmp(heap[0] as number, root);
-    }
+    for (let r = 0; r < size; r++) out[outPos + r] = who[r] as number;
     outPos += size;
   }
   return out;

@@ -10,6 +10,7 @@ export * from './decimal.ts';
 export * from './double-entry.ts';
 export * from './draw.ts';
 export * from './draw-engine.ts';
+export * from './draw-fanout.ts';
 export * from './draw-worker.ts';
 export * from './errors.ts';
 export * from './field-catalogue.ts';

@@ -296,6 +296,7 @@ export type RoundRefusalCode =
   | 'WRONG_STATE'
   | 'ROSTERS_DEADLINE_PASSED'
   | 'ROSTERS_CLOSED'
+  | 'ROSTERS_STILL_OPEN'
   | 'OVERRIDE_NOT_ALLOWED'
   | 'REASON_REQUIRED'
   | 'REASON_TOO_LONG'
@@ -458,13 +459,30 @@ export function canFixSeed(
   return OK;
 }
 
-/** The draw runs once rosters are closed (and, for further strata or reserves, before fieldwork). */
+/**
+ * The draw runs once rosters are closed (and, for further strata or reserves, before fieldwork).
+ * A round still accepting rosters may draw once its roster deadline has passed (the schedule closes
+ * rosters at the deadline; the draw need not wait for the ticker) or when it has no deadline at all
+ * (the draw itself closes the frame); before its deadline the frame is not complete yet, so the draw
+ * is refused with ROSTERS_STILL_OPEN — unless the lifecycle allows drawing in that state.
+ */
 export function canDraw(
   round: LifecycleRound,
-  _now: Date,
+  now: Date,
   config: LifecycleConfig = DEFAULT_LIFECYCLE,
 ): Decision {
-  return stateAllows(round, 'draw', config);
+  const state = stateOrRefusal(round);
+  if (typeof state !== 'string') return state;
+  if (config.allows.draw.includes(state)) return OK;
+  if (config.allows.uploadRoster.includes(state)) {
+    const deadline = scheduleInstant(round.schedule, 'rostersDeadline', config);
+    if (deadline === null || now >= deadline) return OK;
+    return refuse(
+      'ROSTERS_STILL_OPEN',
+      `Đợt còn nhận danh sách đến ${viTime(deadline, config)}: chỉ chọn mẫu sau hạn nộp danh sách, khi khung mẫu đã đủ.`,
+    );
+  }
+  return wrongState(state, 'draw', config);
 }
 
 /**

@@ -14,7 +14,12 @@ export const TABLE_NAMES = [
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
-export const QUEUE_NAMES = ['roster-chunks', 'sampling-requests', 'scoring-events'] as const;
+export const QUEUE_NAMES = [
+  'roster-chunks',
+  'sampling-requests',
+  'sampling-parts',
+  'scoring-events',
+] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export const BUCKET_NAMES = ['uploads'] as const;
@@ -58,6 +63,7 @@ export const TABLES: Record<TableName, TableDef> = {
 export const QUEUES: Record<QueueName, QueueDef> = {
   'roster-chunks': { name: 'roster-chunks', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   'sampling-requests': { name: 'sampling-requests', visibilityTimeoutSeconds: 900, maxReceiveCount: 3 },
+  'sampling-parts': { name: 'sampling-parts', visibilityTimeoutSeconds: 1800, maxReceiveCount: 5 },
   'scoring-events': { name: 'scoring-events', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
 };
 

@@ -139,6 +139,15 @@ export interface RespondentsReader {
    * unit. Same meaning as listDossiers restricted to `unitCodes`.
    */
   listDossiersOfUnits(roundId: string, unitCodes: readonly string[]): Promise<DossierRecord[]>;
+  /**
+   * The dossiers of the given roster versions (unit + import id), units in code order, each in
+   * dossier-id order: a fanned-out draw reads the versions its plan recorded, even if a unit's
+   * current version changes meanwhile.
+   */
+  listDossiersOfVersions(
+    roundId: string,
+    versions: ReadonlyArray<{ unitCode: string; importId: string }>,
+  ): Promise<DossierRecord[]>;
   /** The named persons only (export of a sample), never the whole roster. */
   getPersons(roundId: string, personKeys: readonly string[]): Promise<PersonRecord[]>;
   /** Persons of the round, one page at a time (in person-key order). */
@@ -197,6 +206,21 @@ export const respondentsReader = (): RespondentsReader => {
     },
     async listDossiersOfUnits(roundId, unitCodes) {
       return unitCodes.length === 0 ? [] : dossiersOf(roundId, new Set(unitCodes));
+    },
+    async listDossiersOfVersions(roundId, versions) {
+      const sorted = [...versions].sort((a, b) =>
+        a.unitCode < b.unitCode ? -1 : a.unitCode > b.unitCode ? 1 : 0,
+      );
+      const out: DossierRecord[] = [];
+      for (const v of sorted) {
+        const items = await queryPrefix(
+          table,
+          respondentsPk(roundId),
+          dossierVersionPrefix(v.unitCode, v.importId),
+        );
+        for (const item of items) out.push(parseDossierItem(item));
+      }
+      return out;
     },
     async getPersons(roundId, personKeys) {
       const unique = [...new Set(personKeys)];

@@ -10,6 +10,10 @@
  *   RATERFORMS#id / F#personKey         one rater's form: group, own unit, the targets it rates, hashes
  *   RATERTOKEN#sha256(token) / TOKEN    a rater form's token lookup (kept apart from TOKEN#: a rater
  *   RATERCODE#hmac(code) / CODE         form rates several units, so the one-unit form never opens it)
+ *   SAMPLE#id / PROGRESS                the fanned-out draw's parts and the parts done per step
+ *   SAMPLE#id / PART#p                  one part: its roster versions, then its strata and counts
+ *   SAMPLE#id / CLAIM#b#p#c             part p's rule-15 claims of bucket b (binary chunk c)
+ *   SAMPLE#id / EXCL#p#b#c              persons part p must leave out (they belong elsewhere), from bucket b
  *
  * An assignment's `status`: `active` (its form works), `inactive` (a reserve not yet called up),
  * `revoked` (replaced by a reserve: its link and code answer 410 TOKEN_REVOKED). Items written before
@@ -21,7 +25,7 @@ import { PAPER_CODE_ERRORS, type PaperCodeProblem, parsePaperCode } from '../dom
 import { dynamo } from '../platform/clients.ts';
 import { tableName } from '../platform/config.ts';
 import { hashPaperCode, hashToken, type Keys } from '../platform/crypto.ts';
-import { queryPrefix, stripKeys } from '../platform/dynamo.ts';
+import { queryAll, queryPrefix, stripKeys } from '../platform/dynamo.ts';
 import { AppError, NotFoundError } from '../platform/errors.ts';
 
 export const stratumCountSchema = z.object({
@@ -46,6 +50,8 @@ export const sampleManifestItemSchema = z.object({
   /** The round's quota policy the draw allocated from (shared/domain/quota.ts), when it had one. */
   quotaPolicy: z.record(z.string(), z.unknown()).optional(),
   algorithm: z.string(),
+  /** The roster version drawn from (request-sample.ts rosterVersionOf of the unit versions). */
+  rosterVersion: z.string().optional(),
   /** Why this draw replaced the round's previous sample, and which one (audit: SAMPLE_SUPERSEDED). */
   reason: z.string().optional(),
   supersedes: z.string().optional(),
@@ -60,6 +66,10 @@ export const sampleManifestItemSchema = z.object({
   dossiers: z.number().optional(),
   strata: z.array(stratumCountSchema).optional(),
   totals: z.object({ official: z.number(), reserve: z.number(), shortfall: z.number() }).optional(),
+  /** How many parts (groups of units) the draw fanned out into. */
+  parts: z.number().optional(),
+  /** How rosterHash was computed: `by-unit-v1` = rosterHashOfUnits (fan-out); absent = whole roster. */
+  rosterHashMethod: z.string().optional(),
 });
 export type SampleManifest = z.infer<typeof sampleManifestItemSchema>;
 
@@ -122,7 +132,56 @@ export const raterFormItemSchema = z.object({
 });
 export type RaterForm = z.infer<typeof raterFormItemSchema>;
 
+export const DRAW_STEPS = ['scan', 'resolve', 'draw'] as const;
+export type DrawStep = (typeof DRAW_STEPS)[number];
+
+export const drawPartItemSchema = z.object({
+  sampleId: z.string(),
+  part: z.number(),
+  /** The roster versions this part draws from (recorded at planning, read at every step). */
+  versions: z.array(z.object({ unitCode: z.string(), importId: z.string() })),
+  /** After the scan: the part's strata (key order), persons per stratum before exclusions, unit hashes. */
+  strata: z.array(z.object({ unitCode: z.string(), fieldCode: z.string() })).optional(),
+  localCounts: z.array(z.number()).optional(),
+  unitHashes: z.array(z.object({ unitCode: z.string(), hash: z.string() })).optional(),
+  dossiers: z.number().optional(),
+  /** After the draw: the part's strata counts as the manifest shows them. */
+  counts: z.array(stratumCountSchema).optional(),
+});
+export type DrawPart = z.infer<typeof drawPartItemSchema>;
+
+export type RosterVersion = { unitCode: string; importId: string };
+
+export interface DrawProgress {
+  parts: number;
+  /** The plan: each part's roster versions (units in code order). */
+  plan: RosterVersion[][];
+  done: Record<DrawStep, number>;
+}
+
+export interface Exclusions {
+  part: number;
+  bucket: number;
+  personKeys: string[];
+  /** The claiming stratum (index in the part's strata) of each excluded person. */
+  strata: number[];
+}
+
 // ---- keys ----
+const pad4 = (n: number) => String(n).padStart(4, '0');
+export const progressKey = (sampleId: string) => ({ pk: `SAMPLE#${sampleId}`, sk: 'PROGRESS' });
+export const partKey = (sampleId: string, part: number) => ({
+  pk: `SAMPLE#${sampleId}`,
+  sk: `PART#${pad4(part)}`,
+});
+export const claimKey = (sampleId: string, bucket: number, part: number, chunk: number) => ({
+  pk: `SAMPLE#${sampleId}`,
+  sk: `CLAIM#${pad4(bucket)}#${pad4(part)}#${pad4(chunk)}`,
+});
+export const exclusionKey = (sampleId: string, part: number, bucket: number, chunk: number) => ({
+  pk: `SAMPLE#${sampleId}`,
+  sk: `EXCL#${pad4(part)}#${pad4(bucket)}#${pad4(chunk)}`,
+});
 export const manifestKey = (roundId: string, sampleId: string) => ({
   pk: `ROUND#${roundId}`,
   sk: `SAMPLE#${sampleId}`,
@@ -165,6 +224,15 @@ export const parseManifestItem = (item: Record<string, unknown>): SampleManifest
 export const parseAssignmentItem = (item: Record<string, unknown>): Assignment =>
   assignmentItemSchema.parse(stripKeys(item));
 
+/** The steps of a fanned-out draw read what other parts just wrote: always consistently. */
+const queryConsistent = (table: string, pk: string, prefix: string) =>
+  queryAll({
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+    ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
+    ConsistentRead: true,
+  });
+
 // ---- reader ----
 export interface SamplesReader {
   getManifest(roundId: string, sampleId: string): Promise<SampleManifest | null>;
@@ -177,6 +245,14 @@ export interface SamplesReader {
   listRaterForms(formsId: string): Promise<RaterForm[]>;
   findRaterFormByTokenHash(tokenHash: string): Promise<RaterForm | null>;
   findRaterFormByCodeHash(codeHash: string): Promise<RaterForm | null>;
+  /** The fanned-out draw's progress (null before it is planned). */
+  getProgress(sampleId: string): Promise<DrawProgress | null>;
+  listParts(sampleId: string): Promise<DrawPart[]>;
+  getPart(sampleId: string, part: number): Promise<DrawPart | null>;
+  /** Every part's claims of one bucket, as stored (binary chunks with their part). */
+  listClaimChunks(sampleId: string, bucket: number): Promise<Array<{ part: number; bytes: Uint8Array }>>;
+  /** The exclusions of one part, or of every part (no `part`). */
+  listExclusions(sampleId: string, part?: number): Promise<Exclusions[]>;
 }
 
 export const samplesReader = (): SamplesReader => {
@@ -225,6 +301,46 @@ export const samplesReader = (): SamplesReader => {
     async findRaterFormByCodeHash(codeHash) {
       const out = await dynamo().send(new GetCommand({ TableName: table, Key: raterCodeKey(codeHash) }));
       return out.Item ? raterFormItemSchema.parse(stripKeys(out.Item)) : null;
+    },
+    async getProgress(sampleId) {
+      const out = await dynamo().send(
+        new GetCommand({ TableName: table, Key: progressKey(sampleId), ConsistentRead: true }),
+      );
+      if (!out.Item) return null;
+      const size = (v: unknown) => (v instanceof Set ? v.size : 0);
+      return {
+        parts: Number(out.Item.parts),
+        plan: out.Item.plan as RosterVersion[][],
+        done: { scan: size(out.Item.scan), resolve: size(out.Item.resolve), draw: size(out.Item.draw) },
+      };
+    },
+    async listParts(sampleId) {
+      return (await queryConsistent(table, `SAMPLE#${sampleId}`, 'PART#')).map((i) =>
+        drawPartItemSchema.parse(stripKeys(i)),
+      );
+    },
+    async getPart(sampleId, part) {
+      const out = await dynamo().send(
+        new GetCommand({ TableName: table, Key: partKey(sampleId, part), ConsistentRead: true }),
+      );
+      return out.Item ? drawPartItemSchema.parse(stripKeys(out.Item)) : null;
+    },
+    async listClaimChunks(sampleId, bucket) {
+      return (await queryConsistent(table, `SAMPLE#${sampleId}`, `CLAIM#${pad4(bucket)}#`)).map((i) => ({
+        part: Number(i.part),
+        bytes: i.bytes as Uint8Array,
+      }));
+    },
+    async listExclusions(sampleId, part) {
+      const prefix = part === undefined ? 'EXCL#' : `EXCL#${pad4(part)}#`;
+      return (await queryConsistent(table, `SAMPLE#${sampleId}`, prefix)).map((i) => ({
+        part: Number(i.part),
+        bucket: Number(i.bucket),
+        personKeys: String(i.personKeys ?? '')
+          .split('\n')
+          .filter((k) => k !== ''),
+        strata: (i.strata as number[] | undefined) ?? [],
+      }));
     },
   };
 };

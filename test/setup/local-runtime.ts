@@ -20,6 +20,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Small draw parts, so a roster of a few hundred rows already fans out (sampling-scale.test.ts).
+  process.env.DIEUTRA_DRAW_PART_DOSSIERS ??= '150';
   const runtime = await startLocalRuntime({
     port: 0,
     dataDir: null,

@@ -79,19 +79,30 @@ export const handler = httpHandler('sampling', samplingRoutes, {
     const result = await requestSample(round, body, principal, {
       store: samples,
       importsInProgress: () => respondents.countImportsInProgress(round.id),
+      rosterVersions: () => respondents.unitVersions(round.id),
     });
     return json(202, { sampleId: result.sampleId, duplicateRequest: !result.created });
   },
   getSample: async ({ params, principal }) => {
     const manifest = await manifestOf(params.roundId, params.sampleId);
-    return json(
-      200,
-      manifest.strata ? { ...manifest, strata: visibleUnits(principal, manifest.strata) } : manifest,
-    );
+    // The fan-out's progress: parts planned, and how many finished each step.
+    const progress = await samples.getProgress(manifest.sampleId);
+    return json(200, {
+      ...manifest,
+      ...(manifest.strata ? { strata: visibleUnits(principal, manifest.strata) } : {}),
+      ...(progress ? { progress: { parts: progress.parts, done: progress.done } } : {}),
+    });
   },
   verifySample: async ({ params }) => {
     const manifest = await readyManifest(params.roundId, params.sampleId);
-    return json(200, await verifySample(manifest, { listAssignments: samples.listAssignments, respondents }));
+    return json(
+      200,
+      await verifySample(manifest, {
+        listAssignments: samples.listAssignments,
+        getProgress: samples.getProgress,
+        respondents,
+      }),
+    );
   },
   substitute: async ({ params, body, principal }) => {
     const round = await loadRound(params.roundId, rounds);

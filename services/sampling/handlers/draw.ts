@@ -1,5 +1,4 @@
 import { drawMessageSchema } from '../../../shared/contracts/sampling-requests.ts';
-import { keys } from '../../../shared/platform/crypto.ts';
 import { queueHandler } from '../../../shared/platform/queue.ts';
 import { respondentsReader } from '../../../shared/tables/respondents.ts';
 import { runDraw } from '../run-draw.ts';
@@ -9,5 +8,5 @@ const samples = sampleStore();
 const respondents = respondentsReader();
 
 export const handler = queueHandler('sampling', drawMessageSchema, async (message) =>
-  runDraw(message, { samples, respondents, keys: await keys() }),
+  runDraw(message, { samples, respondents }),
 );

@@ -154,16 +154,8 @@ describe('what each state allows (default lifecycle)', () => {
       'ROSTERS_CLOSED',
     ],
     fixSeed: ['WRONG_STATE', 'OK', ...Array(6).fill('WRONG_STATE')],
-    draw: [
-      'WRONG_STATE',
-      'WRONG_STATE',
-      'OK',
-      'OK',
-      'WRONG_STATE',
-      'WRONG_STATE',
-      'WRONG_STATE',
-      'WRONG_STATE',
-    ],
+    // ROSTERS_OPEN without a deadline: the draw closes the frame (see canDraw below for deadlines).
+    draw: ['WRONG_STATE', 'OK', 'OK', 'OK', 'WRONG_STATE', 'WRONG_STATE', 'WRONG_STATE', 'WRONG_STATE'],
     submit: [
       'ROUND_NOT_OPEN',
       'ROUND_NOT_OPEN',
@@ -201,6 +193,34 @@ describe('what each state allows (default lifecycle)', () => {
       message:
         'Không thể công bố kết quả khi đợt ở trạng thái "Đã kết thúc khảo sát" (chỉ khi "Đã tính điểm").',
     });
+  });
+});
+
+describe('canDraw', () => {
+  it('refuses a draw while rosters are open before their deadline, allows it once the deadline has passed', () => {
+    const open = { status: 'ROSTERS_OPEN', schedule: { rostersDeadline: '2026-09-22' } };
+    const early = canDraw(open, new Date('2026-09-22T16:59:00Z'));
+    expect(early).toEqual({
+      ok: false,
+      code: 'ROSTERS_STILL_OPEN',
+      message:
+        'Đợt còn nhận danh sách đến 00:00 ngày 23/09/2026: chỉ chọn mẫu sau hạn nộp danh sách, khi khung mẫu đã đủ.',
+    });
+    expect(canDraw(open, new Date('2026-09-22T17:00:00Z'))).toEqual({ ok: true });
+    expect(canDraw({ ...open, status: 'ROSTERS_CLOSED' }, new Date('2026-09-01T00:00:00Z'))).toEqual({
+      ok: true,
+    });
+    expect(code(canDraw({ ...open, status: 'IN_FIELD' }, new Date('2026-10-05T00:00:00Z')))).toBe(
+      'WRONG_STATE',
+    );
+  });
+
+  it('a lifecycle that allows drawing while rosters are open does not wait for the deadline', () => {
+    const config = resolveLifecycleConfig({
+      allows: { ...DEFAULT_LIFECYCLE.allows, draw: ['ROSTERS_OPEN', 'ROSTERS_CLOSED', 'SAMPLED'] },
+    });
+    const open = { status: 'ROSTERS_OPEN', schedule: { rostersDeadline: '2026-09-22' } };
+    expect(canDraw(open, new Date('2026-09-01T00:00:00Z'), config)).toEqual({ ok: true });
   });
 });
 
@@ -273,7 +293,8 @@ describe('canFixSeed, canDraw', () => {
   it('draws once rosters are closed, and for further strata before fieldwork', () => {
     expect(code(canDraw(round('ROSTERS_CLOSED'), BEFORE))).toBe('OK');
     expect(code(canDraw(round('SAMPLED'), BEFORE))).toBe('OK');
-    expect(code(canDraw(round('ROSTERS_OPEN'), BEFORE))).toBe('WRONG_STATE');
+    // round() has a roster deadline after BEFORE: the frame is not complete yet.
+    expect(code(canDraw(round('ROSTERS_OPEN'), BEFORE))).toBe('ROSTERS_STILL_OPEN');
   });
 });
 

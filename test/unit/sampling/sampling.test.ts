@@ -4,7 +4,7 @@ import { ListsBlindError, requireListsVisible } from '../../../services/sampling
 import { exportList } from '../../../services/sampling/export-list.ts';
 import { planQuotas } from '../../../services/sampling/plan-quotas.ts';
 import { requestSample } from '../../../services/sampling/request-sample.ts';
-import { paperCodeOf, type RunDrawDeps, runDraw } from '../../../services/sampling/run-draw.ts';
+import { paperCodeOf } from '../../../services/sampling/run-draw.ts';
 import type { DrawResult } from '../../../services/sampling/store.ts';
 import { stratumHistory, substitute } from '../../../services/sampling/substitute.ts';
 import type { DrawMessage } from '../../../shared/contracts/sampling-requests.ts';
@@ -13,6 +13,7 @@ import { encryptPii, formToken, hashToken } from '../../../shared/platform/crypt
 import type { DossierRecord, PersonRecord } from '../../../shared/tables/respondents.ts';
 import { type Assignment, type SampleManifest, tokenAssignment } from '../../../shared/tables/samples.ts';
 import { admin, keys, operatorOf, sipasRound } from '../support/fixtures.ts';
+import { memoryDrawStore, memoryRespondents, runFannedOutDraw } from './memory-draw.ts';
 
 const request = { seed: 'public-draw-2026', officialPerStratum: 2, reservePerStratum: 1 };
 
@@ -180,39 +181,43 @@ describe('requestSample', () => {
   });
 });
 
-describe('runDraw', () => {
+describe('runDraw (planner + parts)', () => {
   const drawn = async () => {
-    const samples = memorySamples();
+    const samples = memoryDrawStore();
     const { sampleId } = await requestSample(sipasRound(), request, admin, {
       store: samples.store,
       importsInProgress: async () => 0,
       send: async () => {},
     });
-    const deps: RunDrawDeps = {
-      samples: samples.store,
-      respondents: { listDossiers: async () => dossiers },
+    const deps = {
+      store: samples.store,
+      respondents: memoryRespondents(dossiers),
       keys,
-      now: () => new Date('2026-02-02T00:00:00.000Z'),
+      limits: { dossiers: 100, units: 1 },
     };
-    await runDraw({ kind: 'draw', roundId: 'r1', sampleId }, deps);
+    await runFannedOutDraw({ roundId: 'r1', sampleId }, deps);
     return { samples, sampleId, deps };
   };
 
   it('draws per stratum, stores assignments with hashed tokens, and completes the manifest', async () => {
     const { samples, sampleId } = await drawn();
-    const lists = samples.assignments.map((a) => `${a.unitCode}/${a.fieldCode}/${a.list}/${a.rank}`);
-    expect(lists).toEqual([
+    expect(samples.plans.get(sampleId)).toHaveLength(2);
+    const lists = [...samples.assignments.values()].map(
+      (a) => `${a.unitCode}/${a.fieldCode}/${a.list}/${a.rank}`,
+    );
+    expect(lists.sort()).toEqual([
       'U1/tu-phap/official/1',
       'U1/tu-phap/official/2',
       'U1/tu-phap/reserve/1',
       'U2/dat-dai/official/1',
     ]);
-    for (const a of samples.assignments) {
+    for (const a of samples.assignments.values()) {
       expect(a.tokenHash).toBe(hashToken(formToken(keys, tokenAssignment(a))));
       expect(a.sampleId).toBe(sampleId);
     }
     expect(samples.completed[0]).toMatchObject({
       dossiers: 5,
+      parts: 2,
       totals: { official: 3, reserve: 1, shortfall: 1 },
       completedAt: '2026-02-02T00:00:00.000Z',
     });
@@ -221,12 +226,10 @@ describe('runDraw', () => {
 
   it('a redelivered message for a completed sample draws nothing', async () => {
     const { samples, sampleId, deps } = await drawn();
-    const before = samples.assignments.length;
-    await runDraw({ kind: 'draw', roundId: 'r1', sampleId }, deps);
-    expect(samples.assignments).toHaveLength(before);
-    await expect(runDraw({ kind: 'draw', roundId: 'r1', sampleId: 'nope' }, deps)).rejects.toThrow(
-      /no manifest/,
-    );
+    const before = samples.assignments.size;
+    expect(await runFannedOutDraw({ roundId: 'r1', sampleId }, deps)).toBe(0);
+    expect(samples.assignments.size).toBe(before);
+    await expect(runFannedOutDraw({ roundId: 'r1', sampleId: 'nope' }, deps)).rejects.toThrow(/no manifest/);
   });
 });
 
@@ -425,5 +428,33 @@ describe('substitute', () => {
         { store },
       ),
     ).rejects.toMatchObject({ statusCode: 403 });
+  });
+});
+
+describe('requestSample and the round lifecycle', () => {
+  it('refuses a draw while rosters are open before the deadline, with the guard code; allows it after', async () => {
+    const samples = memorySamples();
+    const round = {
+      ...sipasRound(),
+      status: 'ROSTERS_OPEN' as const,
+      schedule: { rostersDeadline: '2026-09-22' },
+    };
+    const deps = (at: string) => ({
+      store: samples.store,
+      importsInProgress: async () => 0,
+      send: async () => {},
+      now: () => new Date(at),
+    });
+    await expect(requestSample(round, request, admin, deps('2026-09-20T00:00:00Z'))).rejects.toMatchObject({
+      code: 'ROSTERS_STILL_OPEN',
+      message: expect.stringContaining('Đợt còn nhận danh sách đến 00:00 ngày 23/09/2026'),
+    });
+    expect(samples.manifests.size).toBe(0);
+    await expect(
+      requestSample({ ...round, status: 'IN_FIELD' }, request, admin, deps('2026-10-01T00:00:00Z')),
+    ).rejects.toMatchObject({ code: 'WRONG_STATE' });
+    expect(await requestSample(round, request, admin, deps('2026-09-23T00:00:00Z'))).toMatchObject({
+      created: true,
+    });
   });
 });
