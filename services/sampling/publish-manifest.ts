@@ -14,12 +14,12 @@ import {
   publishedRows,
   publishedRowsHash,
   type QuotaPolicy,
-  rosterHashOf,
   stratumQuotas,
 } from '../../shared/domain/index.ts';
 import { ConflictError } from '../../shared/platform/errors.ts';
 import type { RespondentsReader } from '../../shared/tables/respondents.ts';
 import type { Assignment, SampleManifest } from '../../shared/tables/samples.ts';
+import { manifestRosterHash } from './compute-draw.ts';
 
 export class RosterChangedError extends ConflictError {
   constructor() {
@@ -40,7 +40,9 @@ export const publishSample = async (
   deps: PublishDeps,
 ): Promise<{ manifest: PublishedManifest; rows: PublishedRow[] }> => {
   const dossiers = await deps.respondents.listDossiers(manifest.roundId);
-  if (!manifest.rosterHash || rosterHashOf(dossiers) !== manifest.rosterHash) throw new RosterChangedError();
+  // The hash the way the draw computed it (by unit for a fanned-out draw).
+  if (!manifest.rosterHash || manifestRosterHash(manifest, dossiers) !== manifest.rosterHash)
+    throw new RosterChangedError();
   const rows = publishedRows(dossiers);
   const rowsOf = new Map<string, PublishedRow[]>();
   for (const r of rows) {
