@@ -3,6 +3,7 @@ import { keys } from '../../../shared/platform/crypto.ts';
 import { NotFoundError, UnsupportedMediaTypeError } from '../../../shared/platform/errors.ts';
 import { httpHandler, json, text } from '../../../shared/platform/http.ts';
 import { loadRound, roundsReader } from '../../../shared/tables/rounds.ts';
+import { assertBodyNotTranscoded } from '../body-encoding.ts';
 import { errorReportCsv } from '../error-report.ts';
 import { listRespondents, parseRespondentFilters } from '../list-respondents.ts';
 import { importReportCsv, importReportXlsx, reportCounts } from '../report-export.ts';
@@ -113,6 +114,7 @@ export const handler = httpHandler('roster-intake', rosterIntakeRoutes, {
         'Hãy gửi tệp CSV hoặc Excel (.xlsx) (Content-Type: text/csv hoặc application/vnd.openxmlformats-officedocument.spreadsheetml.sheet).',
       );
     }
+    assertBodyNotTranscoded(rawBody, headers['content-type']);
     const override = query.override ?? headers['x-roster-override'];
     const round = await loadRound(params.roundId, rounds);
     const result = await startImport(
