@@ -20,7 +20,6 @@ export const functions = defineFunctions('roster-intake', [
     entry: 'services/roster-intake/handlers/chunk.ts',
     trigger: { kind: 'queue', queue: 'roster-chunks', batchSize: 5 },
     tables: { respondents: 'readWrite' },
-    // The chunk that completes an import also runs the round's quality checks (quality-checks.ts).
-    timeoutSeconds: 120,
+    timeoutSeconds: 30,
   },
 ]);
