@@ -96,6 +96,7 @@ const dossierOf = (importId: string, row: ChunkRow): DossierRecord =>
     importId,
     row: row.row,
     ...(row.warnings && row.warnings.length > 0 ? { warnings: row.warnings } : {}),
+    ...(row.raterGroup ? { raterGroup: row.raterGroup } : {}),
   });
 
 const dossierItem = (roundId: string, importId: string, row: ChunkRow) => ({

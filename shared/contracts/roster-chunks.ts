@@ -23,6 +23,8 @@ export const chunkRowSchema = z.object({
   phoneIndex: z.string().min(1).optional(),
   /** Row warning codes (PHONE_LANDLINE, PHONE_LEGACY_CONVERTED). */
   warnings: z.array(z.string().min(1)).max(10).optional(),
+  /** PAR rater rosters: the rater group's code (not personal data). */
+  raterGroup: z.string().min(1).max(32).optional(),
 });
 export type ChunkRow = z.infer<typeof chunkRowSchema>;
 

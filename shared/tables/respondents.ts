@@ -94,6 +94,8 @@ export const dossierItemSchema = z.object({
   row: z.number(),
   /** Row warning codes from parsing (PHONE_LANDLINE, PHONE_LEGACY_CONVERTED). */
   warnings: z.array(z.string()).optional(),
+  /** PAR rater rosters: the rater group's code in the round's rater matrix; `unitCode` is the rater's own unit. */
+  raterGroup: z.string().optional(),
 });
 export type DossierRecord = z.infer<typeof dossierItemSchema>;
 
