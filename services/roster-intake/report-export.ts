@@ -22,7 +22,7 @@ const COUNT_LABELS: Record<keyof ReportCounts, string> = {
   accepted: 'Số dòng hợp lệ',
   rejected: 'Số dòng bị loại',
   merged: 'Số hồ sơ gộp vào cùng một người',
-  warned: 'Số cảnh báo',
+  warned: 'Số dòng có cảnh báo',
   ignoredBlank: 'Số dòng trống bỏ qua',
 };
 
@@ -30,19 +30,21 @@ const ISSUE_HEADER = ['Dòng', 'Cột', 'Giá trị gốc', 'Mã lỗi', 'Nội 
 
 type ReportSource = Pick<
   ImportRecord,
-  'dataRows' | 'valid' | 'rejected' | 'warnings' | 'duplicates' | 'errors'
-> & {
-  ignoredBlank?: number;
-  merged?: number;
-};
+  'dataRows' | 'valid' | 'rejected' | 'errors' | 'merged' | 'warned' | 'ignoredBlank'
+>;
 
+/**
+ * read = non-blank rows below the header (= accepted + rejected); merged = accepted rows that joined
+ * a person already seen (rule 9); warned = accepted rows with a warning (row warnings, then their
+ * person's quality warnings once the checks ran); ignoredBlank = blank rows skipped (rule 2).
+ */
 export const reportCounts = (record: ReportSource): ReportCounts => ({
   read: record.dataRows,
   accepted: record.valid,
   rejected: record.rejected,
-  merged: record.merged ?? record.duplicates,
-  warned: record.warnings,
-  ignoredBlank: record.ignoredBlank ?? 0,
+  merged: record.merged,
+  warned: record.warned,
+  ignoredBlank: record.ignoredBlank,
 });
 
 /**

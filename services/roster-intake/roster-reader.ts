@@ -63,6 +63,15 @@ const toIterator = (source: RosterSource): AsyncIterator<Uint8Array> => {
   })();
 };
 
+/** Files clerks send by mistake: refused as what they are, not as an unknown text encoding. */
+const NOT_SPREADSHEETS: ReadonlyArray<readonly [number[], string]> = [
+  [[...Buffer.from('%PDF-')], 'tài liệu PDF'],
+  [[0x89, 0x50, 0x4e, 0x47], 'ảnh PNG'],
+  [[0xff, 0xd8, 0xff], 'ảnh JPEG'],
+  [[...Buffer.from('GIF8')], 'ảnh GIF'],
+  [[...Buffer.from('{\\rtf')], 'văn bản RTF'],
+];
+
 async function* rest(head: Uint8Array[], it: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
   yield* head;
   for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
@@ -89,6 +98,8 @@ async function* rowsOf(source: RosterSource, options: ReadRosterOptions, done: (
       'Tệp Excel 97–2003 (.xls) chưa được hỗ trợ: hãy mở bằng Excel và lưu thành .xlsx.',
     );
   }
+  const other = NOT_SPREADSHEETS.find(([magic]) => startsWith(first, magic));
+  if (other) throw unsupportedFormat(`Tệp là ${other[1]}, không phải bảng tính.`);
   if (!startsWith(first, ZIP_MAGIC)) {
     if (named.endsWith('.xlsx') || options.contentType?.includes('spreadsheetml')) {
       throw unsupportedFormat('Tệp mang tên .xlsx nhưng nội dung không phải bảng tính Excel.');

@@ -24,6 +24,25 @@ export const rosterIntakeRoutes = defineRoutes({
     auth: 'ops',
     roles: ['admin', 'operator'],
   },
+  listRespondentsCsv: {
+    method: 'GET',
+    path: '/api/rounds/{roundId}/respondents.csv',
+    auth: 'ops',
+    roles: ['admin', 'operator'],
+  },
+  listRespondentsXlsx: {
+    method: 'GET',
+    path: '/api/rounds/{roundId}/respondents.xlsx',
+    auth: 'ops',
+    roles: ['admin', 'operator'],
+  },
+  replaceStaffPhones: {
+    method: 'POST',
+    path: '/api/rounds/{roundId}/staff-phones',
+    auth: 'ops',
+    roles: ['admin'],
+    maxBodyBytes: 1024 * 1024,
+  },
   getImportReportCsv: {
     method: 'GET',
     path: '/api/rounds/{roundId}/rosters/{importId}/report.csv',

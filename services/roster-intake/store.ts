@@ -8,7 +8,7 @@ import { auditItem, type RoundAuditEntry } from '../../shared/contracts/audit.ts
 import type { ChunkRow } from '../../shared/contracts/roster-chunks.ts';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
-import { batchPutAll, putIfAbsent } from '../../shared/platform/dynamo.ts';
+import { batchDeleteAll, batchPutAll, putIfAbsent, queryPrefix } from '../../shared/platform/dynamo.ts';
 import {
   type DossierRecord,
   dossierItemSchema,
@@ -20,9 +20,12 @@ import {
   type PersonRecord,
   personItemSchema,
   personKey,
+  personPhoneIndexKey,
   type RespondentsReader,
+  respondentsPk,
   respondentsReader,
   type StoredRowIssue,
+  staffPhoneKey,
   unitVersionKey,
 } from '../../shared/tables/respondents.ts';
 
@@ -65,6 +68,24 @@ export interface RespondentStore extends RespondentsReader {
 
 export type ChunkOutcome = 'replay' | 'counted' | 'completed';
 
+export interface QualityStore extends RespondentsReader {
+  /** Adds and removes quality warning codes on one person (a string set: re-running changes nothing). */
+  setPersonWarnings(
+    roundId: string,
+    personKey: string,
+    change: { add: readonly string[]; remove: readonly string[] },
+  ): Promise<void>;
+  /** Records the quality checks' counts on the import (SET: re-running gives the same values). */
+  recordQuality(
+    roundId: string,
+    importId: string,
+    result: { warned: number; phoneShared: number; staffPhone: number; at: string },
+  ): Promise<void>;
+  /** Replaces the round's staff phones (blind indexes) with `indexes`; returns the ones removed. */
+  replaceStaffPhones(roundId: string, indexes: readonly string[]): Promise<{ removed: string[] }>;
+  putAudit(entry: RoundAuditEntry): Promise<void>;
+}
+
 const dossierOf = (importId: string, row: ChunkRow): DossierRecord =>
   dossierItemSchema.parse({
     dossierId: row.dossierId,
@@ -74,6 +95,7 @@ const dossierOf = (importId: string, row: ChunkRow): DossierRecord =>
     completedOn: row.completedOn,
     importId,
     row: row.row,
+    ...(row.warnings && row.warnings.length > 0 ? { warnings: row.warnings } : {}),
     ...(row.raterGroup ? { raterGroup: row.raterGroup } : {}),
   });
 
@@ -93,9 +115,17 @@ const personOf = (row: ChunkRow): PersonRecord =>
     ...(row.addressEnc ? { addressEnc: row.addressEnc } : {}),
     ...(row.birthYearEnc ? { birthYearEnc: row.birthYearEnc } : {}),
     ...(row.sexEnc ? { sexEnc: row.sexEnc } : {}),
+    ...(row.phoneIndex ? { phoneIndex: row.phoneIndex } : {}),
   });
 
-export const respondentStore = (): RespondentStore => {
+/** A person item; with its phone index, also on gsi1 in phone order (the quality checks' group-by). */
+const personItem = (roundId: string, row: ChunkRow): Record<string, unknown> => ({
+  ...personKey(roundId, row.personKey),
+  ...(row.phoneIndex ? personPhoneIndexKey(roundId, row.phoneIndex, row.personKey) : {}),
+  ...personOf(row),
+});
+
+export const respondentStore = (): RespondentStore & QualityStore => {
   const table = tableName('respondents');
   const db = dynamo();
 
@@ -169,6 +199,63 @@ export const respondentStore = (): RespondentStore => {
       await putIfAbsent(table, auditItem(entry));
     },
 
+    async setPersonWarnings(roundId, key, change) {
+      if (change.add.length === 0 && change.remove.length === 0) return;
+      const parts: string[] = [];
+      const values: Record<string, unknown> = {};
+      if (change.add.length > 0) {
+        parts.push('ADD #w :add');
+        values[':add'] = new Set(change.add);
+      }
+      if (change.remove.length > 0) {
+        parts.push('DELETE #w :remove');
+        values[':remove'] = new Set(change.remove);
+      }
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: personKey(roundId, key),
+            UpdateExpression: parts.join(' '),
+            // Never creates a person: a flag only lands on a stored person.
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#w': 'warnings' },
+            ExpressionAttributeValues: values,
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async recordQuality(roundId, importId, result) {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: importKey(roundId, importId),
+          UpdateExpression: 'SET warned = :w, quality = :q, qualityCheckedAt = :t',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ':w': result.warned,
+            ':q': { phoneShared: result.phoneShared, staffPhone: result.staffPhone },
+            ':t': result.at,
+          },
+        }),
+      );
+    },
+
+    async replaceStaffPhones(roundId, indexes) {
+      const wanted = new Set(indexes);
+      const old = await queryPrefix(table, respondentsPk(roundId), 'STAFFPHONE#');
+      const removed = old.map((i) => String(i.phoneIndex)).filter((i) => !wanted.has(i));
+      await putAll([...wanted].map((phoneIndex) => ({ ...staffPhoneKey(roundId, phoneIndex), phoneIndex })));
+      await batchDeleteAll(
+        table,
+        removed.map((i) => staffPhoneKey(roundId, i)),
+      );
+      return { removed };
+    },
+
     // Dossiers are keyed by unit + version (import) + id: a redelivered chunk rewrites the same
     // items, and another import's rows are another version — so no read and no conditional
     // write is needed. In-file duplicate ids were already rejected by the parser.
@@ -192,7 +279,7 @@ export const respondentStore = (): RespondentStore => {
 
     async putPersons(roundId, rows) {
       const unique = new Map(rows.map((r) => [r.personKey, r]));
-      await putAll([...unique.values()].map((r) => ({ ...personKey(roundId, r.personKey), ...personOf(r) })));
+      await putAll([...unique.values()].map((r) => personItem(roundId, r)));
     },
 
     async completeChunk(roundId, importId, chunkIndex, counts) {

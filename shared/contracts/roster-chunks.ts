@@ -19,6 +19,10 @@ export const chunkRowSchema = z.object({
   addressEnc: z.string().min(1).optional(),
   birthYearEnc: z.string().min(1).optional(),
   sexEnc: z.string().min(1).optional(),
+  /** Keyed blind index of the E.164 phone (quality checks group persons by it). */
+  phoneIndex: z.string().min(1).optional(),
+  /** Row warning codes (PHONE_LANDLINE, PHONE_LEGACY_CONVERTED). */
+  warnings: z.array(z.string().min(1)).max(10).optional(),
   /** PAR rater rosters: the rater group's code (not personal data). */
   raterGroup: z.string().min(1).max(32).optional(),
 });

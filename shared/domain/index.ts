@@ -31,6 +31,7 @@ export * from './questionnaire-import.ts';
 export * from './quota.ts';
 export * from './ranking.ts';
 export * from './rater-matrix.ts';
+export * from './roster-quality.ts';
 export * from './round-lifecycle.ts';
 export * from './sample-size.ts';
 export * from './sipas-aggregate.ts';

@@ -5,7 +5,9 @@
  *    only SHA-256(token) is ever stored, so a database leak reveals no usable token;
  *  - person keys: HMAC(personKey, normalised name ‖ phone) — stable identity without storing
  *    a guessable hash of a phone number;
- *  - PII encryption: AES-256-GCM for names and phone numbers at rest.
+ *  - PII encryption: AES-256-GCM for names and phone numbers at rest;
+ *  - phone blind index: HMAC(phoneIndexKey, E.164 phone) — finds every person sharing a phone (or
+ *    a staff phone) without storing the phone or a guessable unkeyed hash of it.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -15,6 +17,7 @@ export interface Keys {
   token: Buffer;
   person: Buffer;
   pii: Buffer;
+  phoneIndex: Buffer;
 }
 
 let keysPromise: Promise<Keys> | undefined;
@@ -26,6 +29,7 @@ export const keysFromSecret = (secret: string): Keys => ({
   token: derive(secret, 'form-token'),
   person: derive(secret, 'person-key'),
   pii: derive(secret, 'pii-aes-gcm'),
+  phoneIndex: derive(secret, 'phone-blind-index'),
 });
 
 const loadSecret = async (): Promise<string> => {
@@ -72,6 +76,10 @@ export const personKeyOf = (k: Keys, normalisedName: string, phoneE164: string):
     .update(`${normalisedName.toLocaleLowerCase('vi')}\u001f${phoneE164}`)
     .digest('hex')
     .slice(0, 32);
+
+/** Keyed blind index of a normalised (E.164) phone: 128 bits of HMAC, hex (32 characters). */
+export const phoneBlindIndex = (k: Keys, phoneE164: string): string =>
+  createHmac('sha256', k.phoneIndex).update(phoneE164).digest('hex').slice(0, 32);
 
 const PII_VERSION = 'v1';
 

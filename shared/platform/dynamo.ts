@@ -94,6 +94,19 @@ export const batchPutAll = async (table: string, items: Item[]): Promise<void> =
   }
 };
 
+/** Deletes by key in groups of 25, retrying unprocessed requests with backoff. */
+export const batchDeleteAll = async (table: string, keys: Item[]): Promise<void> => {
+  for (let i = 0; i < keys.length; i += 25) {
+    let pending: Item[] = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed items');
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
+      const out = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (out.UnprocessedItems?.[table] ?? []) as Item[];
+    }
+  }
+};
+
 /** Gets items by key, 100 per call (the BatchGetItem limit), retrying unprocessed keys with backoff. */
 export const batchGetAll = async (table: string, keys: Item[]): Promise<Item[]> => {
   const found: Item[] = [];

@@ -11,7 +11,11 @@
  *                            the unit's current roster version (an import id), flipped when that
  *                            import completes: readers see only current versions, so a corrected
  *                            file replaces its units at once and the old version stays for audit
- *   ROUND#r / PERSON#key     one person: name, phone, address, birth year, sex sealed with AES-GCM
+ *   ROUND#r / PERSON#key     one person: name, phone, address, birth year, sex sealed with AES-GCM;
+ *                            the phone's keyed blind index; the person's quality warnings
+ *                            (gsi1: ROUND#r#PHONES#<first hex of the index> / <index>#<person key> —
+ *                            persons in phone order, 16 shards: one phone's persons are adjacent)
+ *   ROUND#r / STAFFPHONE#idx the round's staff phones, as blind indexes only (never the number)
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -47,6 +51,14 @@ export const newImportSchema = z.object({
   chunkCount: z.number(),
   errors: z.array(rowIssueSchema),
   errorsTruncated: z.boolean(),
+  /** Blank rows below the header, ignored (data-rules rule 2). */
+  ignoredBlank: z.number().optional(),
+  /** Accepted rows that joined a person already seen in the file (same name + phone: rule 9). */
+  merged: z.number().optional(),
+  /** Accepted rows carrying a row warning (landline, converted legacy number) at parse time. */
+  rowWarned: z.number().optional(),
+  /** The round's PHONE_SHARED threshold when the file came in (shared/domain/roster-quality.ts). */
+  phoneSharedMinNames: z.number().int().optional(),
 });
 export type NewImport = z.infer<typeof newImportSchema>;
 
@@ -57,8 +69,19 @@ export const importItemSchema = newImportSchema
     duplicates: z.number(),
     completedAt: z.string().optional(),
     chunksDoneSet: z.set(z.string()).optional(),
+    /** Rows with any warning (row warnings + their person's quality warnings), set by the quality checks. */
+    warned: z.number().optional(),
+    /** Persons of this import flagged by the quality checks, per warning. */
+    quality: z.object({ phoneShared: z.number(), staffPhone: z.number() }).optional(),
+    qualityCheckedAt: z.string().optional(),
   })
-  .transform(({ chunksDoneSet, ...rest }) => ({ ...rest, chunksDone: chunksDoneSet?.size ?? 0 }));
+  .transform(({ chunksDoneSet, ...rest }) => ({
+    ...rest,
+    ignoredBlank: rest.ignoredBlank ?? 0,
+    merged: rest.merged ?? 0,
+    warned: rest.warned ?? rest.rowWarned ?? 0,
+    chunksDone: chunksDoneSet?.size ?? 0,
+  }));
 export type ImportRecord = z.output<typeof importItemSchema>;
 
 export const dossierItemSchema = z.object({
@@ -69,6 +92,8 @@ export const dossierItemSchema = z.object({
   completedOn: z.string(),
   importId: z.string(),
   row: z.number(),
+  /** Row warning codes from parsing (PHONE_LANDLINE, PHONE_LEGACY_CONVERTED). */
+  warnings: z.array(z.string()).optional(),
   /** PAR rater rosters: the rater group's code in the round's rater matrix; `unitCode` is the rater's own unit. */
   raterGroup: z.string().optional(),
 });
@@ -83,8 +108,14 @@ export const personItemSchema = z.object({
   /** The birth year as text, sealed like the rest (it narrows down who answered). */
   birthYearEnc: z.string().optional(),
   sexEnc: z.string().optional(),
+  /** Keyed blind index of the E.164 phone (shared/platform/crypto.ts phoneBlindIndex). */
+  phoneIndex: z.string().optional(),
+  /** Quality warnings of the person (PHONE_SHARED, STAFF_PHONE), a string set in the table. */
+  warnings: z
+    .preprocess((w) => (w instanceof Set ? [...w].map(String).sort() : w), z.array(z.string()))
+    .optional(),
 });
-export type PersonRecord = z.infer<typeof personItemSchema>;
+export type PersonRecord = z.output<typeof personItemSchema>;
 
 // ---- keys ----
 export const respondentsPk = (roundId: string) => `ROUND#${roundId}`;
@@ -121,6 +152,18 @@ export const personKey = (roundId: string, key: string) => ({
   sk: `PERSON#${key}`,
 });
 
+/** gsi1 keys of a person item: persons in phone order, sharded by the index's first hex digit. */
+export const PHONE_SHARDS = '0123456789abcdef'.split('');
+export const personPhoneIndexKey = (roundId: string, phoneIndex: string, personKey: string) => ({
+  gsi1pk: phoneShardPk(roundId, phoneIndex.charAt(0)),
+  gsi1sk: `${phoneIndex}#${personKey}`,
+});
+export const phoneShardPk = (roundId: string, shard: string): string => `ROUND#${roundId}#PHONES#${shard}`;
+export const staffPhoneKey = (roundId: string, phoneIndex: string) => ({
+  pk: respondentsPk(roundId),
+  sk: `STAFFPHONE#${phoneIndex}`,
+});
+
 export const parseImportItem = (item: Record<string, unknown>): ImportRecord =>
   importItemSchema.parse(stripKeys(item));
 export const parseDossierItem = (item: Record<string, unknown>): DossierRecord =>
@@ -152,11 +195,51 @@ export interface RespondentsReader {
   getPersons(roundId: string, personKeys: readonly string[]): Promise<PersonRecord[]>;
   /** Persons of the round, one page at a time (in person-key order). */
   pagePersons(roundId: string, page: { limit: number; cursor?: string }): Promise<Page<PersonRecord>>;
-  /** The person's dossiers in current roster versions. */
-  dossiersOfPerson(roundId: string, personKey: string): Promise<DossierRecord[]>;
+  /**
+   * The person's dossiers in current roster versions (`versions`: the map of currentVersions, read
+   * once by a caller that asks for many persons).
+   */
+  dossiersOfPerson(
+    roundId: string,
+    personKey: string,
+    versions?: ReadonlyMap<string, string>,
+  ): Promise<DossierRecord[]>;
   /** Each unit's current roster version. */
   unitVersions(roundId: string): Promise<UnitVersion[]>;
+  /** unit code → import id of its current roster version. */
+  currentVersions(roundId: string): Promise<Map<string, string>>;
+  /** One page of one unit version's dossiers, in dossier-id order. */
+  pageDossiersOfVersion(
+    roundId: string,
+    unitCode: string,
+    importId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<DossierRecord>>;
+  /**
+   * Persons of one phone shard in (phone index, person key) order, page after page: persons
+   * sharing a phone come out next to each other, so a caller groups them holding one group only.
+   */
+  personsInPhoneOrder(roundId: string, shard: string): AsyncGenerator<PhoneEntry>;
+  /** Persons whose phone has this blind index. */
+  personsWithPhone(roundId: string, phoneIndex: string): Promise<PhoneEntry[]>;
+  /** The round's staff phones (blind indexes). */
+  staffPhoneIndexes(roundId: string): Promise<string[]>;
 }
+
+export interface PhoneEntry {
+  phoneIndex: string;
+  personKey: string;
+  warnings: string[];
+}
+
+const phoneEntryOf = (item: Record<string, unknown>): PhoneEntry => {
+  const w = item.warnings;
+  return {
+    phoneIndex: String(item.phoneIndex),
+    personKey: String(item.personKey),
+    warnings: w instanceof Set || Array.isArray(w) ? [...w].map(String).sort() : [],
+  };
+};
 
 export const respondentsReader = (): RespondentsReader => {
   const table = tableName('respondents');
@@ -241,15 +324,65 @@ export const respondentsReader = (): RespondentsReader => {
       );
       return { ...out, items: out.items.map(parsePersonItem) };
     },
-    async dossiersOfPerson(roundId, key) {
+    async dossiersOfPerson(roundId, key, known) {
       const items = await queryAll({
         TableName: table,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :p',
         ExpressionAttributeValues: { ':p': dossierPersonIndexKey(roundId, key, '').gsi1pk },
       });
-      const versions = await current(roundId);
+      const versions = known ?? (await current(roundId));
       return items.map(parseDossierItem).filter((d) => versions.get(d.unitCode) === d.importId);
+    },
+    currentVersions: current,
+    async pageDossiersOfVersion(roundId, unitCode, importId, page) {
+      const out = await queryPage(
+        {
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: {
+            ':pk': respondentsPk(roundId),
+            ':p': dossierVersionPrefix(unitCode, importId),
+          },
+        },
+        page,
+      );
+      return { ...out, items: out.items.map(parseDossierItem) };
+    },
+    async *personsInPhoneOrder(roundId, shard) {
+      let cursor: string | undefined;
+      do {
+        const out = await queryPage(
+          {
+            TableName: table,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :p',
+            ProjectionExpression: 'phoneIndex, personKey, warnings',
+            ExpressionAttributeValues: { ':p': phoneShardPk(roundId, shard) },
+          },
+          { limit: 1000, cursor },
+        );
+        for (const item of out.items) yield phoneEntryOf(item);
+        cursor = out.cursor;
+      } while (cursor);
+    },
+    async personsWithPhone(roundId, phoneIndex) {
+      const items = await queryAll({
+        TableName: table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :i)',
+        ProjectionExpression: 'phoneIndex, personKey, warnings',
+        ExpressionAttributeValues: {
+          ':p': phoneShardPk(roundId, phoneIndex.charAt(0)),
+          ':i': `${phoneIndex}#`,
+        },
+      });
+      return items.map(phoneEntryOf);
+    },
+    async staffPhoneIndexes(roundId) {
+      return (await queryPrefix(table, respondentsPk(roundId), 'STAFFPHONE#')).map((i) =>
+        String(i.phoneIndex),
+      );
     },
   };
 };

@@ -138,6 +138,8 @@ export const roundSettingsSchema = z.strictObject({
     .min(0)
     .max(3600)
     .default(DEFAULT_ROUND_SETTINGS.fastCompletionSeconds),
+  /** Roster quality: distinct persons on one phone from which each is flagged PHONE_SHARED (default 3, shared/domain/roster-quality.ts). */
+  phoneSharedMinNames: z.number().int().min(2).max(1000).optional(),
   /** The daily reminder job (rounds-reminders) texts this round's non-responders while in the field. */
   dailyReminders: z.boolean().optional(),
 });

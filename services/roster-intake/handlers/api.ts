@@ -1,11 +1,22 @@
+import { requireAllUnits } from '../../../shared/platform/auth.ts';
 import { keys } from '../../../shared/platform/crypto.ts';
 import { NotFoundError, UnsupportedMediaTypeError } from '../../../shared/platform/errors.ts';
 import { httpHandler, json, text } from '../../../shared/platform/http.ts';
 import { loadRound, roundsReader } from '../../../shared/tables/rounds.ts';
+import { assertBodyNotTranscoded } from '../body-encoding.ts';
 import { errorReportCsv } from '../error-report.ts';
-import { listRespondents } from '../list-respondents.ts';
-import { importReportCsv, importReportXlsx } from '../report-export.ts';
+import { listRespondents, parseRespondentFilters } from '../list-respondents.ts';
+import { importReportCsv, importReportXlsx, reportCounts } from '../report-export.ts';
+import {
+  DEFAULT_EXPORT_LINES,
+  exportAudit,
+  exportLines,
+  MAX_EXPORT_LINES,
+  respondentsCsv,
+  respondentsXlsx,
+} from '../respondents-export.ts';
 import { rosterIntakeRoutes } from '../routes.ts';
+import { replaceStaffPhones } from '../staff-phones.ts';
 import { startImport } from '../start-import.ts';
 import { respondentStore } from '../store.ts';
 
@@ -27,6 +38,75 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 const pageLimit = (raw: string | undefined): number =>
   Math.min(Math.max(Number.parseInt(raw ?? '50', 10) || 50, 1), 100);
 
+const exportLimit = (raw: string | undefined): number =>
+  Math.min(Math.max(Number.parseInt(raw ?? '', 10) || DEFAULT_EXPORT_LINES, 1), MAX_EXPORT_LINES);
+
+type ExportArgs = {
+  params: { roundId: string };
+  query: Record<string, string | undefined>;
+  principal: Parameters<typeof listRespondents>[1];
+  rawPath?: string;
+};
+
+/** One part of the respondents export, audited; the next part's cursor in headers. */
+const respondentsExport = async ({ params, query, principal }: ExportArgs, format: 'csv' | 'xlsx') => {
+  const round = await loadRound(params.roundId, rounds);
+  const filters = parseRespondentFilters(round, principal, query);
+  const part = await exportLines(
+    round.id,
+    principal,
+    filters,
+    { limit: exportLimit(query.limit), cursor: query.cursor },
+    { reader: store, keys: await keys() },
+  );
+  await store.putAudit(
+    exportAudit(
+      round.id,
+      principal,
+      format,
+      filters,
+      { lines: part.lines.length, part: query.cursor },
+      new Date(),
+    ),
+  );
+  const next: Record<string, string> = part.cursor
+    ? {
+        'x-next-cursor': part.cursor,
+        link: `<${nextPartUrl(round.id, format, query, part.cursor)}>; rel="next"`,
+      }
+    : {};
+  const filename = `danh-sach-${round.id}.${format}`;
+  if (format === 'csv') {
+    return text(200, 'text/csv; charset=utf-8', respondentsCsv(part.lines), {
+      'content-disposition': `attachment; filename="${filename}"`,
+      ...next,
+    });
+  }
+  const book = await respondentsXlsx(part.lines);
+  return {
+    ...text(200, XLSX_TYPE, book.toString('base64'), {
+      'content-disposition': `attachment; filename="${filename}"`,
+      ...next,
+    }),
+    isBase64Encoded: true,
+  };
+};
+
+const nextPartUrl = (
+  roundId: string,
+  format: string,
+  query: Record<string, string | undefined>,
+  cursor: string,
+): string => {
+  const q = new URLSearchParams();
+  for (const k of ['unit', 'field', 'warning', 'limit'] as const) {
+    const v = query[k];
+    if (v) q.set(k, v);
+  }
+  q.set('cursor', cursor);
+  return `/api/rounds/${encodeURIComponent(roundId)}/respondents.${format}?${q.toString()}`;
+};
+
 export const handler = httpHandler('roster-intake', rosterIntakeRoutes, {
   uploadRoster: async ({ params, headers, query, rawBody, principal }) => {
     if (!ACCEPTED_TYPES.test(headers['content-type'] ?? 'application/octet-stream')) {
@@ -34,6 +114,7 @@ export const handler = httpHandler('roster-intake', rosterIntakeRoutes, {
         'Hãy gửi tệp CSV hoặc Excel (.xlsx) (Content-Type: text/csv hoặc application/vnd.openxmlformats-officedocument.spreadsheetml.sheet).',
       );
     }
+    assertBodyNotTranscoded(rawBody, headers['content-type']);
     const override = query.override ?? headers['x-roster-override'];
     const round = await loadRound(params.roundId, rounds);
     const result = await startImport(
@@ -63,17 +144,33 @@ export const handler = httpHandler('roster-intake', rosterIntakeRoutes, {
       rowsWritten: visible.stored + visible.duplicates,
       totalRows: visible.valid,
     };
-    return json(200, { ...visible, progress });
+    return json(200, { ...visible, counts: reportCounts(visible), progress });
   },
   listRespondents: async ({ params, query, principal }) => {
     const round = await loadRound(params.roundId, rounds);
+    const filters = parseRespondentFilters(round, principal, query);
     const page = await listRespondents(
       round.id,
       principal,
       { limit: pageLimit(query.limit), ...(query.cursor ? { cursor: query.cursor } : {}) },
       { reader: store, keys: await keys() },
+      filters,
     );
     return json(200, page);
+  },
+  listRespondentsCsv: (request) => respondentsExport(request, 'csv'),
+  listRespondentsXlsx: (request) => respondentsExport(request, 'xlsx'),
+  replaceStaffPhones: async ({ params, headers, rawBody, principal }) => {
+    requireAllUnits(principal);
+    const round = await loadRound(params.roundId, rounds);
+    const result = await replaceStaffPhones(
+      round.id,
+      rawBody,
+      headers['content-type'] ?? 'text/csv',
+      principal.sub,
+      { store, keys: await keys() },
+    );
+    return json(200, result);
   },
   getImportReportCsv: async ({ params }) => {
     const record = await importOf(params.roundId, params.importId);

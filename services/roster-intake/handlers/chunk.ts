@@ -1,5 +1,4 @@
 import { rosterChunkMessageSchema } from '../../../shared/contracts/roster-chunks.ts';
-import { keys } from '../../../shared/platform/crypto.ts';
 import { queueHandler } from '../../../shared/platform/queue.ts';
 import { runQualityChecks } from '../quality-checks.ts';
 import { respondentStore } from '../store.ts';
@@ -8,7 +7,5 @@ import { writeChunk } from '../write-chunk.ts';
 const store = respondentStore();
 
 export const handler = queueHandler('roster-intake', rosterChunkMessageSchema, (message) =>
-  writeChunk(message, store, async (roundId, importId) =>
-    runQualityChecks(roundId, importId, { store, keys: await keys() }),
-  ),
+  writeChunk(message, store, async (roundId, importId) => runQualityChecks(roundId, importId, { store })),
 );

@@ -10,8 +10,9 @@ const record = {
   dataRows: 5,
   valid: 3,
   rejected: 2,
-  warnings: 1,
-  duplicates: 1,
+  merged: 1,
+  warned: 1,
+  ignoredBlank: 0,
   errors: [
     { row: 3, column: 'Số điện thoại', code: 'INVALID_PHONE', message: 'Số điện thoại không hợp lệ.' },
     { row: 5, column: '=HYPERLINK("x")', code: 'MISSING_FIELD', message: '+ thiếu mã hồ sơ' },

@@ -47,6 +47,9 @@ const importRecord = (status: ImportRecord['status']): ImportRecord => ({
   stored: 0,
   duplicates: 0,
   chunksDone: 0,
+  ignoredBlank: 0,
+  merged: 0,
+  warned: 0,
 });
 
 const fakeStore = (existing: ImportRecord | null = null) => {
