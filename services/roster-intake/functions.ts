@@ -10,9 +10,24 @@ export const functions = defineFunctions('roster-intake', [
     trigger: httpTrigger(rosterIntakeRoutes),
     tables: { rounds: 'read', respondents: 'readWrite' },
     sendsTo: ['roster-chunks'],
+    // Signs presigned PUT URLs for large rosters (the URL carries this function's permission).
+    buckets: { uploads: 'readWrite' },
     usesSecret: true,
     memoryMb: 1024,
     timeoutSeconds: 29,
+  },
+  {
+    name: 'roster-intake-parse',
+    description:
+      'Read a roster uploaded to S3 (presigned PUT), check it whole, then queue its rows in byte-bounded chunks',
+    entry: 'services/roster-intake/handlers/parse.ts',
+    trigger: { kind: 'queue', queue: 'roster-uploads', batchSize: 1 },
+    tables: { rounds: 'read', respondents: 'readWrite' },
+    sendsTo: ['roster-chunks'],
+    buckets: { uploads: 'read' },
+    usesSecret: true,
+    memoryMb: 1024,
+    timeoutSeconds: 900,
   },
   {
     name: 'roster-intake-chunk',

@@ -1,10 +1,12 @@
 import { keys } from '../../../shared/platform/crypto.ts';
 import { NotFoundError, UnsupportedMediaTypeError } from '../../../shared/platform/errors.ts';
-import { httpHandler, json, text } from '../../../shared/platform/http.ts';
+import { httpHandler, json, parseJsonBody, text } from '../../../shared/platform/http.ts';
+import { presignPut } from '../../../shared/platform/objects.ts';
 import { loadRound, roundsReader } from '../../../shared/tables/rounds.ts';
 import { errorReportCsv } from '../error-report.ts';
 import { listRespondents } from '../list-respondents.ts';
 import { importReportCsv, importReportXlsx } from '../report-export.ts';
+import { requestUpload, uploadRequestSchema } from '../request-upload.ts';
 import { rosterIntakeRoutes } from '../routes.ts';
 import { startImport } from '../start-import.ts';
 import { respondentStore } from '../store.ts';
@@ -22,6 +24,18 @@ const importOf = async (roundId: string, importId: string) => {
   return record;
 };
 
+/** The import as the API shows it, with its progress (rows read / written / to write). */
+const importView = (record: Awaited<ReturnType<typeof importOf>>) => {
+  const { fileHash: _f, queuing, ...visible } = record;
+  // Both paths read the whole file before the first chunk is queued: rowsRead is final.
+  const progress = {
+    rowsRead: visible.dataRows,
+    rowsWritten: visible.stored + visible.duplicates,
+    totalRows: visible.valid,
+  };
+  return { ...visible, ...(queuing ? { queuing } : {}), progress };
+};
+
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const pageLimit = (raw: string | undefined): number =>
@@ -29,12 +43,26 @@ const pageLimit = (raw: string | undefined): number =>
 
 export const handler = httpHandler('roster-intake', rosterIntakeRoutes, {
   uploadRoster: async ({ params, headers, query, rawBody, principal }) => {
+    const override = query.override ?? headers['x-roster-override'];
+    const options = override !== undefined ? { overrideReason: override } : {};
+    // JSON asks for a presigned PUT URL (large files); anything else is the file itself.
+    if (/^application\/json\b/i.test(headers['content-type'] ?? '')) {
+      const request = parseJsonBody(rawBody, headers, uploadRequestSchema);
+      const round = await loadRound(params.roundId, rounds);
+      const ticket = await requestUpload(
+        round,
+        request,
+        principal,
+        { store, presignPut: (key, seconds) => presignPut('uploads', key, seconds) },
+        options,
+      );
+      return json(201, ticket);
+    }
     if (!ACCEPTED_TYPES.test(headers['content-type'] ?? 'application/octet-stream')) {
       throw new UnsupportedMediaTypeError(
         'Hãy gửi tệp CSV hoặc Excel (.xlsx) (Content-Type: text/csv hoặc application/vnd.openxmlformats-officedocument.spreadsheetml.sheet).',
       );
     }
-    const override = query.override ?? headers['x-roster-override'];
     const round = await loadRound(params.roundId, rounds);
     const result = await startImport(
       round,
@@ -45,7 +73,7 @@ export const handler = httpHandler('roster-intake', rosterIntakeRoutes, {
       },
       principal,
       { store, keys: await keys() },
-      override !== undefined ? { overrideReason: override } : {},
+      options,
     );
     return json(202, { importId: result.importId, duplicateUpload: !result.created });
   },
@@ -56,14 +84,29 @@ export const handler = httpHandler('roster-intake', rosterIntakeRoutes, {
     });
   },
   getImport: async ({ params }) => {
-    const { fileHash: _f, ...visible } = await importOf(params.roundId, params.importId);
-    // The body path reads the whole file before the first chunk is queued: rowsRead is final.
-    const progress = {
-      rowsRead: visible.dataRows,
-      rowsWritten: visible.stored + visible.duplicates,
-      totalRows: visible.valid,
-    };
-    return json(200, { ...visible, progress });
+    // A presigned upload's id stands for the import its bytes resolve to (unknown until read).
+    if (params.importId.startsWith('upl_')) {
+      const upload = await store.getUpload(params.roundId, params.importId);
+      if (!upload) throw new NotFoundError('Không tìm thấy lần tải lên này.', 'UPLOAD_NOT_FOUND');
+      const { uploadId, status, filename, createdAt, expiresAt, duplicateUpload, failure } = upload;
+      if (!upload.importId) {
+        return json(200, {
+          uploadId,
+          status,
+          filename,
+          createdAt,
+          expiresAt,
+          progress: { rowsRead: upload.rowsRead ?? 0, rowsWritten: 0, totalRows: null },
+        });
+      }
+      return json(200, {
+        ...importView(await importOf(params.roundId, upload.importId)),
+        uploadId,
+        duplicateUpload: duplicateUpload ?? false,
+        ...(failure ? { failure } : {}),
+      });
+    }
+    return json(200, importView(await importOf(params.roundId, params.importId)));
   },
   listRespondents: async ({ params, query, principal }) => {
     const round = await loadRound(params.roundId, rounds);
