@@ -19,6 +19,7 @@ import {
   actionsOf,
   allStatements,
   mentions,
+  type PolicyStatement,
   propsOf,
   resourcesOf,
   roleStatements,
@@ -308,15 +309,15 @@ describe('uploads bucket and secret', () => {
       const allowsS3 = resourcesOf(s.statefulTemplate, 'AWS::SQS::QueuePolicy')
         .map(([, p]) => propsOf(p))
         .filter((p) => mentions(p.Queues, queueId))
-        .flatMap((p) => (p.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement)
+        .flatMap((p) => (p.PolicyDocument as { Statement: PolicyStatement[] }).Statement)
         .find(
           (st) =>
             st.Effect === 'Allow' &&
-            mentions(st.Principal, 's3.amazonaws.com') &&
+            mentions((st as unknown as Record<string, unknown>).Principal, 's3.amazonaws.com') &&
             actionsOf(st).includes('sqs:SendMessage'),
         );
       expect(allowsS3, n.queue).toBeDefined();
-      expect(mentions(allowsS3?.Condition, bucketId)).toBe(true);
+      expect(mentions((allowsS3 as unknown as Record<string, unknown>)?.Condition, bucketId)).toBe(true);
     }
   });
 
