@@ -33,7 +33,10 @@ export const functions = defineFunctions('roster-intake', [
     name: 'roster-intake-chunk',
     description: 'Write one chunk of validated roster rows to the respondents table, idempotently',
     entry: 'services/roster-intake/handlers/chunk.ts',
-    trigger: { kind: 'queue', queue: 'roster-chunks', batchSize: 5 },
+    // One chunk per invocation (≈ 1,000–1,300 items): a slow write never times out a batch of
+    // neighbours; two batches at once locally, so one chunk's reads and status updates overlap
+    // the other's BatchWriteItem calls (tuned with bench/roster-intake.ts).
+    trigger: { kind: 'queue', queue: 'roster-chunks', batchSize: 1, localConcurrency: 2 },
     tables: { respondents: 'readWrite' },
     timeoutSeconds: 30,
   },

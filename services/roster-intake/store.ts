@@ -63,6 +63,16 @@ export interface RespondentStore extends RespondentsReader {
     importId: string,
     rows: readonly ChunkRow[],
   ): Promise<Map<number, DossierOutcome>>;
+  /**
+   * A chunk's dossiers and persons in ONE pool of parallel BatchWriteItem calls (no pause between
+   * the two kinds): the write path's per-chunk latency is what bounds the intake's rows/s.
+   * Outcomes as putDossiers; persons of rows reported 'duplicate' are not written.
+   */
+  putChunk(
+    roundId: string,
+    importId: string,
+    rows: readonly ChunkRow[],
+  ): Promise<Map<number, DossierOutcome>>;
   /** Whether this chunk of the import was already counted (a redelivery is then skipped whole). */
   isChunkDone(roundId: string, importId: string, chunkIndex: number): Promise<boolean>;
   /** Persons are keyed by their person key: a rewrite stores the same person again. */
@@ -270,6 +280,15 @@ export const respondentStore = (): RespondentStore => {
     // write is needed. In-file duplicate ids were already rejected by the parser.
     async putDossiers(roundId, importId, rows) {
       await putAll(rows.map((row) => dossierItem(roundId, importId, row)));
+      return new Map(rows.map((r) => [r.row, 'written' as const]));
+    },
+
+    async putChunk(roundId, importId, rows) {
+      const persons = new Map(rows.map((r) => [r.personKey, r]));
+      await putAll([
+        ...rows.map((row) => dossierItem(roundId, importId, row)),
+        ...[...persons.values()].map((r) => ({ ...personKey(roundId, r.personKey), ...personOf(r) })),
+      ]);
       return new Map(rows.map((r) => [r.row, 'written' as const]));
     },
 
