@@ -156,7 +156,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
 
     // S3 event notifications, as AWS would send them (fauxqs has none).
     gateway.setUploadTarget({
-      s3Endpoint: sqsS3.endpoint,
+      s3,
       buckets: new Set(BUCKET_NAMES.map(localBucketName)),
       onObjectCreated: async (object) => {
         for (const n of BUCKET_NOTIFICATIONS) {
