@@ -255,7 +255,8 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     void work.finally(() => inFlight.delete(work));
   });
   // Slow or stuck clients must not hold the runtime open forever.
-  server.requestTimeout = 60_000;
+  // Large roster uploads (PUT /uploads/…) stream for minutes: bounded, but not by a minute.
+  server.requestTimeout = 15 * 60_000;
 
   return {
     listen: (port) =>
