@@ -6,21 +6,28 @@
  * RSS of the process that parses < 512 MB.
  *
  * Two upload paths:
- *   default      today's API: the file in the request body (5 MB cap), so it is sent in pieces at
- *                unit boundaries (each piece a unit's whole list), `--piece-rows` rows at most;
- *   --presigned  the large-file path: `POST …/rosters {"upload":true,"filename"}` answers
- *                `{ uploadUrl, importId }` (optionally `uploadHeaders`), the file is PUT there as a
- *                stream, and the import is polled until complete.
+ *   default      the large-file path: `POST …/rosters {"upload":true,"filename"}` answers
+ *                `{ uploadId, url, method: "PUT", expiresAt }`, the file is PUT there as a stream
+ *                (the local gateway streams it to fauxqs's S3 and delivers the S3 event), and the
+ *                upload is polled (`GET …/rosters/{uploadId}`) until its import is complete;
+ *   --body       the body path (10 MB cap), so the file is sent in pieces at unit boundaries (each
+ *                piece a unit's whole list), `--piece-rows` rows at most.
  *
- *   npm run bench:intake -- [--rows 1000000] [--presigned] [--units N] [--fields 8]
- *     [--piece-rows 1000] [--concurrency 4] [--peer-items 100000] [--no-address]
+ * The ceiling runs at the write path's own concurrency: BatchWriteItem calls in flight per chunk
+ * (WRITE_PARALLELISM) × chunk batches the local poller runs at once (`--concurrency` overrides).
+ *
+ *   npm run bench:intake -- [--rows 1000000] [--body] [--units N] [--fields 8]
+ *     [--piece-rows 1000] [--concurrency C] [--peer-items 200000] [--no-address]
  *     [--timeout-seconds 3600] [--keep-file] [--verbose]
  */
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { ALL_FUNCTIONS } from '../services/manifests.ts';
+import { WRITE_PARALLELISM } from '../services/roster-intake/store.ts';
 import { type BenchApi, benchApi, expectStatus } from './lib/api.ts';
 import { batchWriteCeiling, createPeerTable, sampleItem } from './lib/ddb-peers.ts';
 import {
@@ -43,10 +50,10 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     units: { type: 'string' },
     fields: { type: 'string', default: '8' },
-    presigned: { type: 'boolean', default: false },
+    body: { type: 'boolean', default: false },
     'piece-rows': { type: 'string', default: '1000' },
-    concurrency: { type: 'string', default: '4' },
-    'peer-items': { type: 'string', default: '100000' },
+    concurrency: { type: 'string' },
+    'peer-items': { type: 'string', default: '200000' },
     'no-address': { type: 'boolean', default: false },
     'timeout-seconds': { type: 'string', default: '3600' },
     'keep-file': { type: 'boolean', default: false },
@@ -58,7 +65,10 @@ const rows = Number(args.rows);
 const units = Number(args.units ?? Math.min(3000, Math.max(20, Math.round(rows / 333))));
 const layout: RosterLayout = { rows, units, fields: Number(args.fields), address: !args['no-address'] };
 const pieceRows = Number(args['piece-rows']);
-const concurrency = Number(args.concurrency);
+const chunkTrigger = ALL_FUNCTIONS.find((f) => f.name === 'roster-intake-chunk')?.trigger;
+const localLoops = (chunkTrigger?.kind === 'queue' ? chunkTrigger.localConcurrency : undefined) ?? 1;
+const concurrency = Number(args.concurrency ?? WRITE_PARALLELISM * localLoops);
+const presigned = !args.body;
 const peerItems = Math.min(rows, Number(args['peer-items']));
 const timeoutMs = Number(args['timeout-seconds']) * 1000;
 if (!Number.isInteger(rows) || rows < 1 || rows > 20_000_000) throw new Error(`--rows ${args.rows}?`);
@@ -100,31 +110,32 @@ const uploadThroughBody = async (api: BenchApi, roundId: string, cat: Catalogue)
 };
 
 const uploadPresigned = async (api: BenchApi, roundId: string, file: string): Promise<string[]> => {
-  const answer = expectStatus(
+  const ticket = expectStatus(
     await api.call('POST', `/api/rounds/${roundId}/rosters`, {
       body: JSON.stringify({ upload: true, filename: 'bench-roster.csv' }),
     }),
-    [200, 201, 202],
+    [201],
     'request upload URL',
-  ).json<{ uploadUrl?: string; importId?: string; uploadHeaders?: Record<string, string> }>();
-  if (!answer.uploadUrl || !answer.importId) {
-    throw new Error(`presigned path: expected { uploadUrl, importId }, got ${JSON.stringify(answer)}`);
+  ).json<{ uploadId?: string; url?: string; method?: string }>();
+  if (!ticket.url || !ticket.uploadId || ticket.method !== 'PUT') {
+    throw new Error(
+      `presigned path: expected { uploadId, url, method: "PUT" }, got ${JSON.stringify(ticket)}`,
+    );
   }
-  const url = new URL(answer.uploadUrl);
-  if (!/^(127\.0\.0\.1|localhost|[a-z0-9.-]+\.localhost)$/.test(url.hostname)) {
-    throw new Error(`loopback only: ${url.hostname}`);
-  }
+  const url = new URL(ticket.url);
+  if (!/^(127\.0\.0\.1|localhost)$/.test(url.hostname)) throw new Error(`loopback only: ${url.hostname}`);
   const size = (await stat(file)).size;
-  const res = await fetch(answer.uploadUrl, {
+  const res = await fetch(ticket.url, {
     method: 'PUT',
-    headers: { 'content-length': String(size), ...(answer.uploadHeaders ?? {}) },
-    body: createReadStream(file) as unknown as ReadableStream,
+    headers: { 'content-length': String(size), 'content-type': 'text/csv' },
+    body: Readable.toWeb(createReadStream(file)) as ReadableStream,
     duplex: 'half',
   } as RequestInit);
   if (!res.ok)
     throw new Error(`PUT to the upload URL: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
   await res.arrayBuffer();
-  return [answer.importId];
+  // The upload's id answers for the import its bytes resolve to.
+  return [ticket.uploadId];
 };
 
 const runtime = await startBenchRuntime({ verbose: args.verbose });
@@ -144,25 +155,38 @@ try {
   const peakReset = resetPeakRss(runtime.pid);
   const rss = watchPeakRss(runtime.pid);
   t0 = performance.now();
-  const importIds = args.presigned
+  const importIds = presigned
     ? await uploadPresigned(api, roundId, file)
     : await uploadThroughBody(api, roundId, cat);
   const uploadedMs = performance.now() - t0;
   const deadline = Date.now() + timeoutMs;
   let stored = 0;
   let rejected = 0;
+  let cutShort = false;
   for (const [k, importId] of importIds.entries()) {
-    const done = await api.poll(`/api/rounds/${roundId}/rosters/${importId}`, importDone, {
-      timeoutMs: Math.max(1_000, deadline - Date.now()),
-      intervalMs: importIds.length > 1 ? 100 : 500,
-      onTick: progressNote(`import ${k + 1}/${importIds.length}`),
-    });
-    stored += Number(done.stored ?? done.accepted ?? 0);
-    rejected += Number(done.rejected ?? 0);
+    const path = `/api/rounds/${roundId}/rosters/${importId}`;
+    try {
+      const done = await api.poll(path, importDone, {
+        timeoutMs: Math.max(1_000, deadline - Date.now()),
+        intervalMs: importIds.length > 1 ? 100 : 500,
+        onTick: progressNote(`import ${k + 1}/${importIds.length}`),
+      });
+      stored += Number(done.stored ?? done.accepted ?? 0);
+      rejected += Number(done.rejected ?? 0);
+    } catch (error) {
+      // --timeout-seconds reached: report what was written so far, marked CUT SHORT.
+      const last = (await api.call('GET', path)).json<Record<string, unknown>>();
+      out.note(`cut short at --timeout-seconds: ${String(error).slice(0, 200)}`);
+      stored += Number(last.stored ?? 0);
+      rejected += Number(last.rejected ?? 0);
+      cutShort = true;
+      break;
+    }
   }
   const totalMs = performance.now() - t0;
   const peakKb = rss.stop();
-  const rowsPerSec = rows / (totalMs / 1000);
+  // A cut-short run counts the rows written so far (parsing, which comes first, is complete).
+  const rowsPerSec = (cutShort ? stored : rows) / (totalMs / 1000);
 
   // The ceiling writes items of the stored dossier's own shape into a copy of its table.
   const respondents = runtime.table('respondents');
@@ -181,12 +205,12 @@ try {
     sample: dossier,
     items: peerItems,
     concurrency,
-    maxSeconds: 600,
+    maxSeconds: cutShort ? 120 : 600,
   });
 
-  const path = args.presigned ? 'presigned PUT' : `body, ${importIds.length} pieces`;
+  const path = presigned ? 'presigned PUT' : `body, ${importIds.length} pieces`;
   out.figure({
-    name: `intake ${fmt.int(rows)} rows end to end (${path})`,
+    name: `intake ${fmt.int(rows)} rows end to end (${path})${cutShort ? ` CUT SHORT: ${fmt.int(stored)} written` : ''}`,
     value: `${fmt.s(totalMs)} · ${fmt.perSec(rowsPerSec, 'rows/s')}`,
     peer: {
       name: `BatchWriteItem ceiling, c=${concurrency}`,

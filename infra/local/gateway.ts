@@ -14,6 +14,7 @@ import { buildHttpEvent, type HttpResponse, mapHandlerResult } from './http-even
 import type { Invoker } from './invoker.ts';
 import type { LocalLogger } from './log.ts';
 import { LOOPBACK } from './ports.ts';
+import { proxyUpload, UPLOAD_PATH_PREFIX, type UploadTarget } from './upload-proxy.ts';
 
 /** API Gateway's payload limit. */
 export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -37,6 +38,8 @@ export interface Gateway {
   listen(port: number): Promise<number>;
   /** Until called, every request gets 503 (engines still starting). */
   setReady(ready: boolean): void;
+  /** Where `PUT /uploads/…` (presigned upload URLs) is streamed, once S3 runs. */
+  setUploadTarget(target: UploadTarget): void;
   close(): Promise<void>;
 }
 
@@ -135,6 +138,7 @@ export const createGateway = (options: GatewayOptions): Gateway => {
   const { routes, invoker, authorizer, log } = options;
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   let ready = false;
+  let uploads: UploadTarget | undefined;
   const inFlight = new Set<Promise<void>>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -143,6 +147,10 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     const url = req.url ?? '/';
     if (!ready) return sendError(res, 'SERVICE_UNAVAILABLE', { 'retry-after': '1' });
     if (options.site?.handles(url.split('?')[0] ?? '/')) return options.site.serve(req, res);
+    // Presigned uploads: S3's own signature check stands in for auth (fauxqs does not check it).
+    if (uploads && url.startsWith(UPLOAD_PATH_PREFIX)) {
+      return proxyUpload(req, res, uploads, (error) => log.error('upload proxy', error));
+    }
 
     const match = matchRoute(routes, method, url.split('?')[0] ?? '/');
     if (match.kind !== 'match' && options.fallback) {
@@ -247,7 +255,8 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     void work.finally(() => inFlight.delete(work));
   });
   // Slow or stuck clients must not hold the runtime open forever.
-  server.requestTimeout = 60_000;
+  // Large roster uploads (PUT /uploads/…) stream for minutes: bounded, but not by a minute.
+  server.requestTimeout = 15 * 60_000;
 
   return {
     listen: (port) =>
@@ -271,6 +280,9 @@ export const createGateway = (options: GatewayOptions): Gateway => {
       }),
     setReady: (value) => {
       ready = value;
+    },
+    setUploadTarget: (target) => {
+      uploads = target;
     },
     close: async () => {
       ready = false;

@@ -24,6 +24,8 @@ export interface HandlerEnvInput {
   publicBaseUrl: string;
   /** Folder of the local notification outbox (shared/platform/notify.ts). */
   outboxDir?: string;
+  /** Origin + path of presigned upload URLs (the gateway's `/uploads`). */
+  publicS3Endpoint?: string;
 }
 
 export const buildHandlerEnv = (input: HandlerEnvInput): Record<string, string> => {
@@ -39,6 +41,7 @@ export const buildHandlerEnv = (input: HandlerEnvInput): Record<string, string> 
     DIEUTRA_SECRET: input.secret,
     DIEUTRA_PUBLIC_BASE_URL: input.publicBaseUrl,
     ...(input.outboxDir ? { DIEUTRA_OUTBOX_DIR: input.outboxDir } : {}),
+    ...(input.publicS3Endpoint ? { DIEUTRA_PUBLIC_S3_ENDPOINT: input.publicS3Endpoint } : {}),
   };
   for (const table of TABLE_NAMES) env[tableEnvVar(table)] = localTableName(table);
   for (const queue of QUEUE_NAMES) env[queueEnvVar(queue)] = input.queueUrls[queue];

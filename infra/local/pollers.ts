@@ -57,6 +57,10 @@ export const startPollers = (options: PollerOptions): Pollers => {
       ? [{ fn, queue: queues[fn.trigger.queue], batchSize: fn.trigger.batchSize }]
       : [],
   );
+  // One polling loop per unit of the consumer's declared concurrency (like Lambda's pollers).
+  const loops = consumers.flatMap((c) =>
+    Array.from({ length: (c.fn.trigger.kind === 'queue' && c.fn.trigger.localConcurrency) || 1 }, () => c),
+  );
 
   const settle = async (queue: LocalQueue, messages: readonly Message[], failed: ReadonlySet<string>) => {
     const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
@@ -141,7 +145,7 @@ export const startPollers = (options: PollerOptions): Pollers => {
     }
   };
 
-  const running = consumers.map((c) => loop(c));
+  const running = loops.map((c) => loop(c));
 
   const queueIsEmpty = async (queue: LocalQueue): Promise<boolean> => {
     const { Attributes = {} } = await sqs.send(

@@ -6,12 +6,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ALL_FUNCTIONS } from '../../services/manifests.ts';
 import type { FunctionManifest } from '../../shared/platform/manifest.ts';
-import type { QueueName } from '../../shared/platform/resources.ts';
+import { BUCKET_NAMES, BUCKET_NOTIFICATIONS, type QueueName } from '../../shared/platform/resources.ts';
 import { compileRoutes } from '../../shared/platform/routes.ts';
 import { type Authorizer, localAuthorizer } from './authorizer.ts';
-import { localDynamoDbClient, localS3Client, localSqsClient } from './clients.ts';
+import { LOCAL_REGION, localDynamoDbClient, localS3Client, localSqsClient } from './clients.ts';
 import { createConsoleSite } from './console-site.ts';
 import { type DemoInfo, seedDemo } from './demo-data.ts';
 import { startDynamoDbLocal } from './dynamodb-engine.ts';
@@ -21,10 +22,17 @@ import { createInvoker } from './invoker.ts';
 import { consoleLogger, type LocalLogger } from './log.ts';
 import { REPO_ROOT } from './paths.ts';
 import { startPollers } from './pollers.ts';
-import { ensureBuckets, ensureQueues, ensureTables, type LocalQueue } from './resources-setup.ts';
+import {
+  ensureBuckets,
+  ensureQueues,
+  ensureTables,
+  type LocalQueue,
+  localBucketName,
+} from './resources-setup.ts';
 import { persistedSecret, randomSecret } from './secret.ts';
 import { startSqsS3Engine } from './sqs-s3-engine.ts';
 import { startTicker } from './ticker.ts';
+import { objectCreatedMessage } from './upload-proxy.ts';
 
 export interface LocalRuntimeOptions {
   /** Gateway port on 127.0.0.1; 0 picks a free one. Default 3000. */
@@ -148,9 +156,27 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         secret,
         publicBaseUrl: baseUrl,
         outboxDir,
+        publicS3Endpoint: `${baseUrl}/uploads`,
       }),
     );
     stoppers.push(restoreEnv);
+
+    // S3 event notifications, as AWS would send them (fauxqs has none).
+    gateway.setUploadTarget({
+      s3,
+      buckets: new Set(BUCKET_NAMES.map(localBucketName)),
+      onObjectCreated: async (object) => {
+        for (const n of BUCKET_NOTIFICATIONS) {
+          if (localBucketName(n.bucket) !== object.bucket || !object.key.startsWith(n.prefix)) continue;
+          await sqs.send(
+            new SendMessageCommand({
+              QueueUrl: queues[n.queue].url,
+              MessageBody: objectCreatedMessage(object, LOCAL_REGION),
+            }),
+          );
+        }
+      },
+    });
 
     if (options.preload ?? true) {
       for (const { fn, error } of await invoker.preload(functions)) {

@@ -1,5 +1,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import { EventType } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
+import { BUCKET_NOTIFICATIONS } from '../../shared/platform/resources.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { AppSecret } from '../constructs/app-secret.ts';
 import { DataTables } from '../constructs/data-tables.ts';
@@ -29,6 +32,16 @@ export class StatefulStack extends Stack {
     const tables = new DataTables(this, 'Tables');
     const queues = new WorkQueues(this, 'Queues', { alarmTopic: alarms.topic });
     const buckets = new UploadBuckets(this, 'Buckets');
+    // Object created under a prefix → its queue (e.g. presigned rosters → roster-uploads). CDK
+    // configures it through its BucketNotificationsHandler custom resource, and lets S3 (this
+    // bucket only) send to the queue.
+    for (const n of BUCKET_NOTIFICATIONS) {
+      buckets.buckets[n.bucket].addEventNotification(
+        EventType.OBJECT_CREATED,
+        new SqsDestination(queues.queues[n.queue]),
+        { prefix: n.prefix },
+      );
+    }
     const secret = new AppSecret(this, 'AppSecret');
     if (props.createOpsIdentity)
       this.opsIdentity = new OpsIdentity(this, 'OpsIdentity', { stage: props.stage });

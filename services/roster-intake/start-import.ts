@@ -33,7 +33,7 @@ import { MAX_STORED_ERRORS, type NewImport, type StoredRowIssue } from '../../sh
 import type { Round } from '../../shared/tables/rounds.ts';
 import { batchEntries, chunkByBytes, MESSAGE_MAX_BYTES } from './byte-chunks.ts';
 import { readRoster } from './roster-reader.ts';
-import type { AcceptedRow, RowIssue } from './roster-rows.ts';
+import type { AcceptedRow, RosterRowResult, RowIssue } from './roster-rows.ts';
 import type { RespondentStore } from './store.ts';
 
 export type SendChunkBatch = (messages: readonly RosterChunkMessage[]) => Promise<void>;
@@ -56,7 +56,7 @@ export interface UploadOptions {
 /** Stored issues never carry the original value: it may be a name, a phone or an address. */
 const stored = ({ row, column, code, message }: RowIssue): StoredRowIssue => ({ row, column, code, message });
 
-const sealRow = (keys: Keys, r: AcceptedRow): ChunkRow => ({
+export const sealRow = (keys: Keys, r: AcceptedRow): ChunkRow => ({
   row: r.row,
   dossierId: r.dossierId,
   personKey: personKeyOf(keys, r.fullName, r.phoneE164),
@@ -75,7 +75,7 @@ const sealRow = (keys: Keys, r: AcceptedRow): ChunkRow => ({
 });
 
 /** Bytes of a message around its rows array, with the widest index/count it could carry. */
-const envelopeBytes = (roundId: string, importId: string): number =>
+export const envelopeBytes = (roundId: string, importId: string): number =>
   Buffer.byteLength(
     JSON.stringify({
       kind: 'roster-chunk',
@@ -88,6 +88,71 @@ const envelopeBytes = (roundId: string, importId: string): number =>
   );
 
 /** Refuses uploads the round's lifecycle does not allow (guard code + Vietnamese message). */
+/**
+ * The rows of a roster as the queue carries them, with the counts the import report keeps: rejected
+ * rows' issues (the first MAX_STORED_ERRORS, in row order), rows of units the caller may not send,
+ * warnings and the units the file carries. Shared by the body path and the presigned path.
+ */
+export class RowTally {
+  readonly errors: StoredRowIssue[] = [];
+  issueCount = 0;
+  warnings = 0;
+  valid = 0;
+  notAllowed = 0;
+  /** Accepted rows with at least one warning. */
+  rowWarned = 0;
+  readonly units = new Set<string>();
+  /**
+   * Rule 9: rows of one person (same name + phone) become one respondent; `merged` counts the rows
+   * that joined a person already seen. One 32-character key per person (like the row processor's
+   * dossier ids): about 90 MB per million persons.
+   */
+  readonly persons = new Set<string>();
+
+  /** Accepted rows that joined a person already seen in this file. */
+  get merged(): number {
+    return this.valid - this.persons.size;
+  }
+
+  constructor(private readonly principal: Pick<Principal, 'units'>) {}
+
+  private issue(issue: StoredRowIssue): void {
+    this.issueCount++;
+    if (this.errors.length < MAX_STORED_ERRORS) this.errors.push(issue);
+  }
+
+  /** Counts every row; yields the accepted ones, still in clear (the check pass needs no sealing). */
+  async *accepted(reader: AsyncIterable<RosterRowResult>): AsyncGenerator<AcceptedRow> {
+    for await (const r of reader) {
+      if (r.kind === 'rejected') {
+        for (const i of r.issues) this.issue(stored(i));
+      } else if (!canAccessUnit(this.principal as Principal, r.unitCode)) {
+        this.notAllowed++;
+        this.issue({
+          row: r.row,
+          column: 'Mã đơn vị',
+          code: 'UNIT_NOT_ALLOWED',
+          message: `Bạn không được gửi danh sách cho đơn vị "${r.unitCode}".`,
+        });
+      } else {
+        this.warnings += r.warnings.length;
+        if (r.warnings.length > 0) this.rowWarned++;
+        this.valid++;
+        this.units.add(r.unitCode);
+        yield r;
+      }
+    }
+  }
+
+  async *sealed(reader: AsyncIterable<RosterRowResult>, keys: Keys): AsyncGenerator<ChunkRow> {
+    for await (const r of this.accepted(reader)) {
+      const sealed = sealRow(keys, r);
+      this.persons.add(sealed.personKey);
+      yield sealed;
+    }
+  }
+}
+
 export const assertUploadAllowed = (
   round: Round,
   principal: Principal,
@@ -126,39 +191,8 @@ export const startImport = async (
     filename: file.filename,
     ...(file.contentType ? { contentType: file.contentType } : {}),
   });
-  const errors: StoredRowIssue[] = [];
-  let warnings = 0;
-  let valid = 0;
-  let notAllowed = 0;
-  const units = new Set<string>();
-  // Rule 9: rows of one person (same name + phone) become one respondent; `merged` counts the
-  // rows that joined a person already seen. One 32-character key per person (like the row
-  // processor's dossier ids): about 90 MB per million persons.
-  const persons = new Set<string>();
-  let rowWarned = 0;
-  async function* accepted(): AsyncGenerator<ChunkRow> {
-    for await (const r of reader) {
-      if (r.kind === 'rejected') {
-        errors.push(...r.issues.map(stored));
-      } else if (!canAccessUnit(principal, r.unitCode)) {
-        notAllowed++;
-        errors.push({
-          row: r.row,
-          column: 'Mã đơn vị',
-          code: 'UNIT_NOT_ALLOWED',
-          message: `Bạn không được gửi danh sách cho đơn vị "${r.unitCode}".`,
-        });
-      } else {
-        warnings += r.warnings.length;
-        if (r.warnings.length > 0) rowWarned++;
-        valid++;
-        units.add(r.unitCode);
-        const sealed = sealRow(deps.keys, r);
-        persons.add(sealed.personKey);
-        yield sealed;
-      }
-    }
-  }
+  const tally = new RowTally(principal);
+  const accepted = () => tally.sealed(reader, deps.keys);
   // The whole file is read (and every file-level check passed) before anything is written.
   const rowGroups: ChunkRow[][] = [];
   for await (const rows of chunkByBytes(accepted(), {
@@ -176,8 +210,7 @@ export const startImport = async (
     chunkCount: rowGroups.length,
     rows,
   }));
-  errors.sort((a, b) => a.row - b.row);
-
+  const { errors } = tally;
   const record: NewImport = {
     importId,
     roundId: round.id,
@@ -187,16 +220,16 @@ export const startImport = async (
     createdAt: now.toISOString(),
     createdBy: principal.sub,
     dataRows: summary.dataRows,
-    units: [...units].sort(),
-    valid,
-    rejected: summary.rejected + notAllowed,
-    warnings,
+    units: [...tally.units].sort(),
+    valid: tally.valid,
+    rejected: summary.rejected + tally.notAllowed,
+    warnings: tally.warnings,
     chunkCount: chunks.length,
-    errors: errors.slice(0, MAX_STORED_ERRORS),
-    errorsTruncated: errors.length > MAX_STORED_ERRORS,
+    errors,
+    errorsTruncated: tally.issueCount > errors.length,
     ignoredBlank: summary.ignoredBlank,
-    merged: valid - persons.size,
-    rowWarned,
+    merged: tally.merged,
+    rowWarned: tally.rowWarned,
     phoneSharedMinNames: rosterQualityRules(round.settings).phoneSharedMinNames,
   };
   const created = existing ? false : await deps.store.createImport(record);

@@ -3,7 +3,7 @@
  * shared/tables/respondents.ts). Reads go through the contract's reader.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type RoundAuditEntry } from '../../shared/contracts/audit.ts';
 import type { ChunkRow } from '../../shared/contracts/roster-chunks.ts';
 import { dynamo } from '../../shared/platform/clients.ts';
@@ -26,7 +26,10 @@ import {
   respondentsReader,
   type StoredRowIssue,
   staffPhoneKey,
+  type UploadRecord,
   unitVersionKey,
+  uploadItemSchema,
+  uploadKey,
 } from '../../shared/tables/respondents.ts';
 
 /** Concurrent BatchWriteItem calls per chunk (tuned with bench/roster-intake.ts). */
@@ -39,6 +42,19 @@ export interface RespondentStore extends RespondentsReader {
   putAudit(entry: RoundAuditEntry): Promise<void>;
   /** Creates the import report unless this file was already imported into this round. */
   createImport(record: NewImport): Promise<boolean>;
+  /** Records a presigned upload request (its id is random: never taken). */
+  createUpload(record: UploadRecord): Promise<void>;
+  /** Moves an upload on (reading → imported / failed); fields given replace the stored ones. */
+  updateUpload(
+    roundId: string,
+    uploadId: string,
+    patch: Partial<Pick<UploadRecord, 'status' | 'importId' | 'duplicateUpload' | 'failure' | 'rowsRead'>>,
+  ): Promise<void>;
+  /**
+   * Presigned path: every chunk is queued; fixes the import's chunk count and completes it if its
+   * chunks were all written meanwhile. Idempotent (a second call finds it no longer queuing).
+   */
+  finishQueuing(roundId: string, importId: string, chunkCount: number): Promise<ChunkOutcome>;
   /**
    * Writes a chunk's dossiers with BatchWriteItem: the ids already stored are read first (one
    * BatchGetItem per 100), so no per-item conditional write is needed. Outcome per row:
@@ -46,6 +62,16 @@ export interface RespondentStore extends RespondentsReader {
    * (another import holds the id).
    */
   putDossiers(
+    roundId: string,
+    importId: string,
+    rows: readonly ChunkRow[],
+  ): Promise<Map<number, DossierOutcome>>;
+  /**
+   * A chunk's dossiers and persons in ONE pool of parallel BatchWriteItem calls (no pause between
+   * the two kinds): the write path's per-chunk latency is what bounds the intake's rows/s.
+   * Outcomes as putDossiers; persons of rows reported 'duplicate' are not written.
+   */
+  putChunk(
     roundId: string,
     importId: string,
     rows: readonly ChunkRow[],
@@ -183,8 +209,89 @@ export const respondentStore = (): RespondentStore & QualityStore => {
     }
   };
 
+  // Versions flip before the status, so a completed import always has its units current.
+  // Known gap: a crash after the last chunk was counted and before this runs leaves the import
+  // processing (its redelivery is a replay); the flip itself is idempotent.
+  const completeImport = async (
+    roundId: string,
+    importId: string,
+    units: string[],
+    by: string,
+  ): Promise<ChunkOutcome> => {
+    await publishVersions(roundId, importId, units, by);
+    return db
+      .send(
+        new UpdateCommand({
+          TableName: table,
+          Key: importKey(roundId, importId),
+          UpdateExpression: 'SET #s = :done, completedAt = :t',
+          ConditionExpression: '#s = :processing',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':done': 'completed',
+            ':processing': 'processing',
+            ':t': new Date().toISOString(),
+          },
+        }),
+      )
+      .then(
+        (): ChunkOutcome => 'completed',
+        (error): ChunkOutcome => {
+          // Another delivery completed it first: this one only counted.
+          if (error instanceof ConditionalCheckFailedException) return 'counted';
+          throw error;
+        },
+      );
+  };
+
   return {
     ...respondentsReader(),
+
+    async createUpload(record) {
+      await putIfAbsent(table, {
+        ...uploadKey(record.roundId, record.uploadId),
+        ...uploadItemSchema.parse(record),
+      });
+    },
+
+    async updateUpload(roundId, uploadId, patch) {
+      const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
+      if (entries.length === 0) return;
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: uploadKey(roundId, uploadId),
+          UpdateExpression: `SET ${entries.map((_, i) => `#k${i} = :v${i}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])),
+          ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+        }),
+      );
+    },
+
+    async finishQueuing(roundId, importId, chunkCount) {
+      let out: UpdateCommandOutput;
+      try {
+        out = await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: importKey(roundId, importId),
+            UpdateExpression: 'SET chunkCount = :n REMOVE queuing',
+            ConditionExpression: 'queuing = :yes',
+            ExpressionAttributeValues: { ':n': chunkCount, ':yes': true },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 'replay';
+        throw error;
+      }
+      const done = out.Attributes?.chunksDoneSet;
+      const chunksDone = done instanceof Set ? done.size : 0;
+      if (chunksDone < chunkCount) return 'counted';
+      const units = Array.isArray(out.Attributes?.units) ? out.Attributes.units.map(String) : [];
+      return completeImport(roundId, importId, units, String(out.Attributes?.createdBy ?? 'system'));
+    },
 
     async createImport(record) {
       return putIfAbsent(table, {
@@ -264,6 +371,15 @@ export const respondentStore = (): RespondentStore & QualityStore => {
       return new Map(rows.map((r) => [r.row, 'written' as const]));
     },
 
+    async putChunk(roundId, importId, rows) {
+      const persons = new Map(rows.map((r) => [r.personKey, r]));
+      await putAll([
+        ...rows.map((row) => dossierItem(roundId, importId, row)),
+        ...[...persons.values()].map((r) => ({ ...personKey(roundId, r.personKey), ...personOf(r) })),
+      ]);
+      return new Map(rows.map((r) => [r.row, 'written' as const]));
+    },
+
     async isChunkDone(roundId, importId, chunkIndex) {
       const out = await db.send(
         new GetCommand({
@@ -288,6 +404,7 @@ export const respondentStore = (): RespondentStore & QualityStore => {
       let chunkCount: number;
       let units: string[];
       let by: string;
+      let queuing: boolean;
       try {
         const out = await db.send(
           new UpdateCommand({
@@ -318,39 +435,12 @@ export const respondentStore = (): RespondentStore & QualityStore => {
         chunkCount = Number(out.Attributes?.chunkCount ?? 0);
         units = Array.isArray(out.Attributes?.units) ? out.Attributes.units.map(String) : [];
         by = String(out.Attributes?.createdBy ?? 'system');
+        queuing = out.Attributes?.queuing === true;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return 'replay';
         throw error;
       }
-      if (chunksDone >= chunkCount) {
-        // Versions flip before the status, so a completed import always has its units current.
-        // Known gap: a crash after the chunk was counted and before this line leaves the import
-        // processing (its redelivery is a replay); the flip itself is idempotent.
-        await publishVersions(roundId, importId, units, by);
-        return db
-          .send(
-            new UpdateCommand({
-              TableName: table,
-              Key: key,
-              UpdateExpression: 'SET #s = :done, completedAt = :t',
-              ConditionExpression: '#s = :processing',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: {
-                ':done': 'completed',
-                ':processing': 'processing',
-                ':t': new Date().toISOString(),
-              },
-            }),
-          )
-          .then(
-            (): ChunkOutcome => 'completed',
-            (error): ChunkOutcome => {
-              // Another delivery completed it first: this one only counted.
-              if (error instanceof ConditionalCheckFailedException) return 'counted';
-              throw error;
-            },
-          );
-      }
+      if (!queuing && chunksDone >= chunkCount) return completeImport(roundId, importId, units, by);
       return 'counted';
     },
   };

@@ -2,10 +2,7 @@ import type { RosterChunkMessage } from '../../shared/contracts/roster-chunks.ts
 import type { StoredRowIssue } from '../../shared/tables/respondents.ts';
 import type { RespondentStore } from './store.ts';
 
-export type ChunkStore = Pick<
-  RespondentStore,
-  'isChunkDone' | 'putDossiers' | 'putPersons' | 'completeChunk'
->;
+export type ChunkStore = Pick<RespondentStore, 'isChunkDone' | 'putChunk' | 'completeChunk'>;
 
 /** Consumer use case: write a chunk's dossiers and persons idempotently; count it once; on the last chunk, run the quality checks. */
 export const writeChunk = async (
@@ -15,9 +12,8 @@ export const writeChunk = async (
 ): Promise<void> => {
   // A chunk already counted was fully written: its redelivery writes nothing at all.
   if (await store.isChunkDone(message.roundId, message.importId, message.chunkIndex)) return;
-  const outcomes = await store.putDossiers(message.roundId, message.importId, message.rows);
+  const outcomes = await store.putChunk(message.roundId, message.importId, message.rows);
   const kept = message.rows.filter((r) => outcomes.get(r.row) !== 'duplicate');
-  await store.putPersons(message.roundId, kept);
   const errors: StoredRowIssue[] = message.rows
     .filter((r) => outcomes.get(r.row) === 'duplicate')
     .map((row) => ({

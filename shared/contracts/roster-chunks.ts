@@ -33,7 +33,12 @@ export const rosterChunkMessageSchema = z.object({
   roundId: z.string().min(1),
   importId: z.string().min(1),
   chunkIndex: z.number().int().nonnegative(),
-  chunkCount: z.number().int().positive(),
+  /**
+   * How many chunks the import has (body path). Absent on the presigned path, whose parser queues
+   * chunks while it reads: the import record gets the final count when the last one is queued.
+   * Informational either way: completion reads the count from the import record.
+   */
+  chunkCount: z.number().int().positive().optional(),
   rows: z.array(chunkRowSchema).min(1),
 });
 export type RosterChunkMessage = z.infer<typeof rosterChunkMessageSchema>;

@@ -20,6 +20,11 @@ const platformEnvSchema = z.object({
   DIEUTRA_ENDPOINT_DYNAMODB: z.url().optional(),
   DIEUTRA_ENDPOINT_SQS: z.url().optional(),
   DIEUTRA_ENDPOINT_S3: z.url().optional(),
+  /**
+   * Local runtime only: the origin (and path) presigned upload URLs point at — the gateway, which
+   * streams `PUT /uploads/…` to fauxqs (no CORS there). In AWS absent: URLs are S3's own.
+   */
+  DIEUTRA_PUBLIC_S3_ENDPOINT: z.url().optional(),
   /** Local runtime: the secret itself. AWS: the Secrets Manager ARN (read once at cold start). */
   DIEUTRA_SECRET: z.string().min(16).optional(),
   DIEUTRA_SECRET_ARN: z.string().min(1).optional(),

@@ -26,7 +26,17 @@ export type Trigger =
        */
       fallback?: boolean;
     }
-  | { kind: 'queue'; queue: QueueName; batchSize: number; maxBatchingWindowSeconds?: number }
+  | {
+      kind: 'queue';
+      queue: QueueName;
+      batchSize: number;
+      maxBatchingWindowSeconds?: number;
+      /**
+       * Local runtime only: batches processed at once (polling loops, default 1). In AWS the event
+       * source mapping scales its pollers and concurrent invocations by itself.
+       */
+      localConcurrency?: number;
+    }
   | {
       kind: 'schedule';
       /** EventBridge Scheduler expression, e.g. `cron(0 2 * * ? *)` (UTC) or `rate(1 day)`. */

@@ -16,6 +16,7 @@ export type TableName = (typeof TABLE_NAMES)[number];
 
 export const QUEUE_NAMES = [
   'roster-chunks',
+  'roster-uploads',
   'sampling-requests',
   'sampling-parts',
   'scoring-events',
@@ -62,10 +63,27 @@ export const TABLES: Record<TableName, TableDef> = {
 
 export const QUEUES: Record<QueueName, QueueDef> = {
   'roster-chunks': { name: 'roster-chunks', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  // S3 "object created" events of presigned roster uploads; the parser may run up to 15 minutes.
+  'roster-uploads': { name: 'roster-uploads', visibilityTimeoutSeconds: 5400, maxReceiveCount: 3 },
   'sampling-requests': { name: 'sampling-requests', visibilityTimeoutSeconds: 900, maxReceiveCount: 3 },
   'sampling-parts': { name: 'sampling-parts', visibilityTimeoutSeconds: 1800, maxReceiveCount: 5 },
   'scoring-events': { name: 'scoring-events', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
 };
+
+/**
+ * S3 → SQS event notifications ("object created" under a key prefix). CDK adds them to the bucket;
+ * the local runtime (fauxqs has no notifications) sends the same S3-event message itself when an
+ * upload through its gateway completes.
+ */
+export interface BucketNotificationDef {
+  bucket: BucketName;
+  prefix: string;
+  queue: QueueName;
+}
+
+export const BUCKET_NOTIFICATIONS: readonly BucketNotificationDef[] = [
+  { bucket: 'uploads', prefix: 'rosters/', queue: 'roster-uploads' },
+];
 
 export const dlqName = (queue: QueueName): string => `${queue}-dlq`;
 

@@ -16,6 +16,8 @@
  *                            (gsi1: ROUND#r#PHONES#<first hex of the index> / <index>#<person key> —
  *                            persons in phone order, 16 shards: one phone's persons are adjacent)
  *   ROUND#r / STAFFPHONE#idx the round's staff phones, as blind indexes only (never the number)
+ *   ROUND#r / UPLOAD#id      one presigned upload: who asked, its object key, and (once the object
+ *                            was read) the import its bytes resolved to — or why it failed
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -33,11 +35,30 @@ export const rowIssueSchema = z.object({
 });
 export type StoredRowIssue = z.infer<typeof rowIssueSchema>;
 
+/** A whole-file failure of an import read from S3 (data-rules rule 12): its code and Vietnamese message. */
+export const importFailureSchema = z.object({ code: z.string(), message: z.string() });
+export type ImportFailure = z.infer<typeof importFailureSchema>;
+
+export const IMPORT_STATUSES = ['processing', 'completed', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
 /** What the upload writes; the counters are added by the chunk consumer. */
 export const newImportSchema = z.object({
   importId: z.string(),
   roundId: z.string(),
-  status: z.enum(['processing', 'completed']),
+  /**
+   * processing → completed once every chunk is written; failed (presigned path only) when the
+   * file itself is unusable: nothing of it is written, `failure` says why.
+   */
+  status: z.enum(IMPORT_STATUSES),
+  failure: importFailureSchema.optional(),
+  /** The presigned upload that brought these bytes first (absent on the body path). */
+  uploadId: z.string().optional(),
+  /**
+   * Presigned path: chunks are still being queued, so `chunkCount` is not final yet and the
+   * import cannot complete; removed (with the final count) when the last chunk is queued.
+   */
+  queuing: z.boolean().optional(),
   filename: z.string(),
   fileHash: z.string(),
   createdAt: z.string(),
@@ -83,6 +104,33 @@ export const importItemSchema = newImportSchema
     chunksDone: chunksDoneSet?.size ?? 0,
   }));
 export type ImportRecord = z.output<typeof importItemSchema>;
+
+export const UPLOAD_STATUSES = ['awaiting-upload', 'reading', 'imported', 'failed'] as const;
+export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
+
+/** One presigned upload request and what became of its object. */
+export const uploadItemSchema = z.object({
+  uploadId: z.string(),
+  roundId: z.string(),
+  filename: z.string(),
+  objectKey: z.string(),
+  status: z.enum(UPLOAD_STATUSES),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  /** The caller's roles and units when the URL was handed out: the import runs on their authority. */
+  roles: z.array(z.string()),
+  units: z.union([z.literal('*'), z.array(z.string())]),
+  /** An admin's reason to accept a late roster (audited when the import is created). */
+  overrideReason: z.string().optional(),
+  expiresAt: z.string(),
+  /** Set once the object was read: the import its bytes resolved to (an earlier one for the same bytes). */
+  importId: z.string().optional(),
+  duplicateUpload: z.boolean().optional(),
+  failure: importFailureSchema.optional(),
+  /** Rows read so far while the object is checked (progress before the import exists). */
+  rowsRead: z.number().optional(),
+});
+export type UploadRecord = z.infer<typeof uploadItemSchema>;
 
 export const dossierItemSchema = z.object({
   dossierId: z.string(),
@@ -143,6 +191,10 @@ export const unitVersionItemSchema = z.object({
   previousImportId: z.string().optional(),
 });
 export type UnitVersion = z.infer<typeof unitVersionItemSchema>;
+export const uploadKey = (roundId: string, uploadId: string) => ({
+  pk: respondentsPk(roundId),
+  sk: `UPLOAD#${uploadId}`,
+});
 export const dossierPersonIndexKey = (roundId: string, personKey: string, dossierId: string) => ({
   gsi1pk: `ROUND#${roundId}#PERSON#${personKey}`,
   gsi1sk: `DOSSIER#${dossierId}`,
@@ -174,6 +226,7 @@ export const parsePersonItem = (item: Record<string, unknown>): PersonRecord =>
 // ---- reader ----
 export interface RespondentsReader {
   getImport(roundId: string, importId: string): Promise<ImportRecord | null>;
+  getUpload(roundId: string, uploadId: string): Promise<UploadRecord | null>;
   countImportsInProgress(roundId: string): Promise<number>;
   /** Every dossier of the round's CURRENT roster versions (the draw's frame). */
   listDossiers(roundId: string): Promise<DossierRecord[]>;
@@ -267,6 +320,12 @@ export const respondentsReader = (): RespondentsReader => {
         new GetCommand({ TableName: table, Key: importKey(roundId, importId), ConsistentRead: true }),
       );
       return out.Item ? parseImportItem(out.Item) : null;
+    },
+    async getUpload(roundId, uploadId) {
+      const out = await dynamo().send(
+        new GetCommand({ TableName: table, Key: uploadKey(roundId, uploadId), ConsistentRead: true }),
+      );
+      return out.Item ? uploadItemSchema.parse(stripKeys(out.Item)) : null;
     },
     async countImportsInProgress(roundId) {
       const items = await queryAll({

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_FUNCTIONS } from '../../services/manifests.ts';
 import type { FunctionManifest } from '../../shared/platform/manifest.ts';
 import {
+  BUCKET_NOTIFICATIONS,
   QUEUE_NAMES,
   QUEUES,
   queueEnvVar,
@@ -18,6 +19,7 @@ import {
   actionsOf,
   allStatements,
   mentions,
+  type PolicyStatement,
   propsOf,
   resourcesOf,
   roleStatements,
@@ -67,7 +69,12 @@ describe('app', () => {
 describe('functions', () => {
   it('builds one Lambda function per manifest entry and no others', () => {
     expect(resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function')).toHaveLength(ALL_FUNCTIONS.length);
-    expect(resourcesOf(s.statefulTemplate, 'AWS::Lambda::Function')).toHaveLength(0);
+    // The stateful stack holds only CDK's own handler that configures S3 event notifications.
+    expect(
+      resourcesOf(s.statefulTemplate, 'AWS::Lambda::Function').filter(
+        ([id]) => !id.startsWith('BucketNotificationsHandler'),
+      ),
+    ).toHaveLength(0);
   });
 
   it('runs every function on Node.js 22, arm64, JSON logs, active tracing, source maps', () => {
@@ -278,6 +285,56 @@ describe('uploads bucket and secret', () => {
         ]),
       }),
     });
+  });
+
+  it('sends every "object created" event under each notification prefix to its queue, and only S3 of that bucket may', () => {
+    const bucketId = logicalId(s.stateful, s.stateful.resources.buckets.uploads);
+    const notifications = resourcesOf(s.statefulTemplate, 'Custom::S3BucketNotifications').map(([, r]) =>
+      propsOf(r),
+    );
+    expect(notifications).toHaveLength(1);
+    expect(mentions(notifications[0]?.BucketName, bucketId)).toBe(true);
+    const configs = (
+      notifications[0]!.NotificationConfiguration as {
+        QueueConfigurations: Array<{ Events: string[]; QueueArn: unknown; Filter: unknown }>;
+      }
+    ).QueueConfigurations;
+    expect(configs).toHaveLength(BUCKET_NOTIFICATIONS.length);
+    for (const n of BUCKET_NOTIFICATIONS) {
+      const queueId = logicalId(s.stateful, s.stateful.resources.queues[n.queue]);
+      const config = configs.find((c) => mentions(c.QueueArn, queueId));
+      expect(config, n.queue).toBeDefined();
+      expect(config?.Events).toEqual(['s3:ObjectCreated:*']);
+      expect(config?.Filter).toEqual({ Key: { FilterRules: [{ Name: 'prefix', Value: n.prefix }] } });
+      const allowsS3 = resourcesOf(s.statefulTemplate, 'AWS::SQS::QueuePolicy')
+        .map(([, p]) => propsOf(p))
+        .filter((p) => mentions(p.Queues, queueId))
+        .flatMap((p) => (p.PolicyDocument as { Statement: PolicyStatement[] }).Statement)
+        .find(
+          (st) =>
+            st.Effect === 'Allow' &&
+            mentions((st as unknown as Record<string, unknown>).Principal, 's3.amazonaws.com') &&
+            actionsOf(st).includes('sqs:SendMessage'),
+        );
+      expect(allowsS3, n.queue).toBeDefined();
+      expect(mentions((allowsS3 as unknown as Record<string, unknown>)?.Condition, bucketId)).toBe(true);
+    }
+  });
+
+  it('lets the API sign uploads (PutObject) and the parser read them (GetObject), no one else', () => {
+    const bucketId = logicalId(s.stateful, s.stateful.resources.buckets.uploads);
+    for (const f of ALL_FUNCTIONS) {
+      const onBucket = fnStatements(f.name)
+        .filter((st) => mentions(st.Resource, bucketId))
+        .flatMap(actionsOf);
+      const access = f.buckets.uploads;
+      // CDK grants `s3:GetObject*` (GetObject, GetObjectVersion …) and `s3:PutObject`.
+      const reads = onBucket.some((a) => a === 's3:GetObject' || a === 's3:GetObject*');
+      expect(reads, `${f.name} reads uploads`).toBe(access !== undefined);
+      expect(onBucket.includes('s3:PutObject'), `${f.name} writes uploads`).toBe(access === 'readWrite');
+    }
+    expect(ALL_FUNCTIONS.find((f) => f.name === 'roster-intake-parse')?.buckets.uploads).toBe('read');
+    expect(ALL_FUNCTIONS.find((f) => f.name === 'roster-intake-api')?.buckets.uploads).toBe('readWrite');
   });
 
   it('generates the master secret and retains it', () => {

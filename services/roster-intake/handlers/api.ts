@@ -1,12 +1,14 @@
 import { requireAllUnits } from '../../../shared/platform/auth.ts';
 import { keys } from '../../../shared/platform/crypto.ts';
 import { NotFoundError, UnsupportedMediaTypeError } from '../../../shared/platform/errors.ts';
-import { httpHandler, json, text } from '../../../shared/platform/http.ts';
+import { httpHandler, json, parseJsonBody, text } from '../../../shared/platform/http.ts';
+import { presignPut } from '../../../shared/platform/objects.ts';
 import { loadRound, roundsReader } from '../../../shared/tables/rounds.ts';
 import { assertBodyNotTranscoded } from '../body-encoding.ts';
 import { errorReportCsv } from '../error-report.ts';
 import { listRespondents, parseRespondentFilters } from '../list-respondents.ts';
 import { importReportCsv, importReportXlsx, reportCounts } from '../report-export.ts';
+import { requestUpload, uploadRequestSchema } from '../request-upload.ts';
 import {
   DEFAULT_EXPORT_LINES,
   exportAudit,
@@ -31,6 +33,18 @@ const importOf = async (roundId: string, importId: string) => {
   const record = await store.getImport(roundId, importId);
   if (!record) throw new NotFoundError('Không tìm thấy lần nhập danh sách này.', 'IMPORT_NOT_FOUND');
   return record;
+};
+
+/** The import as the API shows it, with its progress (rows read / written / to write). */
+const importView = (record: Awaited<ReturnType<typeof importOf>>) => {
+  const { fileHash: _f, queuing, ...visible } = record;
+  // Both paths read the whole file before the first chunk is queued: rowsRead is final.
+  const progress = {
+    rowsRead: visible.dataRows,
+    rowsWritten: visible.stored + visible.duplicates,
+    totalRows: visible.valid,
+  };
+  return { ...visible, ...(queuing ? { queuing } : {}), counts: reportCounts(visible), progress };
 };
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -109,13 +123,27 @@ const nextPartUrl = (
 
 export const handler = httpHandler('roster-intake', rosterIntakeRoutes, {
   uploadRoster: async ({ params, headers, query, rawBody, principal }) => {
+    const override = query.override ?? headers['x-roster-override'];
+    const options = override !== undefined ? { overrideReason: override } : {};
+    // JSON asks for a presigned PUT URL (large files); anything else is the file itself.
+    if (/^application\/json\b/i.test(headers['content-type'] ?? '')) {
+      const request = parseJsonBody(rawBody, headers, uploadRequestSchema);
+      const round = await loadRound(params.roundId, rounds);
+      const ticket = await requestUpload(
+        round,
+        request,
+        principal,
+        { store, presignPut: (key, seconds) => presignPut('uploads', key, seconds) },
+        options,
+      );
+      return json(201, ticket);
+    }
     if (!ACCEPTED_TYPES.test(headers['content-type'] ?? 'application/octet-stream')) {
       throw new UnsupportedMediaTypeError(
         'Hãy gửi tệp CSV hoặc Excel (.xlsx) (Content-Type: text/csv hoặc application/vnd.openxmlformats-officedocument.spreadsheetml.sheet).',
       );
     }
     assertBodyNotTranscoded(rawBody, headers['content-type']);
-    const override = query.override ?? headers['x-roster-override'];
     const round = await loadRound(params.roundId, rounds);
     const result = await startImport(
       round,
@@ -126,7 +154,7 @@ export const handler = httpHandler('roster-intake', rosterIntakeRoutes, {
       },
       principal,
       { store, keys: await keys() },
-      override !== undefined ? { overrideReason: override } : {},
+      options,
     );
     return json(202, { importId: result.importId, duplicateUpload: !result.created });
   },
@@ -137,14 +165,29 @@ export const handler = httpHandler('roster-intake', rosterIntakeRoutes, {
     });
   },
   getImport: async ({ params }) => {
-    const { fileHash: _f, ...visible } = await importOf(params.roundId, params.importId);
-    // The body path reads the whole file before the first chunk is queued: rowsRead is final.
-    const progress = {
-      rowsRead: visible.dataRows,
-      rowsWritten: visible.stored + visible.duplicates,
-      totalRows: visible.valid,
-    };
-    return json(200, { ...visible, counts: reportCounts(visible), progress });
+    // A presigned upload's id stands for the import its bytes resolve to (unknown until read).
+    if (params.importId.startsWith('upl_')) {
+      const upload = await store.getUpload(params.roundId, params.importId);
+      if (!upload) throw new NotFoundError('Không tìm thấy lần tải lên này.', 'UPLOAD_NOT_FOUND');
+      const { uploadId, status, filename, createdAt, expiresAt, duplicateUpload, failure } = upload;
+      if (!upload.importId) {
+        return json(200, {
+          uploadId,
+          status,
+          filename,
+          createdAt,
+          expiresAt,
+          progress: { rowsRead: upload.rowsRead ?? 0, rowsWritten: 0, totalRows: null },
+        });
+      }
+      return json(200, {
+        ...importView(await importOf(params.roundId, upload.importId)),
+        uploadId,
+        duplicateUpload: duplicateUpload ?? false,
+        ...(failure ? { failure } : {}),
+      });
+    }
+    return json(200, importView(await importOf(params.roundId, params.importId)));
   },
   listRespondents: async ({ params, query, principal }) => {
     const round = await loadRound(params.roundId, rounds);

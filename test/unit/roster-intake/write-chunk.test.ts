@@ -27,7 +27,7 @@ const memoryStore = (taken: Map<string, { importId: string; row: number }>) => {
     async isChunkDone(_roundId, importId, chunkIndex) {
       return chunks.has(`${importId}#${chunkIndex}`);
     },
-    async putDossiers(_roundId, importId, rows) {
+    async putChunk(_roundId, importId, rows) {
       const outcomes = new Map<number, DossierOutcome>();
       for (const r of rows) {
         const holder = taken.get(r.dossierId);
@@ -40,10 +40,8 @@ const memoryStore = (taken: Map<string, { importId: string; row: number }>) => {
             holder.importId === importId && holder.row === r.row ? 'replayed' : 'duplicate',
           );
       }
+      for (const r of rows) if (outcomes.get(r.row) !== 'duplicate') persons.set(r.personKey, r);
       return outcomes;
-    },
-    async putPersons(_roundId, rows) {
-      for (const r of rows) persons.set(r.personKey, r);
     },
     async completeChunk(_roundId, importId, chunkIndex, counts) {
       const key = `${importId}#${chunkIndex}`;
