@@ -53,6 +53,8 @@ export interface FunctionManifest {
   buckets: Partial<Record<BucketName, Access>>;
   /** Needs the form-token / PII secret. */
   usesSecret: boolean;
+  /** Sends SMS directly through SNS (one-time codes): granted sns:Publish to phone numbers only. */
+  sendsSms?: boolean;
   memoryMb?: number;
   timeoutSeconds?: number;
 }
