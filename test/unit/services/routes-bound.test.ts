@@ -32,6 +32,7 @@ describe('route declarations vs handlers', () => {
       'sampling-api',
       'scoring-api',
       'submission-api',
+      'submission-ops',
       'web-form',
       'web-health',
     ]);
