@@ -361,7 +361,7 @@ export const keyPaperEntry = async (
 };
 
 /** A paper form by its code (as typed from the paper) or its form id (`ppr_…`, from a listing). */
-const findForm = async (roundId: string, ref: string, deps: PaperDeps): Promise<PaperFormRecord> => {
+export const findForm = async (roundId: string, ref: string, deps: PaperDeps): Promise<PaperFormRecord> => {
   let form: PaperFormRecord | null | undefined;
   if (/^ppr_[0-9a-z]+$/.test(ref)) {
     form = (await deps.submissions.listPaperForms(roundId)).find((f) => f.formId === ref);
@@ -375,7 +375,7 @@ const findForm = async (roundId: string, ref: string, deps: PaperDeps): Promise<
   return form;
 };
 
-const templateOf = async (roundId: string, deps: PaperDeps) =>
+export const templateOf = async (roundId: string, deps: PaperDeps) =>
   loadRoundTemplate(await loadRound(roundId, deps.rounds), deps.rounds);
 
 /** GET /api/rounds/{roundId}/paper-entries/{ref}. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoutes } from '../../shared/platform/http.ts';
-import { resolutionBodySchema } from './schemas.ts';
+import { correctionBodySchema, resolutionBodySchema } from './schemas.ts';
 
 const otpTarget = {
   token: z.string().max(64).optional(),
@@ -66,6 +66,14 @@ export const submissionOpsRoutes = defineRoutes({
     auth: 'ops',
     roles: ['admin'],
     body: resolutionBodySchema,
+    maxBodyBytes: 64 * 1024,
+  },
+  correctPaperEntry: {
+    method: 'POST',
+    path: '/api/rounds/{roundId}/paper-entries/{ref}/corrections',
+    auth: 'ops',
+    roles: ['admin'],
+    body: correctionBodySchema,
     maxBodyBytes: 64 * 1024,
   },
   integritySignals: {

@@ -23,3 +23,9 @@ export const resolutionBodySchema = z.strictObject({
     z.union([z.number(), z.string().max(4000), z.array(z.string().max(200)).max(100), z.null()]),
   ),
 });
+
+/** A supervisor's correction of a stored paper form: the changed questions and why. */
+export const correctionBodySchema = z.strictObject({
+  changes: resolutionBodySchema.shape.resolution,
+  reason: z.string().trim().min(1).max(500),
+});

@@ -213,3 +213,66 @@ export const otpStore = (): OtpStore => {
     },
   };
 };
+
+export interface CorrectionStore {
+  /**
+   * Replaces a stored paper submission's answers if they still hash to `oldBodyHash`, with the paper
+   * form (version-checked) and the audit entries, in one transaction (StaleWriteError otherwise).
+   */
+  correct(
+    change: { tokenHash: string; oldBodyHash: string; answers: Record<string, unknown>; bodyHash: string },
+    form: PaperFormRecord,
+    expectedVersion: number,
+    audit: RoundAuditEntry[],
+  ): Promise<void>;
+}
+
+export const correctionStore = (): CorrectionStore => {
+  const table = tableName('submissions');
+  return {
+    async correct(change, form, expectedVersion, audit) {
+      const item = paperFormItemSchema.parse(form);
+      try {
+        await dynamo().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: submissionKey(change.tokenHash),
+                  UpdateExpression: 'SET answers = :a, bodyHash = :h',
+                  ConditionExpression: 'bodyHash = :old AND channel = :paper',
+                  ExpressionAttributeValues: {
+                    ':a': change.answers,
+                    ':h': change.bodyHash,
+                    ':old': change.oldBodyHash,
+                    ':paper': 'paper',
+                  },
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: { ...paperFormKey(item.tokenHash), ...paperFormIndexKey(item), ...item },
+                  ConditionExpression: '#v = :v',
+                  ExpressionAttributeNames: { '#v': 'version' },
+                  ExpressionAttributeValues: { ':v': expectedVersion },
+                },
+              },
+              ...audit.map((entry) => ({
+                Put: {
+                  TableName: table,
+                  Item: auditItem(entry),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              })),
+            ],
+          }),
+        );
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) throw new StaleWriteError();
+        throw error;
+      }
+    },
+  };
+};

@@ -344,6 +344,62 @@ describe('double entry: blind second keying, mismatches, supervisor resolution, 
     expect(JSON.stringify(row)).not.toContain(f.token);
   });
 
+  it('a supervisor corrects a stored paper answer with a reason: every change kept in the trail and audit', async () => {
+    const f = forms[0]!; // stored by the match above, every scale item 4
+    const url = `/api/rounds/${roundId}/paper-entries/${f.code}/corrections`;
+    const body = { changes: { [scaleIds[2]!]: 1 }, reason: 'Đối chiếu lại phiếu giấy: khoanh số 1' };
+    expect((await api('POST', url, { token: op1, body })).status).toBe(403);
+    const noReason = await api('POST', url, { token: supervisor, body: { changes: body.changes } });
+    expect(noReason.status).toBe(400);
+    const invalid = await api('POST', url, {
+      token: supervisor,
+      body: { ...body, changes: { [scaleIds[2]!]: 8 } },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.json.error.code).toBe('INVALID_SCALE');
+    const same = await api('POST', url, {
+      token: supervisor,
+      body: { ...body, changes: { [scaleIds[2]!]: 4 } },
+    });
+    expect(same.status).toBe(400);
+    expect(same.json.error.code).toBe('NO_CHANGE');
+    const res = await api('POST', url, { token: supervisor, body });
+    expect(res.status).toBe(200);
+    expect(res.json.trail.at(-1)).toMatchObject({
+      action: 'CHANGED',
+      by: 'giam-sat',
+      questionId: scaleIds[2],
+      before: 4,
+      after: 1,
+      reason: body.reason,
+    });
+    const db = documentClient();
+    const subs = await db.send(
+      new QueryCommand({
+        TableName: process.env[tableEnvVar('submissions')],
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': `ROUND#${roundId}` },
+      }),
+    );
+    const row = (subs.Items ?? []).find((i) => i.receiptId === res.json.receiptId)!;
+    expect(row.answers[scaleIds[2]!]).toBe(1);
+    const audit = await db.send(
+      new QueryCommand({
+        TableName: process.env[tableEnvVar('submissions')],
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `AUDIT#${roundId}` },
+      }),
+    );
+    const changed = (audit.Items ?? []).filter((i) => i.action === 'ANSWER_CHANGED');
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toMatchObject({
+      by: 'giam-sat',
+      reason: body.reason,
+      details: { receiptId: res.json.receiptId, changes: [{ questionId: scaleIds[2], before: 4, after: 1 }] },
+    });
+  });
+
   it('paper-then-web and web-then-paper on a double-entry round', async () => {
     const f = forms[2]!;
     expect((await submit({ token: f.token, answers: answersAll(2) })).status).toBe(201);
@@ -354,5 +410,11 @@ describe('double entry: blind second keying, mismatches, supervisor resolution, 
     const orphan = await paper(roundId, { code: forms[3]!.code, answers: answersAll(2), pass: 2 }, op2);
     expect(orphan.status).toBe(409);
     expect(orphan.json.error.code).toBe('FIRST_ENTRY_MISSING');
+    // A web answer is not staff's to correct.
+    const fix = await api('POST', `/api/rounds/${roundId}/paper-entries/${f.code}/corrections`, {
+      token: supervisor,
+      body: { changes: { [scaleIds[0]!]: 5 }, reason: 'thử' },
+    });
+    expect(fix.status).toBe(404);
   });
 });

@@ -4,15 +4,17 @@ import { roundsReader } from '../../../shared/tables/rounds.ts';
 import { samplesReader } from '../../../shared/tables/samples.ts';
 import { submissionsReader } from '../../../shared/tables/submissions.ts';
 import { listIntegritySignals } from '../integrity.ts';
+import { correctPaperEntry } from '../paper-correction.ts';
 import { getPaperEntry, keyPaperEntry, listPaperEntries, resolvePaperEntry } from '../paper-entry.ts';
 import { submissionOpsRoutes } from '../routes.ts';
-import { paperStore } from '../store.ts';
+import { correctionStore, paperStore } from '../store.ts';
 
 const deps = {
   samples: samplesReader(),
   rounds: roundsReader(),
   submissions: submissionsReader(),
   paper: paperStore(),
+  corrections: correctionStore(),
   keys,
 };
 
@@ -32,6 +34,8 @@ export const handler = httpHandler('submission', submissionOpsRoutes, {
     json(200, await getPaperEntry(params.roundId, params.ref, principal, deps)),
   resolvePaperEntry: async ({ params, body, principal }) =>
     json(200, await resolvePaperEntry(params.roundId, params.ref, body, principal, deps)),
+  correctPaperEntry: async ({ params, body, principal }) =>
+    json(200, await correctPaperEntry(params.roundId, params.ref, body, principal, deps)),
   integritySignals: async ({ params, query, principal }) =>
     json(200, await listIntegritySignals(params.roundId, principal, query, deps)),
 });
