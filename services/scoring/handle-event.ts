@@ -7,7 +7,10 @@ import type { ResultStore, RunPartInput } from './store.ts';
 
 export interface ScoringDeps extends ComputeDeps {
   rounds: Pick<RoundsReader, 'get'>;
-  results: Pick<ResultStore, 'putLatest' | 'putRun' | 'putRunParts' | 'countReturned' | 'getRun'>;
+  results: Pick<
+    ResultStore,
+    'putLatest' | 'putRun' | 'putRunParts' | 'countReturned' | 'countReturnedMany' | 'getRun'
+  >;
 }
 
 type Computed = Awaited<ReturnType<typeof computeResults>>;

@@ -6,7 +6,7 @@
 
 import { allQuestions, answersFromFormFields } from '../../shared/domain/index.ts';
 import { AppError, UnsupportedMediaTypeError, ValidationError } from '../../shared/platform/errors.ts';
-import { type HttpResult, html } from '../../shared/platform/http.ts';
+import type { HttpResult } from '../../shared/platform/http.ts';
 import { type FormValues, messagePage } from '../../shared/ui/form-page.ts';
 import { errorPage, formatTime, openForm, renderForm, uiHtml } from '../../shared/ui/form-view.ts';
 import { otpStartPage } from '../../shared/ui/otp-page.ts';
@@ -38,7 +38,8 @@ export const postForm = async (
         'web',
         deps,
       );
-      return html(
+      // The thank-you page under the same strict CSP as every other page of the form.
+      return uiHtml(
         201,
         messagePage(
           'Cảm ơn bạn!',

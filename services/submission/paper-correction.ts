@@ -7,7 +7,6 @@
 import type { z } from 'zod';
 import {
   type Answers,
-  type AnswerValue,
   type AuditEntry,
   changeAudit,
   checkAnswers,
