@@ -13,6 +13,8 @@ export const roundsRoutes = defineRoutes({
   },
   listRounds: { method: 'GET', path: '/api/rounds', auth: 'ops' },
   getRound: { method: 'GET', path: '/api/rounds/{roundId}', auth: 'ops' },
+  /** The round's questionnaire (its imported version or built-in template): the paper-entry layout. */
+  getRoundQuestionnaire: { method: 'GET', path: '/api/rounds/{roundId}/questionnaire', auth: 'ops' },
   // The file is the raw body (CSV, XLSX or JSON); metadata missing from it may come as query parameters.
   importQuestionnaire: {
     method: 'POST',

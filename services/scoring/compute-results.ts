@@ -22,14 +22,18 @@ import {
   sipasColumnsFromForms,
   wilsonInterval,
 } from '../../shared/domain/index.ts';
+import type { AssessmentsReader } from '../../shared/tables/assessments.ts';
 import { loadRoundTemplate, type Round } from '../../shared/tables/rounds.ts';
 import type { SamplesReader } from '../../shared/tables/samples.ts';
 import type { StoredSubmission, SubmissionsReader } from '../../shared/tables/submissions.ts';
+import { withParIndex } from './par-index-results.ts';
 import type { InputSnapshot } from './snapshot.ts';
 
 export interface ComputeDeps {
   samples: Pick<SamplesReader, 'listManifests'>;
   submissions: Pick<SubmissionsReader, 'pageByRound'>;
+  /** PAR rounds with a criteria tree: the self-assessment and appraisal (par-index-results.ts). */
+  assessments?: Pick<AssessmentsReader, 'getSetup' | 'getCriteria' | 'listUnitStates' | 'listEntries'>;
   now?: () => Date;
 }
 
@@ -231,7 +235,7 @@ const parResults = (
 export const computeResults = async (
   round: Round,
   runId: string,
-  deps: Pick<ComputeDeps, 'samples' | 'now'>,
+  deps: Pick<ComputeDeps, 'samples' | 'now' | 'assessments'>,
   submissions: StoredSubmission[],
   snapshot: InputSnapshot,
 ) => {
@@ -240,7 +244,13 @@ export const computeResults = async (
   const scored =
     round.kind === 'SIPAS'
       ? sipasResults(round, template, submissions, issued, population, snapshot.bootstrapSeed)
-      : parResults(round, template, submissions, issued);
+      : await withParIndex(
+          parResults(round, template, submissions, issued),
+          round,
+          template,
+          submissions,
+          deps.assessments,
+        );
   const unitName = new Map(round.units.map((u) => [u.code, u.name]));
   return {
     roundId: round.id,

@@ -1,3 +1,4 @@
+import { assessmentsReader } from '../../shared/tables/assessments.ts';
 import { roundsReader } from '../../shared/tables/rounds.ts';
 import { samplesReader } from '../../shared/tables/samples.ts';
 import { submissionsReader } from '../../shared/tables/submissions.ts';
@@ -10,4 +11,5 @@ export const scoringDeps = (): ScoringDeps => ({
   samples: samplesReader(),
   submissions: submissionsReader(),
   results: resultStore(),
+  assessments: assessmentsReader(),
 });

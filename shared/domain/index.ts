@@ -19,6 +19,7 @@ export * from './paper-code.ts';
 export * from './par-assessment.ts';
 export * from './par-configs.ts';
 export * from './par-criteria.ts';
+export * from './par-criteria-csv.ts';
 export * from './par-index.ts';
 export * from './par-rules.ts';
 export * from './par-survey.ts';

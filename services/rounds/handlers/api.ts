@@ -1,6 +1,6 @@
 import { questionnaireToCsv } from '../../../shared/domain/index.ts';
 import { httpHandler, json, text } from '../../../shared/platform/http.ts';
-import { loadRound, QuestionnaireNotFoundError } from '../../../shared/tables/rounds.ts';
+import { loadRound, loadRoundTemplate, QuestionnaireNotFoundError } from '../../../shared/tables/rounds.ts';
 import { createRound, publicRound } from '../create-round.ts';
 import { importQuestionnaireVersion, metaFromQuery, questionnaireSummary } from '../questionnaires.ts';
 import { roundsRoutes } from '../routes.ts';
@@ -34,6 +34,8 @@ export const handler = httpHandler('rounds', roundsRoutes, {
     });
   },
   getRound: async ({ params }) => json(200, publicRound(await loadRound(params.roundId, store))),
+  getRoundQuestionnaire: async ({ params }) =>
+    json(200, await loadRoundTemplate(await loadRound(params.roundId, store), store)),
   importQuestionnaire: async ({ rawBody, headers, query, principal }) => {
     const { created, questionnaire } = await importQuestionnaireVersion(
       { bytes: rawBody, contentType: headers['content-type'] ?? '', meta: metaFromQuery(query) },
