@@ -5,12 +5,7 @@
  * transaction. Only paper submissions: what a respondent sent on the web is not staff's to edit.
  */
 import type { z } from 'zod';
-import {
-  type Answers,
-  type AuditEntry,
-  changeAudit,
-  checkAnswers,
-} from '../../shared/domain/index.ts';
+import { type Answers, type AuditEntry, changeAudit, checkAnswers } from '../../shared/domain/index.ts';
 import { canAccessUnit, type Principal } from '../../shared/platform/auth.ts';
 import { canonicalJson, sha256Hex } from '../../shared/platform/crypto.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../../shared/platform/errors.ts';
