@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
@@ -141,15 +141,10 @@ export class ServiceFunction extends NodejsFunction {
       resources.secret.grantRead(this);
       this.addEnvironment('DIEUTRA_SECRET_ARN', resources.secret.secretArn);
     }
-    if (this.manifest.sendsSms) {
-      // A direct SMS publish has no topic ARN: the resource is "*", so deny every topic publish.
-      this.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    if (this.manifest.notifies) {
+      // SMS goes straight to phone numbers (no topic ARN to name), e-mail through the SES identities.
       this.addToRolePolicy(
-        new PolicyStatement({
-          effect: Effect.DENY,
-          actions: ['sns:Publish'],
-          resources: ['arn:aws:sns:*:*:*'],
-        }),
+        new PolicyStatement({ actions: ['sns:Publish', 'ses:SendEmail'], resources: ['*'] }),
       );
     }
   }

@@ -22,7 +22,7 @@ export interface HandlerEnvInput {
   queueUrls: Record<QueueName, string>;
   secret: string;
   publicBaseUrl: string;
-  /** Where the outbox notifier writes messages (one-time codes). */
+  /** Folder of the local notification outbox (shared/platform/notify.ts). */
   outboxDir?: string;
 }
 

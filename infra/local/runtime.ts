@@ -3,7 +3,7 @@
  * shared/platform/resources.ts, an API Gateway-like HTTP gateway, SQS pollers and a schedule ticker,
  * all driving the unchanged Lambda handlers listed in the function manifests.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ALL_FUNCTIONS } from '../../services/manifests.ts';
@@ -54,7 +54,7 @@ export interface LocalRuntime {
   baseUrl: string;
   devToken: string;
   endpoints: { dynamodb: string; sqs: string; s3: string };
-  /** The notification outbox folder (one-time codes land here as files): `<dataDir>/outbox` or a temp folder. */
+  /** Folder of the notification outbox (one JSON file per message). */
   outboxDir: string;
   /** Queue URLs and ARNs (with their DLQs), by logical name. */
   queues: Record<QueueName, LocalQueue>;
@@ -134,8 +134,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     if (created.length > 0) log.info(`created tables: ${created.join(', ')}`);
 
     const secret = await persistedSecret(dataDir, 'secret');
+    // Messages (reminders, codes) land as files: in the data folder, or a fresh temp folder in memory mode.
     const outboxDir = dataDir ? join(dataDir, 'outbox') : await mkdtemp(join(tmpdir(), 'dieutra-outbox-'));
-    if (!dataDir) stoppers.push(() => rm(outboxDir, { recursive: true, force: true }));
     const restoreEnv = applyEnv(
       buildHandlerEnv({
         dynamodbEndpoint: dynamodb.endpoint,

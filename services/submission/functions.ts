@@ -13,7 +13,7 @@ export const functions = defineFunctions('submission', [
     sendsTo: ['scoring-events'],
     // Paper codes (keyed hash), one-time codes and proofs, the client hash, the phone's decryption.
     usesSecret: true,
-    sendsSms: true,
+    notifies: true,
   },
   {
     name: 'submission-ops',
