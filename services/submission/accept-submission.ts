@@ -14,16 +14,20 @@ import {
   checkSubmission,
   type SubmissionIssue,
 } from '../../shared/domain/index.ts';
-import { canonicalJson, sha256Hex } from '../../shared/platform/crypto.ts';
+import { canonicalJson, type Keys, sha256Hex } from '../../shared/platform/crypto.ts';
 import { AppError, ConflictError, ValidationError } from '../../shared/platform/errors.ts';
 import { newId } from '../../shared/platform/ids.ts';
 import { loadRound, loadRoundTemplate, type Round, type RoundsReader } from '../../shared/tables/rounds.ts';
-import { resolveToken, type SamplesReader } from '../../shared/tables/samples.ts';
+import { type AssignmentDeps, resolveAssignment } from './assignment.ts';
+import { type ClientInfo, clientHashOf, submissionFacts } from './integrity.ts';
+import { OtpRequiredError, proofValid } from './otp.ts';
 import type { Receipt } from './schemas.ts';
 import type { SubmissionStore } from './store.ts';
 
 export interface SubmissionDeps {
-  samples: Pick<SamplesReader, 'findByTokenHash'>;
+  samples: AssignmentDeps['samples'];
+  /** Server keys: paper codes, OTP proofs and the client hash need them. */
+  keys?: () => Promise<Keys>;
   rounds: Pick<RoundsReader, 'get'>;
   submissions: Pick<SubmissionStore, 'putOnce'>;
   send?: SendScoringEvent;
@@ -31,7 +35,7 @@ export interface SubmissionDeps {
 }
 
 /** Top-level fields a JSON submission may carry. */
-export const SUBMISSION_FIELDS = ['token', 'answers', 'openedAt'];
+export const SUBMISSION_FIELDS = ['token', 'code', 'answers', 'openedAt', 'otpProof'];
 
 /**
  * The round of a submission, cached across warm invocations for a short time: a lifecycle change
@@ -71,18 +75,33 @@ export class RoundClosedError extends AppError {
 }
 
 export const acceptSubmission = async (
-  request: { token: string; answers: unknown; body?: unknown; form?: boolean },
+  request: {
+    /** The link's token or the paper letter's code (exactly one). */
+    token?: string | undefined;
+    code?: string | undefined;
+    answers: unknown;
+    body?: unknown;
+    form?: boolean;
+    /** Integrity facts (recorded, never refusing): the form's opening time, the client. */
+    openedAt?: unknown;
+    client?: ClientInfo;
+    otpProof?: unknown;
+  },
   channel: 'web' | 'paper',
   deps: SubmissionDeps,
 ): Promise<{ created: boolean; receipt: Receipt }> => {
   const now = deps.now?.() ?? new Date();
-  const assignment = await resolveToken(request.token, deps.samples);
+  const assignment = await resolveAssignment(request, deps);
   const round = await cachedRound(assignment.roundId, deps.rounds, now.getTime());
   const decision = canSubmit(round, now);
   // Only the closing side of the guard for now: rounds cannot yet be moved into fieldwork through
   // the API (the rounds helper's transitions), so ROUND_NOT_OPEN would refuse every current round.
   if (!decision.ok && decision.code === 'ROUND_CLOSED') {
     throw new RoundClosedError(decision.code, decision.message);
+  }
+  const keys = round.settings.requireOtp || request.client ? await deps.keys?.() : undefined;
+  if (round.settings.requireOtp && !(keys && proofValid(keys, assignment.tokenHash, request.otpProof, now))) {
+    throw new OtpRequiredError();
   }
   const template = await loadRoundTemplate(round, deps.rounds);
   const checked: CheckSubmissionResult =
@@ -103,7 +122,23 @@ export const acceptSubmission = async (
     receiptId: newId('rcp'),
     channel,
     submittedAt: now.toISOString(),
+    ...submissionFacts({
+      openedAt: request.openedAt,
+      submittedAt: now,
+      clientHash: keys && request.client ? clientHashOf(keys, assignment.roundId, request.client) : undefined,
+    }),
   });
+  if (!created && stored.channel !== channel) {
+    throw stored.channel === 'paper'
+      ? new ConflictError(
+          'ANSWERED_ON_PAPER',
+          'Phiếu này đã được nhập từ phiếu giấy gửi về; mỗi người chỉ trả lời một lần.',
+        )
+      : new ConflictError(
+          'ANSWERED_ON_WEB',
+          'Phiếu này đã được trả lời trực tuyến; mỗi người chỉ trả lời một lần.',
+        );
+  }
   if (!created && stored.bodyHash !== bodyHash) {
     throw new ConflictError(
       'ALREADY_SUBMITTED',

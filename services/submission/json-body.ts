@@ -11,7 +11,7 @@ import {
 export const parseSubmissionBody = (
   rawBody: Buffer,
   contentType: string,
-): { token: string; body: unknown } => {
+): { token?: string; code?: string; body: unknown } => {
   if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
     throw new UnsupportedMediaTypeError('Nội dung phải có Content-Type: application/json.');
   }
@@ -21,10 +21,20 @@ export const parseSubmissionBody = (
   } catch {
     throw new MalformedJsonError();
   }
-  const token =
+  const record =
     typeof body === 'object' && body !== null && !Array.isArray(body)
-      ? (body as Record<string, unknown>).token
-      : undefined;
+      ? (body as Record<string, unknown>)
+      : {};
+  const token = record.token;
+  // A paper letter's code instead of the link's token (checked, before any lookup, by resolvePaperCode).
+  if (token === undefined && typeof record.code === 'string') return { code: record.code, body };
+  if (token !== undefined && record.code !== undefined) {
+    throw new ValidationError(
+      'Chỉ gửi một trong hai: mã liên kết (token) hoặc mã phiếu giấy (code).',
+      [{ path: 'code', code: 'INVALID_TOKEN', message: 'Cần đúng một trong hai trường token hoặc code.' }],
+      'INVALID_TOKEN',
+    );
+  }
   if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(token)) {
     throw new ValidationError(
       'Thiếu mã phiếu (token) hoặc mã không hợp lệ.',

@@ -14,6 +14,7 @@ import {
   renderForm,
   uiHtml,
 } from '../../shared/ui/form-view.ts';
+import { otpStartPage } from '../../shared/ui/otp-page.ts';
 
 export interface WebDeps extends FormReaders {
   submissions: Pick<SubmissionsReader, 'getByTokenHash'>;
@@ -32,6 +33,10 @@ export const showForm = async (token: string, deps: WebDeps): Promise<HttpResult
           `Bạn đã gửi phiếu này lúc ${formatTime(done.submittedAt)}. Mã biên nhận: ${done.receiptId}. Cảm ơn bạn!`,
         ),
       );
+    }
+    // The round asks for a one-time code first: the form opens after POST /f/{token}/otp/verify.
+    if (form.round.settings.requireOtp) {
+      return uiHtml(200, otpStartPage({ token, roundName: form.round.name }));
     }
     return renderForm(form);
   } catch (error) {

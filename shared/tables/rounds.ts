@@ -16,7 +16,8 @@
  *       fixed        { official, reserve } per stratum
  *       proportional { total, minPerStratum, reserveRatio } shared in proportion to the frame
  *       formula      { marginOfError, minPerStratum?, reserveRatio } n = N/(1+N·e²) per stratum
- *   - `settings`: { minCellSize (10), requireOtp (false), fastCompletionSeconds (60) }, defaults
+ *   - `settings`: { minCellSize (10), requireOtp (false), fastCompletionSeconds (60), doubleEntry
+ *     (false) }, defaults
  *     filled on create and on reading older items.
  *   - `raterMatrix?`: PAR rounds only; the domain's rater matrix (shared/domain/rater-matrix.ts).
  *   - `questionnaire?`: { id, version } of an imported questionnaire (below); without it the round
@@ -125,7 +126,12 @@ export const roundQuotaSchema = z.discriminatedUnion('kind', [
 ]);
 export type RoundQuota = z.infer<typeof roundQuotaSchema>;
 
-export const DEFAULT_ROUND_SETTINGS = { minCellSize: 10, requireOtp: false, fastCompletionSeconds: 60 };
+export const DEFAULT_ROUND_SETTINGS = {
+  minCellSize: 10,
+  requireOtp: false,
+  fastCompletionSeconds: 60,
+  doubleEntry: false,
+};
 export const roundSettingsSchema = z.strictObject({
   /** Results of a cell with fewer returned forms are not shown (privacy, small numbers). */
   minCellSize: z.number().int().min(1).max(1000).default(DEFAULT_ROUND_SETTINGS.minCellSize),
@@ -140,6 +146,8 @@ export const roundSettingsSchema = z.strictObject({
     .default(DEFAULT_ROUND_SETTINGS.fastCompletionSeconds),
   /** Roster quality: distinct persons on one phone from which each is flagged PHONE_SHARED (default 3, shared/domain/roster-quality.ts). */
   phoneSharedMinNames: z.number().int().min(2).max(1000).optional(),
+  /** Returned paper forms are keyed twice, blind, by two operators (submission service). */
+  doubleEntry: z.boolean().default(DEFAULT_ROUND_SETTINGS.doubleEntry),
   /** The daily reminder job (rounds-reminders) texts this round's non-responders while in the field. */
   dailyReminders: z.boolean().optional(),
 });

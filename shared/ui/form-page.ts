@@ -103,7 +103,8 @@ key='dieutra:'+Array.prototype.map.call(new Uint8Array(b),function(x){return('0'
 if(!window.fetch)return;
 f.addEventListener('submit',function(ev){ev.preventDefault();var answers=collect();
 var btn=f.querySelector('button');btn.disabled=true;var out=document.getElementById('result');
-fetch('/api/submissions',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({token:tok,answers:answers})})
+var hid=function(n){var i=f.querySelector('input[type=hidden][name='+n+']');return i?i.value:undefined;};
+fetch('/api/submissions',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({token:tok,answers:answers,openedAt:hid('openedAt'),otpProof:hid('otpProof')})})
 .then(function(r){return r.json().then(function(b){return{status:r.status,body:b};});})
 .then(function(r){document.querySelectorAll('.err.js').forEach(function(n){n.remove();});
 sets.forEach(function(fs){if(fs.hasAttribute('data-js-err')){fs.removeAttribute('data-js-err');fs.removeAttribute('aria-invalid');fs.removeAttribute('aria-describedby');}});
@@ -125,8 +126,16 @@ export const formPage = (args: {
   values?: FormValues;
   errors?: Record<string, string>;
   message?: string;
+  /** When the page was rendered (an integrity fact the post sends back). */
+  openedAt?: string;
+  /** The verified one-time code's proof (rounds that require one). */
+  otpProof?: string;
 }): string => {
   const { template, values = {}, errors = {} } = args;
+  const hidden = (['openedAt', 'otpProof'] as const)
+    .filter((k) => args[k])
+    .map((k) => `<input type="hidden" name="${k}" value="${e(args[k] ?? '')}">`)
+    .join('');
   const sections = template.sections
     .map(
       (s, i) =>
@@ -149,7 +158,7 @@ export const formPage = (args: {
     `<section><p><strong>${e(args.roundName)}</strong></p><p>Đơn vị: ${e(args.unitName)} · Lĩnh vực: ${e(args.fieldName)}</p><p class="note">Phiếu dành riêng cho bạn; mỗi người trả lời một lần. Câu có dấu <span class="req">*</span> là bắt buộc. Câu trả lời được lưu tạm trên máy của bạn cho đến khi gửi. Thông tin cá nhân không gắn với câu trả lời khi báo cáo.</p></section>
 <div id="progress" role="status" aria-live="polite">${template.sections.length} phần · ${all.length} câu${required ? ` · ${required} câu bắt buộc` : ''}</div>
 <div id="result" tabindex="-1" role="status">${banner}</div>
-<form id="survey" method="post" action="/f/${e(args.token)}" data-token="${e(args.token)}" novalidate>${sections}<p><button type="submit">Gửi phiếu</button></p></form>
+<form id="survey" method="post" action="/f/${e(args.token)}" data-token="${e(args.token)}" novalidate>${hidden}${sections}<p><button type="submit">Gửi phiếu</button></p></form>
 <script>${ENHANCER}</script>`,
   );
 };

@@ -93,7 +93,17 @@ export type OpenForm = Awaited<ReturnType<typeof openForm>>;
 
 export const renderForm = (
   { token, assignment, round, template }: OpenForm,
-  shown: { values?: FormValues; errors?: Record<string, string>; message?: string; status?: number } = {},
+  shown: {
+    values?: FormValues;
+    errors?: Record<string, string>;
+    message?: string;
+    status?: number;
+    /** The verified one-time code's proof, carried by the form's post. */
+    otpProof?: string;
+    /** Kept from the first rendering when the form comes back with errors. */
+    openedAt?: string;
+    now?: Date;
+  } = {},
 ): HttpResult =>
   uiHtml(
     shown.status ?? 200,
@@ -106,6 +116,8 @@ export const renderForm = (
       values: shown.values,
       errors: shown.errors,
       message: shown.message,
+      openedAt: shown.openedAt ?? (shown.now ?? new Date()).toISOString(),
+      ...(shown.otpProof ? { otpProof: shown.otpProof } : {}),
     }),
     [ENHANCER],
   );

@@ -16,6 +16,7 @@ declare module 'vitest' {
     dynamodbEndpoint: string;
     sqsEndpoint: string;
     s3Endpoint: string;
+    outboxDir: string;
   }
 }
 
@@ -36,5 +37,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('dynamodbEndpoint', runtime.endpoints.dynamodb);
   project.provide('sqsEndpoint', runtime.endpoints.sqs);
   project.provide('s3Endpoint', runtime.endpoints.s3);
+  project.provide('outboxDir', runtime.outboxDir);
   return () => runtime.stop();
 }

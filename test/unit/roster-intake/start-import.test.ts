@@ -22,7 +22,7 @@ const round: Round = {
   fields: [{ code: 'tu-phap', name: 'Tư pháp' }],
   scoringRules: {},
   status: 'ROSTERS_OPEN',
-  settings: { minCellSize: 10, requireOtp: false, fastCompletionSeconds: 60 },
+  settings: { minCellSize: 10, requireOtp: false, fastCompletionSeconds: 60, doubleEntry: false },
   createdAt: '2026-01-01T00:00:00.000Z',
   createdBy: 'dev',
   requestHash: 'h',

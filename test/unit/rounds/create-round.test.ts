@@ -37,7 +37,7 @@ describe('createRound', () => {
     expect(created).toBe(true);
     expect(round).toMatchObject({
       status: 'ROSTERS_OPEN',
-      settings: { minCellSize: 10, requireOtp: false, fastCompletionSeconds: 60 },
+      settings: { minCellSize: 10, requireOtp: false, fastCompletionSeconds: 60, doubleEntry: false },
       seed: { value: '4711', source: 'bốc thăm công khai', fixedAt: now.toISOString(), fixedBy: 'admin-1' },
       quota: { kind: 'fixed', official: 30, reserve: 10 },
       fields: [{ code: 'tu-phap', name: 'Tư pháp' }],
@@ -122,7 +122,12 @@ describe('round contract', () => {
       requestHash: 'h',
     });
     expect(legacy.status).toBe('ROSTERS_OPEN');
-    expect(legacy.settings).toEqual({ minCellSize: 10, requireOtp: false, fastCompletionSeconds: 60 });
+    expect(legacy.settings).toEqual({
+      minCellSize: 10,
+      requireOtp: false,
+      fastCompletionSeconds: 60,
+      doubleEntry: false,
+    });
     expect(legacy.scoringRules).toEqual({});
   });
 });

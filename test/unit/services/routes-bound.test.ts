@@ -34,6 +34,7 @@ describe('route declarations vs handlers', () => {
       'scoring-api',
       'scoring-exports',
       'submission-api',
+      'submission-ops',
       'web-form',
       'web-health',
     ]);
