@@ -2,6 +2,8 @@ import { defineFunctions, httpTrigger } from '../../shared/platform/manifest.ts'
 import { scoringRoutes } from './routes.ts';
 
 const scoringTables = { rounds: 'read', samples: 'read', submissions: 'read', results: 'readWrite' } as const;
+/** Requests read no submission (the fan-out's parts do). */
+const requestTables = { rounds: 'read', samples: 'read', results: 'readWrite' } as const;
 
 export const functions = defineFunctions('scoring', [
   {
@@ -10,23 +12,35 @@ export const functions = defineFunctions('scoring', [
     entry: 'services/scoring/handlers/api.ts',
     trigger: httpTrigger(scoringRoutes),
     tables: scoringTables,
-    sendsTo: ['scoring-events'],
+    sendsTo: ['scoring-parts'],
     timeoutSeconds: 29,
   },
   {
     name: 'scoring-events',
-    description: 'Keep live counters (returned forms) per unit × field; run on-demand scoring',
+    description: 'Keep live counters (returned forms) per unit × field',
     entry: 'services/scoring/handlers/events.ts',
     trigger: { kind: 'queue', queue: 'scoring-events', batchSize: 10 },
-    tables: scoringTables,
+    tables: { results: 'readWrite' },
+    sendsTo: ['scoring-parts'],
     timeoutSeconds: 30,
   },
   {
     name: 'scoring-nightly',
-    description: 'Recompute every open round’s results (02:00 Asia/Ho_Chi_Minh)',
+    description: 'Request a recompute of every round (02:00 Asia/Ho_Chi_Minh), through the fan-out',
     entry: 'services/scoring/handlers/nightly.ts',
     trigger: { kind: 'schedule', expression: 'cron(0 19 * * ? *)' },
+    tables: requestTables,
+    sendsTo: ['scoring-parts'],
+    timeoutSeconds: 300,
+  },
+  {
+    name: 'scoring-runs',
+    description: 'Recompute fan-out: plan a run into parts, score a part, finalise the run',
+    entry: 'services/scoring/handlers/runs.ts',
+    trigger: { kind: 'queue', queue: 'scoring-parts', batchSize: 1 },
     tables: scoringTables,
+    sendsTo: ['scoring-parts'],
+    memoryMb: 1769,
     timeoutSeconds: 300,
   },
 ]);

@@ -7,7 +7,7 @@
 export const TABLE_NAMES = ['rounds', 'respondents', 'samples', 'submissions', 'results'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
-export const QUEUE_NAMES = ['roster-chunks', 'sampling-requests', 'scoring-events'] as const;
+export const QUEUE_NAMES = ['roster-chunks', 'sampling-requests', 'scoring-events', 'scoring-parts'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export const BUCKET_NAMES = ['uploads'] as const;
@@ -51,6 +51,7 @@ export const QUEUES: Record<QueueName, QueueDef> = {
   'roster-chunks': { name: 'roster-chunks', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   'sampling-requests': { name: 'sampling-requests', visibilityTimeoutSeconds: 900, maxReceiveCount: 3 },
   'scoring-events': { name: 'scoring-events', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  'scoring-parts': { name: 'scoring-parts', visibilityTimeoutSeconds: 1800, maxReceiveCount: 3 },
 };
 
 export const dlqName = (queue: QueueName): string => `${queue}-dlq`;

@@ -44,6 +44,12 @@ export interface SubmissionsReader {
   /** Every submission of the round, all pages (scoring). */
   listByRound(roundId: string): Promise<StoredSubmission[]>;
   pageByRound(roundId: string, page: { limit: number; cursor?: string }): Promise<Page<StoredSubmission>>;
+  /** The submissions of one unit of the round (every field), a page at a time (scoring's parts). */
+  pageByUnit(
+    roundId: string,
+    unitCode: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<StoredSubmission>>;
 }
 
 export const submissionsReader = (): SubmissionsReader => {
@@ -66,6 +72,17 @@ export const submissionsReader = (): SubmissionsReader => {
     },
     async pageByRound(roundId, page) {
       const out = await queryPage(byRound(roundId), page);
+      return { ...out, items: out.items.map(parseSubmissionItem) };
+    },
+    async pageByUnit(roundId, unitCode, page) {
+      const out = await queryPage(
+        {
+          ...byRound(roundId),
+          KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :u)',
+          ExpressionAttributeValues: { ':p': `ROUND#${roundId}`, ':u': `S#${unitCode}#` },
+        },
+        page,
+      );
       return { ...out, items: out.items.map(parseSubmissionItem) };
     },
   };

@@ -1,35 +1,25 @@
-import { sendScoringEvent } from '../../../shared/contracts/scoring-events.ts';
 import { visibleUnits } from '../../../shared/platform/auth.ts';
 import { NotFoundError } from '../../../shared/platform/errors.ts';
 import { httpHandler, json } from '../../../shared/platform/http.ts';
 import { loadRound, roundsReader } from '../../../shared/tables/rounds.ts';
-import { submissionsReader } from '../../../shared/tables/submissions.ts';
+import { requestRunDeps } from '../deps.ts';
+import { requestRun } from '../request-run.ts';
 import { scoringRoutes } from '../routes.ts';
 import { mayseeSmallCells, scopeResults, suppressRow } from '../scope-results.ts';
-import { readRoundSubmissions, runIdOf, snapshotOf } from '../snapshot.ts';
 import { resultStore } from '../store.ts';
 
 const results = resultStore();
 const rounds = roundsReader();
-const submissions = submissionsReader();
+const runDeps = requestRunDeps();
 
 export const handler = httpHandler('scoring', scoringRoutes, {
   requestScoring: async ({ params }) => {
-    const round = await loadRound(params.roundId, rounds);
-    // The id names the input: asking again with nothing new returns the same run.
-    const snapshot = snapshotOf(round, await readRoundSubmissions(round.id, submissions));
-    const runId = runIdOf(round.id, snapshot);
-    const existing = await results.getRun(round.id, runId);
-    if (existing) return json(200, { runId, status: existing.status, reused: true });
-    await results.putRun(round.id, {
-      runId,
-      status: 'requested',
-      at: new Date().toISOString(),
-      trigger: 'on-demand',
-      snapshot,
-    });
-    await sendScoringEvent({ kind: 'score-round', roundId: round.id, runId });
-    return json(202, { runId, status: 'requested' });
+    // Records the request and sends it to the fan-out; the id names the input, so asking again with
+    // nothing new returns the same run.
+    const run = await requestRun(params.roundId, 'on-demand', runDeps);
+    return run.reused
+      ? json(200, { runId: run.runId, status: run.status, reused: true })
+      : json(202, { runId: run.runId, status: run.status });
   },
   listRuns: async ({ params }) => {
     const round = await loadRound(params.roundId, rounds);
