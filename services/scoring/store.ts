@@ -131,9 +131,9 @@ export const resultStore = (): ResultStore => {
         new UpdateCommand({
           TableName: table,
           Key: runKey(roundId, runId),
-          UpdateExpression: 'SET #s = :running, partsTotal = :n, partsDone = if_not_exists(partsDone, :zero)',
+          UpdateExpression: 'SET #s = :running, #total = :n, #done = if_not_exists(#done, :zero)',
           ConditionExpression: '#s IN (:requested, :running)',
-          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeNames: { '#s': 'status', '#total': 'partsTotal', '#done': 'partsDone' },
           ExpressionAttributeValues: {
             ':running': 'running',
             ':requested': 'requested',
@@ -150,9 +150,9 @@ export const resultStore = (): ResultStore => {
           new UpdateCommand({
             TableName: table,
             Key: runKey(roundId, runId),
-            UpdateExpression: 'SET #s = :failed, failedAt = :at, reason = :reason',
+            UpdateExpression: 'SET #s = :failed, #at = :at, #reason = :reason',
             ConditionExpression: 'attribute_exists(pk) AND #s <> :completed',
-            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeNames: { '#s': 'status', '#at': 'failedAt', '#reason': 'reason' },
             ExpressionAttributeValues: {
               ':failed': 'failed',
               ':completed': 'completed',
@@ -171,9 +171,14 @@ export const resultStore = (): ResultStore => {
         new UpdateCommand({
           TableName: table,
           Key: runKey(roundId, runId),
-          UpdateExpression: 'SET #s = :completed, completedAt = :at, snapshot = :snap, parts = :parts',
+          UpdateExpression: 'SET #s = :completed, #at = :at, #snap = :snap, #parts = :parts',
           ConditionExpression: '#s = :running',
-          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeNames: {
+            '#s': 'status',
+            '#at': 'completedAt',
+            '#snap': 'snapshot',
+            '#parts': 'parts',
+          },
           ExpressionAttributeValues: {
             ':completed': 'completed',
             ':running': 'running',
@@ -211,9 +216,9 @@ export const resultStore = (): ResultStore => {
                 Update: {
                   TableName: table,
                   Key: runKey(roundId, done.runId),
-                  UpdateExpression: 'ADD partsDone :one',
+                  UpdateExpression: 'ADD #done :one',
                   ConditionExpression: '#s = :running',
-                  ExpressionAttributeNames: { '#s': 'status' },
+                  ExpressionAttributeNames: { '#s': 'status', '#done': 'partsDone' },
                   ExpressionAttributeValues: { ':one': 1, ':running': 'running' },
                 },
               },
