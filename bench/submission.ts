@@ -28,7 +28,7 @@ import {
 } from './lib/fixtures.ts';
 import { runLoad, startBareHttpPeer, statusSummary } from './lib/http-peers.ts';
 import { createPrinter, fmt, machineFigure, ratioLine } from './lib/print.ts';
-import { formatKb, readProcMemory } from './lib/rss.ts';
+import { cpuMeter, formatKb, readProcMemory } from './lib/rss.ts';
 import { startBenchRuntime } from './lib/runtime.ts';
 
 const { values: args } = parseArgs({
@@ -141,7 +141,10 @@ try {
     vary,
   });
 
+  const cpu = cpuMeter({ handlers: runtime.pid, dynamodb: runtime.dynamodbPid });
+  const perCall = (ms: number | undefined, calls: number) => fmt.ms((ms ?? Number.NaN) / Math.max(1, calls));
   for (const c of levels) {
+    cpu.start();
     const sub = await runLoad({
       url: runtime.baseUrl,
       connections: c,
@@ -149,12 +152,16 @@ try {
       maxSeconds,
       build: () => ({ path: '/api/submissions', body: nextSubmission() }),
     });
+    // The scoring-events consumer's work for these submissions is part of their cost.
+    await runtime.waitForQueuesIdle(30_000);
+    const subCpu = cpu.stop();
     const bareRun = await runLoad({
       url: bare.url,
       connections: c,
       durationSeconds: bareSeconds,
       build: (i) => ({ path: '/api/submissions', body: fakeSubmission(i) }),
     });
+    cpu.start();
     const put = await conditionalPutPeer({
       endpoint: runtime.endpoints.dynamodb,
       table: peerTable.name,
@@ -164,6 +171,7 @@ try {
       seconds: maxSeconds,
       vary,
     });
+    const putCpu = cpu.stop();
     const putValue = `${fmt.perSec(put.callsPerSec, 'puts/s')} · p50 ${fmt.ms(put.p50Ms)} · p99 ${fmt.ms(put.p99Ms)}`;
     out.figure({
       name: `submission POST /api/submissions, ${c} connections`,
@@ -180,6 +188,12 @@ try {
     out.figure({
       name: `  responses ${fmt.int(sub.responses)} in ${fmt.s(sub.durationMs)}, ${c} connections`,
       value: `${statusSummary(sub.statusCounts) || 'none'} · errors ${sub.errors}${sub.cutShort ? ' · CUT SHORT' : ''}`,
+    });
+    out.figure({
+      name: `  CPU per submission, ${c} connections`,
+      value: `DynamoDB Local ${perCall(subCpu.dynamodb, sub.responses)} · handlers ${perCall(subCpu.handlers, sub.responses)}`,
+      peer: { name: '(b) DynamoDB Local per put', value: perCall(putCpu.dynamodb, put.calls) },
+      ratio: `${((subCpu.dynamodb ?? 0) / Math.max(1, sub.responses) / ((putCpu.dynamodb ?? 1) / Math.max(1, put.calls))).toFixed(2)}× (b)'s engine CPU`,
     });
     out.figure({
       name: `(a) bare node:http, same JSON, ${c} connections`,

@@ -70,3 +70,37 @@ export const watchPeakRss = (pid: number, intervalMs = 200): PeakRssWatch => {
 };
 
 export const formatKb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
+
+/**
+ * CPU time (user + system) a process has used so far, in milliseconds, from /proc/<pid>/stat
+ * (fields 14 and 15, in clock ticks of 100 Hz on Linux), or null when it cannot be read. On a
+ * shared machine wall-clock rates drift; CPU milliseconds per request are much steadier.
+ */
+export const readProcCpuMs = (pid: number): number | null => {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? ticks * 10 : null;
+};
+
+/** CPU milliseconds used by each pid between `start()` and `stop()`. */
+export const cpuMeter = (pids: Record<string, number>) => {
+  const read = () =>
+    Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, readProcCpuMs(pid) ?? Number.NaN]));
+  let before = read();
+  return {
+    start() {
+      before = read();
+    },
+    stop(): Record<string, number> {
+      const after = read();
+      return Object.fromEntries(Object.keys(pids).map((k) => [k, (after[k] ?? 0) - (before[k] ?? 0)]));
+    },
+  };
+};

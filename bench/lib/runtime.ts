@@ -87,7 +87,11 @@ const nextMessage = <K extends RuntimeChildMessage['kind']>(
 export const startBenchRuntime = async (options: BenchRuntimeOptions = {}): Promise<BenchRuntime> => {
   const { verbose = false, startTimeoutMs = 120_000, ...runtimeOptions } = options;
   const child = fork(CHILD, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     env: { ...process.env, DIEUTRA_BENCH_RUNTIME_OPTIONS: JSON.stringify(runtimeOptions) },
     // Handlers log one line per request to stdout; kept out of the bench's output unless asked.
     stdio: ['ignore', verbose ? 'inherit' : 'ignore', 'inherit', 'ipc'],

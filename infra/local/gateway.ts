@@ -78,10 +78,33 @@ const sendError = (
   res.end(body);
 };
 
-/** Answers before the (too large) body is read, then drops the connection instead of draining it. */
+/** How much of a refused body the gateway still reads (and discards), and for how long. */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+const DRAIN_MAX_MS = 15_000;
+
+/**
+ * Answers 413 before the (too large) body is read, then reads and discards what the client is
+ * still sending, so that the client (a browser uploading a big file) gets to read the answer:
+ * closing a socket with unread data makes the kernel reset the connection, which the client sees
+ * as a network error (EPIPE / ECONNRESET) instead of the 413. A client that keeps sending beyond
+ * DRAIN_MAX_BYTES or DRAIN_MAX_MS is cut off.
+ */
 const rejectTooLarge = (req: IncomingMessage, res: ServerResponse, requestId: string): void => {
   sendError(res, 'PAYLOAD_TOO_LARGE', { connection: 'close', 'apigw-requestid': requestId });
-  res.once('finish', () => setTimeout(() => req.socket.destroy(), 100).unref());
+  const cutOff = () => req.socket.destroy();
+  const timer = setTimeout(cutOff, DRAIN_MAX_MS).unref();
+  let drained = 0;
+  req.removeAllListeners('data');
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_MAX_BYTES) {
+      clearTimeout(timer);
+      cutOff();
+    }
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('error', () => clearTimeout(timer));
+  req.resume();
 };
 
 const sendResponse = (

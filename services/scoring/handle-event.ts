@@ -3,7 +3,7 @@ import type { SendScoringParts } from '../../shared/contracts/scoring-parts.ts';
 import type { ResultStore } from './store.ts';
 
 export interface ScoringDeps {
-  results: Pick<ResultStore, 'countReturned'>;
+  results: Pick<ResultStore, 'countReturned' | 'countReturnedMany'>;
   send: SendScoringParts;
 }
 

@@ -5,9 +5,9 @@
 
 import { allQuestions, answersFromFormFields } from '../../shared/domain/index.ts';
 import { UnsupportedMediaTypeError, ValidationError } from '../../shared/platform/errors.ts';
-import { type HttpResult, html } from '../../shared/platform/http.ts';
+import type { HttpResult } from '../../shared/platform/http.ts';
 import { type FormValues, messagePage } from '../../shared/ui/form-page.ts';
-import { errorPage, formatTime, openForm, renderForm } from '../../shared/ui/form-view.ts';
+import { errorPage, formatTime, openForm, renderForm, uiHtml } from '../../shared/ui/form-view.ts';
 import { acceptSubmission, type SubmissionDeps } from './accept-submission.ts';
 
 export const postForm = async (
@@ -28,7 +28,8 @@ export const postForm = async (
     );
     try {
       const { receipt } = await acceptSubmission({ token, answers }, 'web', deps);
-      return html(
+      // The thank-you page under the same strict CSP as every other page of the form.
+      return uiHtml(
         201,
         messagePage(
           'Cảm ơn bạn!',

@@ -16,40 +16,79 @@ export class PoisonMessageError extends Error {
   readonly code = 'POISON_MESSAGE';
 }
 
-export const queueHandler = <M>(
+/** One record's message, parsed by the queue's schema, or the reason it could not be. */
+export type ParsedRecord<M> = { record: SQSRecord; message: M } | { record: SQSRecord; error: Error };
+
+const parseRecord = <M>(schema: z.ZodType<M>, record: SQSRecord): ParsedRecord<M> => {
+  let data: unknown;
+  try {
+    data = JSON.parse(record.body);
+  } catch {
+    return { record, error: new PoisonMessageError('message body is not JSON') };
+  }
+  const parsed = schema.safeParse(data);
+  return parsed.success
+    ? { record, message: parsed.data }
+    : { record, error: new PoisonMessageError(`message does not match schema: ${parsed.error.message}`) };
+};
+
+const logFailure = (service: string, record: SQSRecord, error: unknown): void => {
+  // Logged without the body (it may carry encrypted personal data); retried, then DLQ.
+  logger(service).error('record failed', {
+    messageId: record.messageId,
+    receiveCount: record.attributes.ApproximateReceiveCount,
+    error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+  });
+};
+
+/**
+ * A consumer that handles a whole batch at once (e.g. one transaction for many counter events)
+ * and still reports failures per record: `processBatch` gets every parsed message and returns the
+ * message ids that failed; records that do not parse are failed without reaching it.
+ */
+export const queueBatchHandler = <M>(
   service: string,
   schema: z.ZodType<M>,
-  processMessage: (message: M, record: SQSRecord) => Promise<void>,
+  processBatch: (messages: Array<{ record: SQSRecord; message: M }>) => Promise<string[]>,
 ) =>
   middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(withLogContext<SQSEvent, SQSBatchResponse>(service))
     .handler(async (event) => {
-      const log = logger(service);
-      const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-      for (const record of event.Records) {
-        try {
-          let data: unknown;
-          try {
-            data = JSON.parse(record.body);
-          } catch {
-            throw new PoisonMessageError('message body is not JSON');
-          }
-          const parsed = schema.safeParse(data);
-          if (!parsed.success)
-            throw new PoisonMessageError(`message does not match schema: ${parsed.error.message}`);
-          await processMessage(parsed.data, record);
-        } catch (error) {
-          // Logged without the body (it may carry encrypted personal data); retried, then DLQ.
-          log.error('record failed', {
-            messageId: record.messageId,
-            receiveCount: record.attributes.ApproximateReceiveCount,
-            error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-          });
-          batchItemFailures.push({ itemIdentifier: record.messageId });
-        }
+      const failed: string[] = [];
+      const good: Array<{ record: SQSRecord; message: M }> = [];
+      for (const r of event.Records.map((record) => parseRecord(schema, record))) {
+        if ('error' in r) {
+          logFailure(service, r.record, r.error);
+          failed.push(r.record.messageId);
+        } else good.push(r);
       }
-      return { batchItemFailures };
+      if (good.length > 0) failed.push(...(await processBatch(good)));
+      return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
     });
+
+/** Runs `process` for each message, one at a time, and returns the ids of those that threw. */
+export const eachMessage = async <M>(
+  service: string,
+  messages: Array<{ record: SQSRecord; message: M }>,
+  process: (message: M, record: SQSRecord) => Promise<void>,
+): Promise<string[]> => {
+  const failed: string[] = [];
+  for (const { record, message } of messages) {
+    try {
+      await process(message, record);
+    } catch (error) {
+      logFailure(service, record, error);
+      failed.push(record.messageId);
+    }
+  }
+  return failed;
+};
+
+export const queueHandler = <M>(
+  service: string,
+  schema: z.ZodType<M>,
+  processMessage: (message: M, record: SQSRecord) => Promise<void>,
+) => queueBatchHandler(service, schema, (messages) => eachMessage(service, messages, processMessage));
 
 export const sendMessage = async (queue: QueueName, message: unknown): Promise<void> => {
   await sqsClient().send(

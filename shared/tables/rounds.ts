@@ -258,7 +258,8 @@ export const loadRound = async (roundId: string, reader: Pick<RoundsReader, 'get
   return round;
 };
 
-// Imported versions never change, so a warm container keeps every one it has read.
+// Imported versions never change, so a warm container keeps every one it has read. Callers treat
+// the template they get as read-only (it is shared by every request of the container).
 const templateCache = new Map<string, QuestionnaireTemplate>();
 
 /**
@@ -271,7 +272,13 @@ export const loadRoundTemplate = async (
   reader: Partial<Pick<RoundsReader, 'get' | 'getQuestionnaire'>> = {},
 ): Promise<QuestionnaireTemplate> => {
   const ref = round.questionnaire;
-  if (!ref) return getTemplate(round.templateId);
+  if (!ref) {
+    // Built-in templates are immutable too: one copy per container, not a deep copy per request.
+    const key = `builtin#${round.templateId}`;
+    const builtin = templateCache.get(key) ?? getTemplate(round.templateId);
+    templateCache.set(key, builtin);
+    return builtin;
+  }
   const key = `${ref.id}#${ref.version}`;
   const cached = templateCache.get(key);
   if (cached) return cached;

@@ -225,7 +225,7 @@ describe('ops console in Chromium', () => {
     }
   });
 
-  it('an administrator runs a round: create, roster with errors then corrected, draw, list, scoring, chart', async () => {
+  it('an administrator runs a round: create, roster with errors then corrected, draw, list, substitution, a respondent on a phone, scoring, chart', async () => {
     const page = await context.newPage();
     await page.goto(`${baseUrl()}/ops/`);
     await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
@@ -348,8 +348,36 @@ describe('ops console in Chromium', () => {
     const tokens = [...official.matchAll(/\/f\/([A-Za-z0-9_-]+)/g)].map((m) => m[1]!);
     expect(tokens).toHaveLength(6);
 
-    // Five of the six respondents answer (through the public API), then scoring from the console.
-    for (const [i, token] of tokens.slice(0, 5).entries()) {
+    // One official respondent cannot be reached: the officer substitutes them from the console.
+    await page.getByLabel('Ghi chú').fill('Gọi ba lần không liên lạc được');
+    await page.getByRole('button', { name: 'Thay bằng người dự phòng kế tiếp' }).click();
+    await page.getByText(/Đã thay thế; người dự phòng hạng \d+ được kích hoạt/).waitFor();
+    await page_(page, '07a-thay-the');
+    // Exactly one of the six links now answers 410 (revoked); opening a form never uses its token.
+    const opened = await Promise.all(tokens.map((t) => fetch(`${baseUrl()}/f/${t}`).then((r) => r.status)));
+    expect(opened.filter((s) => s === 410)).toHaveLength(1);
+    const usable = tokens.filter((_, i) => opened[i] === 200);
+    expect(usable).toHaveLength(5);
+
+    // A respondent opens their link on a phone, in a browser of their own, and answers.
+    const phone = await launch();
+    try {
+      const form = await phone.newPage();
+      await form.setViewportSize(PHONE);
+      await form.goto(`${baseUrl()}/f/${usable[0]}`);
+      await form.getByRole('button', { name: 'Gửi phiếu' }).waitFor();
+      for (const [j, id] of scaleIds.entries()) {
+        await form.locator(`fieldset[data-q="${id}"] label >> nth=${j % 5}`).click();
+      }
+      await form.getByRole('button', { name: 'Gửi phiếu' }).click();
+      await form.getByText(/Mã biên nhận: rcp_/).waitFor();
+      await form.screenshot({ path: join(ARTIFACTS, '07a-phieu-nguoi-dan-360.png'), fullPage: true });
+    } finally {
+      await phone.close();
+    }
+
+    // Four more answer through the public API (five of the six issued forms), then scoring from the console.
+    for (const [i, token] of usable.slice(1).entries()) {
       // Varied levels so the indices are not round numbers.
       const answers = Object.fromEntries(scaleIds.map((id, j) => [id, 1 + ((i * 2 + j) % 5)]));
       expect((await api('POST', '/api/submissions', { token: null, body: { token, answers } })).status).toBe(

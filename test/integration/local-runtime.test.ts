@@ -240,6 +240,51 @@ describe('local runtime with fixture handlers', () => {
     expect(status).toBe(413);
   });
 
+  it('lets a client still sending a too-large body read its 413 (no connection reset)', async () => {
+    // A browser uploading a big file keeps sending after the gateway has answered: the gateway must
+    // read and discard the rest, so the client sees the JSON error instead of ECONNRESET / EPIPE.
+    const url = new URL(`${rt.baseUrl}/echo/1`);
+    const total = BODY_LIMIT * 40;
+    const answer = await new Promise<{ status: number; body: string; error?: string }>((resolve) => {
+      const seen: { status: number; body: string; error?: string } = { status: 0, body: '' };
+      const req = request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST' },
+        (res) => {
+          seen.status = res.statusCode ?? 0;
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            seen.body += c;
+          });
+          res.on('error', (e) => {
+            seen.error ??= e.message;
+          });
+        },
+      );
+      // Settled only when the whole exchange is over: an upload cut short shows up here.
+      req.on('error', (e) => {
+        seen.error ??= e.message;
+      });
+      req.on('close', () => resolve(seen));
+      req.setHeader('content-type', 'application/octet-stream');
+      req.setHeader('content-length', String(total));
+      // Streamed in small pieces over a few hundred milliseconds, as a slow uplink would.
+      const piece = Buffer.alloc(16 * 1024, 0x61);
+      let sent = 0;
+      const pump = (): void => {
+        if (sent >= total) return void req.end();
+        for (let i = 0; i < 4 && sent < total; i++) {
+          sent += piece.length;
+          req.write(piece);
+        }
+        setTimeout(pump, 5);
+      };
+      pump();
+    });
+    expect(answer.error).toBeUndefined();
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
   it('polls the queue: successes are deleted, reported failures and throwing batches retried, then dead-lettered', async () => {
     for (const job of [{ id: 'ok-1' }, { id: 'fail-1', mode: 'fail' }]) {
       const res = await get('/jobs', {

@@ -90,6 +90,38 @@ describe('result store', () => {
     const e = { roundId: 'r', unitCode: 'U1', fieldCode: 'F1', tokenHash: 'h' };
     await expect(resultStore().countReturned(e)).rejects.toThrow('conflict');
   });
+
+  it('a batch drops the tokens counted before and counts the rest in one more transaction', async () => {
+    const { resultStore } = await import('../../services/scoring/store.ts');
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(
+        new TransactionCanceledException({
+          message: 'cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+        }),
+      )
+      .resolves({});
+    const ev = (tokenHash: string, unitCode = 'U1') => ({
+      roundId: 'r',
+      unitCode,
+      fieldCode: 'F1',
+      tokenHash,
+    });
+    const out = await resultStore().countReturnedMany([ev('a'), ev('b'), ev('c', 'U2'), ev('a')]);
+    expect(out).toEqual({ counted: 2, duplicates: 2 });
+    const calls = ddb.commandCalls(TransactWriteCommand);
+    expect(calls).toHaveLength(2);
+    const second = calls[1]!.args[0].input.TransactItems ?? [];
+    // Markers of a and c, then one counter update per unit × field with its own increment.
+    expect(second.map((i) => i.Put?.Item?.sk ?? i.Update?.ExpressionAttributeValues?.[':n'])).toEqual([
+      'COUNTED#a',
+      'COUNTED#c',
+      1,
+      1,
+    ]);
+  });
 });
 
 describe('queue handler', () => {

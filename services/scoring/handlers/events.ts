@@ -1,10 +1,34 @@
-import { scoringEventSchema } from '../../../shared/contracts/scoring-events.ts';
-import { queueHandler } from '../../../shared/platform/queue.ts';
+import { type ScoringEvent, scoringEventSchema } from '../../../shared/contracts/scoring-events.ts';
+import { logger } from '../../../shared/platform/logger.ts';
+import { eachMessage, queueBatchHandler } from '../../../shared/platform/queue.ts';
 import { scoringDeps } from '../deps.ts';
 import { handleScoringEvent } from '../handle-event.ts';
 
 const deps = scoringDeps();
 
-export const handler = queueHandler('scoring', scoringEventSchema, (event) =>
-  handleScoringEvent(event, deps),
-);
+/**
+ * Live counters for a whole batch in one transaction (a form each, however often delivered); run
+ * requests one by one. A failed counter transaction fails only the counter records (retried).
+ */
+export const handler = queueBatchHandler('scoring', scoringEventSchema, async (messages) => {
+  const isCount = (m: { message: ScoringEvent }) => m.message.kind === 'submission-accepted';
+  const counts = messages.filter(isCount);
+  const failed: string[] = [];
+  if (counts.length > 0) {
+    try {
+      const { counted, duplicates } = await deps.results.countReturnedMany(
+        counts.map((m) => m.message as Extract<ScoringEvent, { kind: 'submission-accepted' }>),
+      );
+      logger('scoring').debug('returned forms counted', { counted, duplicates });
+    } catch (error) {
+      logger('scoring').error('counting returned forms failed', {
+        records: counts.length,
+        error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      });
+      failed.push(...counts.map((m) => m.record.messageId));
+    }
+  }
+  const others = messages.filter((m) => !isCount(m));
+  failed.push(...(await eachMessage('scoring', others, (event) => handleScoringEvent(event, deps))));
+  return failed;
+});
