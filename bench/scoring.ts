@@ -65,7 +65,20 @@ const template = getTemplate('sipas-2024-v1');
 const items = satisfactionItems(template);
 const rt = await startBenchRuntime({ startTimeoutMs: 300_000 });
 try {
-  const api = benchApi(rt.baseUrl, rt.devToken);
+  const raw = benchApi(rt.baseUrl, rt.devToken);
+  // A kept-alive socket idle through a long set-up step can be reset by the gateway: retry such calls.
+  const api = {
+    ...raw,
+    call: async (...a: Parameters<typeof raw.call>) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await raw.call(...a);
+        } catch (error) {
+          if (attempt >= 3 || !(error instanceof TypeError)) throw error;
+        }
+      }
+    },
+  };
   const cat = catalogue(UNITS, FIELDS);
   const { roundId } = await createRound(api, cat, { name: 'bench scoring' });
   const db = peerClient(rt.endpoints.dynamodb, 32);
