@@ -1,4 +1,5 @@
 import type { FunctionManifest } from '../shared/platform/manifest.ts';
+import { functions as assessment } from './assessment/functions.ts';
 import { functions as rosterIntake } from './roster-intake/functions.ts';
 import { functions as rounds } from './rounds/functions.ts';
 import { functions as sampling } from './sampling/functions.ts';
@@ -13,5 +14,6 @@ export const ALL_FUNCTIONS: readonly FunctionManifest[] = [
   ...sampling,
   ...submission,
   ...scoring,
+  ...assessment,
   ...web,
 ];

@@ -59,7 +59,7 @@ export function App() {
   );
 }
 
-const TABS = ['rosters', 'respondents', 'sampling', 'fieldwork', 'results'] as const;
+const TABS = ['rosters', 'respondents', 'sampling', 'fieldwork', 'paper', 'results', 'audit'] as const;
 
 function route(path: string, user: User) {
   if (path === '/' || path === '/rounds') return <Rounds user={user} />;

@@ -240,6 +240,10 @@ export const can = {
   downloadLists: (u: User) => hasRole(u, ['admin', 'operator']),
   seeRespondents: (u: User) => hasRole(u, ['admin', 'operator']),
   runScoring: (u: User) => hasRole(u, ['admin']) && allUnits(u),
+  keyPaper: (u: User) => hasRole(u, ['admin', 'operator']),
+  resolvePaper: (u: User) => hasRole(u, ['admin']),
+  readAudit: (u: User) => hasRole(u, ['admin']),
+  readMicrodata: (u: User) => hasRole(u, ['admin', 'viewer']),
 };
 
 export const seesUnit = (user: User, unitCode: string): boolean =>

@@ -30,7 +30,12 @@ export interface Round extends RoundSummary {
   schedule?: RoundSchedule;
   seed?: { value: string; source: string; fixedAt?: string; fixedBy?: string };
   quota?: RoundQuota;
-  settings?: { minCellSize?: number; requireOtp?: boolean; fastCompletionSeconds?: number };
+  settings?: {
+    minCellSize?: number;
+    requireOtp?: boolean;
+    fastCompletionSeconds?: number;
+    doubleEntry?: boolean;
+  };
   templateId: string;
   structure: 'three-tier' | 'two-tier';
   methodologyVersion: string;

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
@@ -139,6 +140,12 @@ export class ServiceFunction extends NodejsFunction {
     if (usesSecret) {
       resources.secret.grantRead(this);
       this.addEnvironment('DIEUTRA_SECRET_ARN', resources.secret.secretArn);
+    }
+    if (this.manifest.notifies) {
+      // SMS goes straight to phone numbers (no topic ARN to name), e-mail through the SES identities.
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['sns:Publish', 'ses:SendEmail'], resources: ['*'] }),
+      );
     }
   }
 }

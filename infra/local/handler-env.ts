@@ -22,6 +22,8 @@ export interface HandlerEnvInput {
   queueUrls: Record<QueueName, string>;
   secret: string;
   publicBaseUrl: string;
+  /** Folder of the local notification outbox (shared/platform/notify.ts). */
+  outboxDir?: string;
 }
 
 export const buildHandlerEnv = (input: HandlerEnvInput): Record<string, string> => {
@@ -36,6 +38,7 @@ export const buildHandlerEnv = (input: HandlerEnvInput): Record<string, string> 
     DIEUTRA_ENDPOINT_S3: input.s3Endpoint,
     DIEUTRA_SECRET: input.secret,
     DIEUTRA_PUBLIC_BASE_URL: input.publicBaseUrl,
+    ...(input.outboxDir ? { DIEUTRA_OUTBOX_DIR: input.outboxDir } : {}),
   };
   for (const table of TABLE_NAMES) env[tableEnvVar(table)] = localTableName(table);
   for (const queue of QUEUE_NAMES) env[queueEnvVar(queue)] = input.queueUrls[queue];

@@ -3,6 +3,8 @@
  * shared/platform/resources.ts, an API Gateway-like HTTP gateway, SQS pollers and a schedule ticker,
  * all driving the unchanged Lambda handlers listed in the function manifests.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ALL_FUNCTIONS } from '../../services/manifests.ts';
 import type { FunctionManifest } from '../../shared/platform/manifest.ts';
@@ -52,6 +54,8 @@ export interface LocalRuntime {
   baseUrl: string;
   devToken: string;
   endpoints: { dynamodb: string; sqs: string; s3: string };
+  /** Folder of the notification outbox (one JSON file per message). */
+  outboxDir: string;
   /** Queue URLs and ARNs (with their DLQs), by logical name. */
   queues: Record<QueueName, LocalQueue>;
   /** Child process ids (only DynamoDB Local runs outside this process). */
@@ -130,6 +134,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     if (created.length > 0) log.info(`created tables: ${created.join(', ')}`);
 
     const secret = await persistedSecret(dataDir, 'secret');
+    // Messages (reminders, codes) land as files: in the data folder, or a fresh temp folder in memory mode.
+    const outboxDir = dataDir ? join(dataDir, 'outbox') : await mkdtemp(join(tmpdir(), 'dieutra-outbox-'));
     const restoreEnv = applyEnv(
       buildHandlerEnv({
         dynamodbEndpoint: dynamodb.endpoint,
@@ -141,6 +147,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         >,
         secret,
         publicBaseUrl: baseUrl,
+        outboxDir,
       }),
     );
     stoppers.push(restoreEnv);
@@ -177,6 +184,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       devToken,
       demo,
       endpoints: { dynamodb: dynamodb.endpoint, sqs: sqsS3.endpoint, s3: sqsS3.endpoint },
+      outboxDir,
       queues,
       pids: { dynamodb: dynamodb.pid },
       startupMs: { dynamodb: dynamodb.startupMs, total: Date.now() - started },

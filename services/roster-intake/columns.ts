@@ -22,6 +22,12 @@ export const COLUMNS = {
   birthYear: { label: 'Năm sinh', required: false, aliases: ['Năm sinh', 'nam_sinh'] },
   sex: { label: 'Giới tính', required: false, aliases: ['Giới tính', 'gioi_tinh'] },
   address: { label: 'Địa chỉ', required: false, aliases: ['Địa chỉ', 'dia_chi', 'Nơi cư trú'] },
+  /** PAR rater rosters: the rater group's code in the round's rater matrix (e.g. LD_SO, DB_HDND). */
+  raterGroup: {
+    label: 'Nhóm đối tượng',
+    required: false,
+    aliases: ['Nhóm đối tượng', 'nhom_doi_tuong', 'Nhóm người đánh giá', 'Mã nhóm'],
+  },
 } as const;
 
 export type ColumnKey = keyof typeof COLUMNS;

@@ -78,6 +78,8 @@ export interface AcceptedRow {
   birthYear?: number;
   sex?: string;
   address?: string;
+  /** PAR rater rosters: the rater group's code (upper case), the rater's own unit being `unitCode`. */
+  raterGroup?: string;
   warnings: RowIssue[];
 }
 
@@ -326,6 +328,7 @@ export class RosterRowProcessor {
     const birthYear = birthYearOf(v('birthYear'));
     const sex = v('sex');
     const address = v('address');
+    const raterGroup = v('raterGroup').toUpperCase();
     return {
       kind: 'accepted',
       row,
@@ -340,6 +343,7 @@ export class RosterRowProcessor {
       ...(birthYear ? { birthYear } : {}),
       ...(sex ? { sex } : {}),
       ...(address ? { address } : {}),
+      ...(raterGroup ? { raterGroup } : {}),
       warnings,
     };
   }

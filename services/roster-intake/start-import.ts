@@ -61,6 +61,7 @@ const sealRow = (keys: Keys, r: AcceptedRow): ChunkRow => ({
   fieldCode: r.fieldCode,
   completedOn: r.completedOn,
   ...(r.address ? { addressEnc: encryptPii(keys, r.address) } : {}),
+  ...(r.raterGroup ? { raterGroup: r.raterGroup } : {}),
   ...(r.birthYear ? { birthYearEnc: encryptPii(keys, String(r.birthYear)) } : {}),
   ...(r.sex ? { sexEnc: encryptPii(keys, r.sex) } : {}),
 });

@@ -74,6 +74,7 @@ const dossierOf = (importId: string, row: ChunkRow): DossierRecord =>
     completedOn: row.completedOn,
     importId,
     row: row.row,
+    ...(row.raterGroup ? { raterGroup: row.raterGroup } : {}),
   });
 
 const dossierItem = (roundId: string, importId: string, row: ChunkRow) => ({

@@ -1,6 +1,8 @@
 import {
   CatalogueError,
   getTemplate,
+  isValidOn,
+  LEVEL_OF_TYPE,
   ORG_UNIT_TYPES,
   type OrgUnit,
   type OrgUnitType,
@@ -17,7 +19,9 @@ import { idFrom, newId } from '../../shared/platform/ids.ts';
 import { slugify } from '../../shared/platform/text.ts';
 import { DEFAULT_ROUND_SETTINGS, type Round, roundSettingsSchema } from '../../shared/tables/rounds.ts';
 import type { CreateRoundInput } from './schemas.ts';
-import type { QuestionnaireStore, RoundStore } from './store.ts';
+import type { CatalogueStore, QuestionnaireStore, RoundStore } from './store.ts';
+
+type RoundUnits = NonNullable<CreateRoundInput['units']>;
 
 const duplicates = (codes: string[]): string[] => codes.filter((c, i) => codes.indexOf(c) !== i);
 
@@ -30,7 +34,7 @@ const isOrgUnitType = (type: string | undefined): type is OrgUnitType =>
  * `null`; a free-text type the catalogue does not know is checked as a department (levels are not
  * checked here: a round lists only the units it surveys, not their whole hierarchy).
  */
-const unitIssues = (units: CreateRoundInput['units']): ErrorDetail[] => {
+const unitIssues = (units: RoundUnits): ErrorDetail[] => {
   const codes = new Set(units.map((u) => u.code));
   const catalogue: OrgUnit[] = units.map((u) => ({
     code: u.code,
@@ -50,8 +54,8 @@ const unitIssues = (units: CreateRoundInput['units']): ErrorDetail[] => {
   }
 };
 
-const checkInput = (input: CreateRoundInput, fields: Round['fields']): void => {
-  const details: ErrorDetail[] = unitIssues(input.units);
+const checkInput = (input: CreateRoundInput, units: RoundUnits, fields: Round['fields']): void => {
+  const details: ErrorDetail[] = unitIssues(units);
   for (const code of duplicates(fields.map((f) => f.code))) {
     details.push({ path: 'fields', code: 'DUPLICATE_CODE', message: `Mã lĩnh vực "${code}" bị trùng.` });
   }
@@ -73,6 +77,74 @@ const checkInput = (input: CreateRoundInput, fields: Round['fields']): void => {
   if (details.length > 0) throw new ValidationError('Danh sách đơn vị hoặc lĩnh vực không hợp lệ.', details);
 };
 
+/**
+ * The round's units selected from a stored catalogue version: the named codes (each must exist, be
+ * valid on `asOf` and fit the round's structure), or every unit valid on `asOf` below the province.
+ */
+export const unitsFromStoredCatalogue = async (
+  ref: NonNullable<CreateRoundInput['catalogue']>,
+  unitCodes: readonly string[] | undefined,
+  round: { year: number; structure: 'three-tier' | 'two-tier' },
+  catalogues: Pick<CatalogueStore, 'getCatalogue'> | undefined,
+): Promise<RoundUnits> => {
+  const stored = await catalogues?.getCatalogue(ref.id, ref.version);
+  if (!stored) {
+    throw new ValidationError(
+      `Không có danh mục đơn vị "${ref.id}" phiên bản ${ref.version}.`,
+      undefined,
+      'CATALOGUE_NOT_FOUND',
+    );
+  }
+  const asOf =
+    ref.asOf ??
+    (round.structure === 'three-tier' && round.year >= 2025 ? '2025-06-30' : `${round.year}-12-31`);
+  const byCode = new Map(stored.units.map((u) => [u.code, u as OrgUnit]));
+  const fits = (u: OrgUnit) =>
+    LEVEL_OF_TYPE[u.type] !== 'province' &&
+    !(round.structure === 'two-tier' && LEVEL_OF_TYPE[u.type] === 'district');
+  const details: ErrorDetail[] = [];
+  const chosen: OrgUnit[] = [];
+  if (unitCodes === undefined) {
+    chosen.push(...[...byCode.values()].filter((u) => isValidOn(u, asOf) && fits(u)));
+  } else {
+    unitCodes.forEach((code, i) => {
+      const u = byCode.get(code);
+      const path = `unitCodes.${i}`;
+      if (!u) details.push({ path, code: 'UNKNOWN_UNIT', message: `Danh mục không có đơn vị "${code}".` });
+      else if (!isValidOn(u, asOf))
+        details.push({
+          path,
+          code: 'UNIT_NOT_VALID',
+          message: `Đơn vị "${code}" không còn hiệu lực ngày ${asOf}.`,
+        });
+      else if (!fits(u))
+        details.push({
+          path,
+          code: round.structure === 'two-tier' ? 'DISTRICT_IN_TWO_TIER' : 'INVALID_UNIT_LEVEL',
+          message:
+            round.structure === 'two-tier' && LEVEL_OF_TYPE[u.type] === 'district'
+              ? `Đơn vị "${code}" là cấp huyện; cấu trúc hai cấp không có cấp huyện.`
+              : `Đơn vị "${code}" là cấp tỉnh, không phải đơn vị được khảo sát.`,
+        });
+      else chosen.push(u);
+    });
+  }
+  if (details.length > 0) throw new ValidationError('Đơn vị chọn từ danh mục không hợp lệ.', details);
+  if (chosen.length === 0) {
+    throw new ValidationError(
+      `Danh mục không có đơn vị nào còn hiệu lực ngày ${asOf}.`,
+      undefined,
+      'NO_UNITS',
+    );
+  }
+  return chosen.map((u) => ({
+    code: u.code,
+    name: u.name,
+    type: u.type,
+    ...(u.parentCode === null ? {} : { parentCode: u.parentCode }),
+  }));
+};
+
 export const createRound = async (
   input: CreateRoundInput,
   ctx: {
@@ -80,11 +152,12 @@ export const createRound = async (
     idempotencyKey: string | undefined;
     store: RoundStore;
     questionnaires?: Pick<QuestionnaireStore, 'getQuestionnaire'>;
+    catalogues?: Pick<CatalogueStore, 'getCatalogue'>;
     now?: Date;
   },
 ): Promise<{ created: boolean; round: Round }> => {
   const fields = input.fields.map((f) => ({ code: f.code ?? slugify(f.name), name: f.name }));
-  checkInput(input, fields);
+  if (input.units) checkInput(input, input.units, fields);
   const scoringRules = input.scoringRules ?? {};
   const known = Object.keys((input.kind === 'SIPAS' ? sipasRulesSchema : parRulesSchema).shape);
   const unknown = Object.keys(scoringRules).filter((k) => !known.includes(k));
@@ -105,6 +178,15 @@ export const createRound = async (
     ...(input.templateId ? { templates: { [input.kind]: input.templateId } } : {}),
     ...(input.kind === 'SIPAS' ? { sipas: scoringRules } : { par: scoringRules }),
   });
+  const units = input.units
+    ? input.units
+    : await unitsFromStoredCatalogue(
+        input.catalogue as NonNullable<CreateRoundInput['catalogue']>,
+        input.unitCodes,
+        { year: input.year, structure: methodology.structure },
+        ctx.catalogues,
+      );
+  if (!input.units) checkInput(input, units, fields);
   const templateId = input.questionnaire?.id ?? methodology.templates[input.kind];
   let template: ReturnType<typeof getTemplate>;
   if (input.questionnaire) {
@@ -146,7 +228,7 @@ export const createRound = async (
     templateId: template.id,
     structure: methodology.structure,
     methodologyVersion: methodology.version,
-    units: input.units,
+    units,
     fields,
     scoringRules,
     // Rosters can be uploaded as soon as the round exists.
@@ -157,6 +239,7 @@ export const createRound = async (
     settings: roundSettingsSchema.parse(input.settings ?? DEFAULT_ROUND_SETTINGS),
     ...(raterMatrix ? { raterMatrix } : {}),
     ...(input.questionnaire ? { questionnaire: input.questionnaire } : {}),
+    ...(input.catalogue ? { catalogue: { id: input.catalogue.id, version: input.catalogue.version } } : {}),
     createdAt: now,
     createdBy: ctx.principal.sub,
     requestHash,

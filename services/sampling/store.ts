@@ -16,6 +16,14 @@ import {
   assignmentKey,
   codeKey,
   manifestKey,
+  type RaterForm,
+  type RaterFormsManifest,
+  raterCodeKey,
+  raterFormItemSchema,
+  raterFormKey,
+  raterFormsKey,
+  raterFormsManifestSchema,
+  raterTokenKey,
   type SampleManifest,
   type SamplesReader,
   sampleManifestItemSchema,
@@ -57,6 +65,12 @@ export interface SampleStore extends SamplesReader {
   substitute(s: Substitution): Promise<void>;
   /** An audit entry without a change of its own (LIST_DOWNLOADED). */
   recordAudit(entry: RoundAuditEntry): Promise<void>;
+  /**
+   * PAR rater forms: the forms and their token/code lookups first (deterministic puts: a retry
+   * rewrites identical items), then the manifest only if absent (so identical requests make one set)
+   * and its audit entry RATER_FORMS_CREATED. Returns false when the set existed already.
+   */
+  createRaterForms(manifest: RaterFormsManifest, forms: readonly RaterForm[]): Promise<boolean>;
 }
 
 const itemsOf = (a: Assignment): Record<string, unknown>[] => {
@@ -65,6 +79,15 @@ const itemsOf = (a: Assignment): Record<string, unknown>[] => {
     { ...assignmentKey(item), ...item },
     { ...tokenKey(item.tokenHash), ...item },
     ...(item.codeHash ? [{ ...codeKey(item.codeHash), ...item }] : []),
+  ];
+};
+
+const raterFormItems = (f: RaterForm): Record<string, unknown>[] => {
+  const item = raterFormItemSchema.parse(f);
+  return [
+    { ...raterFormKey(item.formsId, item.raterKey), ...item },
+    { ...raterTokenKey(item.tokenHash), ...item },
+    { ...raterCodeKey(item.codeHash), ...item },
   ];
 };
 
@@ -166,6 +189,27 @@ export const sampleStore = (): SampleStore => {
 
     async recordAudit(entry) {
       await putAuditEntry('samples', entry);
+    },
+
+    async createRaterForms(m, forms) {
+      await batchPutAll(table, forms.flatMap(raterFormItems));
+      const created = await putIfAbsent(table, {
+        ...raterFormsKey(m.roundId, m.formsId),
+        ...raterFormsManifestSchema.parse(m),
+      });
+      if (created) {
+        await putAuditEntry('samples', {
+          roundId: m.roundId,
+          at: m.createdAt,
+          id: `${m.formsId}-created`,
+          by: m.createdBy,
+          service: 'sampling',
+          action: 'RATER_FORMS_CREATED',
+          target: m.formsId,
+          details: { matrixId: m.matrixId, raters: m.raters, forms: m.forms, ratings: m.ratings },
+        });
+      }
+      return created;
     },
 
     async substitute(s) {

@@ -22,16 +22,20 @@ import {
   sipasColumnsFromForms,
   wilsonInterval,
 } from '../../shared/domain/index.ts';
+import type { AssessmentsReader } from '../../shared/tables/assessments.ts';
 import { loadRoundTemplate, type Round } from '../../shared/tables/rounds.ts';
 import type { SamplesReader } from '../../shared/tables/samples.ts';
 import type { StoredSubmission, SubmissionsReader } from '../../shared/tables/submissions.ts';
 import { activeCounts, latestCompletedSample, ufKey } from './issued.ts';
+import { withParIndex } from './par-index-results.ts';
 import type { InputSnapshot } from './snapshot.ts';
 
 export interface ComputeDeps {
   /** With `listAssignments`, issued = active assignments (issued.ts); else the manifest's official counts. */
   samples: Pick<SamplesReader, 'listManifests'> & Partial<Pick<SamplesReader, 'listAssignments'>>;
   submissions: Pick<SubmissionsReader, 'pageByRound'>;
+  /** PAR rounds with a criteria tree: the self-assessment and appraisal (par-index-results.ts). */
+  assessments?: Pick<AssessmentsReader, 'getSetup' | 'getCriteria' | 'listUnitStates' | 'listEntries'>;
   now?: () => Date;
 }
 
@@ -236,7 +240,7 @@ const parResults = (
 export const computeResults = async (
   round: Round,
   runId: string,
-  deps: Pick<ComputeDeps, 'samples' | 'now'>,
+  deps: Pick<ComputeDeps, 'samples' | 'now' | 'assessments'>,
   submissions: StoredSubmission[],
   snapshot: InputSnapshot,
 ) => {
@@ -245,7 +249,13 @@ export const computeResults = async (
   const scored =
     round.kind === 'SIPAS'
       ? sipasResults(round, template, submissions, issued, population, snapshot.bootstrapSeed)
-      : parResults(round, template, submissions, issued);
+      : await withParIndex(
+          parResults(round, template, submissions, issued),
+          round,
+          template,
+          submissions,
+          deps.assessments,
+        );
   const unitName = new Map(round.units.map((u) => [u.code, u.name]));
   return {
     roundId: round.id,

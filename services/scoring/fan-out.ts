@@ -41,7 +41,7 @@ import type { PartDone, PartStat, ScoringRun } from '../../shared/tables/results
 import { loadRound, loadRoundTemplate, type Round, type RoundsReader } from '../../shared/tables/rounds.ts';
 import type { SampleManifest, SamplesReader } from '../../shared/tables/samples.ts';
 import type { StoredSubmission, SubmissionsReader } from '../../shared/tables/submissions.ts';
-import { computeResults, presentSipasGroup } from './compute-results.ts';
+import { type ComputeDeps, computeResults, presentSipasGroup } from './compute-results.ts';
 import { activeCounts, ufKey } from './issued.ts';
 import {
   combineDigests,
@@ -71,6 +71,8 @@ export interface RunDeps {
     | 'putLatestPointer'
   >;
   send: SendScoringParts;
+  /** PAR rounds with a criteria tree (self-assessment and appraisal), passed to computeResults. */
+  assessments?: ComputeDeps['assessments'];
   now?: () => Date;
   /** Units per part (default 50, or `DIEUTRA_SCORING_UNITS_PER_PART`). */
   unitsPerPart?: number;
@@ -220,7 +222,11 @@ const scoreParPart = async (
   const results = await computeResults(
     round,
     run.runId,
-    { samples: deps.samples, ...(deps.now ? { now: deps.now } : {}) },
+    {
+      samples: deps.samples,
+      ...(deps.assessments ? { assessments: deps.assessments } : {}),
+      ...(deps.now ? { now: deps.now } : {}),
+    },
     forms,
     (run.snapshot as InputSnapshot | undefined) ?? snapshotOf(round, forms),
   );

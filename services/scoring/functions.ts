@@ -1,7 +1,14 @@
 import { defineFunctions, httpTrigger } from '../../shared/platform/manifest.ts';
+import { scoringExportRoutes } from './export-routes.ts';
 import { scoringRoutes } from './routes.ts';
 
-const scoringTables = { rounds: 'read', samples: 'read', submissions: 'read', results: 'readWrite' } as const;
+const scoringTables = {
+  rounds: 'read',
+  samples: 'read',
+  submissions: 'read',
+  results: 'readWrite',
+  assessments: 'read',
+} as const;
 /** Requests read no submission (the fan-out's parts do). */
 const requestTables = { rounds: 'read', samples: 'read', results: 'readWrite' } as const;
 
@@ -13,6 +20,19 @@ export const functions = defineFunctions('scoring', [
     trigger: httpTrigger(scoringRoutes),
     tables: scoringTables,
     sendsTo: ['scoring-parts'],
+    timeoutSeconds: 29,
+  },
+  {
+    name: 'scoring-exports',
+    description:
+      'Results as CSV/XLSX (suppressed below admin); anonymised microdata as JSON pages, CSV, XLSX',
+    entry: 'services/scoring/handlers/exports.ts',
+    trigger: httpTrigger(scoringExportRoutes),
+    tables: { rounds: 'read', submissions: 'read', results: 'read' },
+    buckets: { uploads: 'readWrite' },
+    // The secret seals microdata cursors (they carry DynamoDB keys).
+    usesSecret: true,
+    memoryMb: 1024,
     timeoutSeconds: 29,
   },
   {

@@ -19,6 +19,8 @@ export const chunkRowSchema = z.object({
   addressEnc: z.string().min(1).optional(),
   birthYearEnc: z.string().min(1).optional(),
   sexEnc: z.string().min(1).optional(),
+  /** PAR rater rosters: the rater group's code (not personal data). */
+  raterGroup: z.string().min(1).max(32).optional(),
 });
 export type ChunkRow = z.infer<typeof chunkRowSchema>;
 

@@ -53,6 +53,8 @@ export interface FunctionManifest {
   buckets: Partial<Record<BucketName, Access>>;
   /** Needs the form-token / PII secret. */
   usesSecret: boolean;
+  /** Sends notifications (shared/platform/notify.ts): SMS through SNS, e-mail through SES in AWS. */
+  notifies?: boolean;
   memoryMb?: number;
   timeoutSeconds?: number;
 }

@@ -4,7 +4,14 @@
  * two can never drift apart.
  */
 
-export const TABLE_NAMES = ['rounds', 'respondents', 'samples', 'submissions', 'results'] as const;
+export const TABLE_NAMES = [
+  'rounds',
+  'respondents',
+  'samples',
+  'submissions',
+  'results',
+  'assessments',
+] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 export const QUEUE_NAMES = ['roster-chunks', 'sampling-requests', 'scoring-events', 'scoring-parts'] as const;
@@ -45,6 +52,7 @@ export const TABLES: Record<TableName, TableDef> = {
   samples: { name: 'samples', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1] },
   submissions: { name: 'submissions', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1] },
   results: { name: 'results', partitionKey: 'pk', sortKey: 'sk', indexes: [] },
+  assessments: { name: 'assessments', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1] },
 };
 
 export const QUEUES: Record<QueueName, QueueDef> = {

@@ -69,6 +69,8 @@ export const dossierItemSchema = z.object({
   completedOn: z.string(),
   importId: z.string(),
   row: z.number(),
+  /** PAR rater rosters: the rater group's code in the round's rater matrix; `unitCode` is the rater's own unit. */
+  raterGroup: z.string().optional(),
 });
 export type DossierRecord = z.infer<typeof dossierItemSchema>;
 

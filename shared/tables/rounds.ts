@@ -24,6 +24,14 @@
  *
  *   QUESTIONNAIRE#id / V#000001   one imported questionnaire version, immutable
  *                                 (gsi1: QUESTIONNAIRES / id#000001)
+ *   CATALOGUE#id / V#000001       one imported unit catalogue version (units, optional fields and
+ *                                 procedures per level), immutable (gsi1: CATALOGUES / id#000001)
+ *   REMINDER#r / <day>#<tokenHash> one reminder of one reminder run (a day): status, channel, the
+ *                                 outbox message id — never the recipient nor the text
+ *   AUDIT#r / <at>#<id>           the rounds service's audit entries (shared/contracts/audit.ts)
+ *
+ * A round may also carry `catalogue?` { id, version } (the catalogue version its units were selected
+ * from) and `lastTransition?` (the latest lifecycle move: from, to, at, by, reason?, trigger?).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -130,6 +138,8 @@ export const roundSettingsSchema = z.strictObject({
     .min(0)
     .max(3600)
     .default(DEFAULT_ROUND_SETTINGS.fastCompletionSeconds),
+  /** The daily reminder job (rounds-reminders) texts this round's non-responders while in the field. */
+  dailyReminders: z.boolean().optional(),
 });
 export type RoundSettings = z.infer<typeof roundSettingsSchema>;
 
@@ -159,6 +169,19 @@ export const roundItemSchema = z.object({
   settings: roundSettingsSchema.default(DEFAULT_ROUND_SETTINGS),
   raterMatrix: raterMatrixSchema.optional(),
   questionnaire: z.object({ id: z.string(), version: z.number().int().positive() }).optional(),
+  /** The stored catalogue version the units were selected from (POST /api/catalogues). */
+  catalogue: z.object({ id: z.string(), version: z.number().int().positive() }).optional(),
+  /** The latest lifecycle move (the full history is in the audit trail). */
+  lastTransition: z
+    .object({
+      from: z.string(),
+      to: z.string(),
+      at: z.string(),
+      by: z.string(),
+      reason: z.string().optional(),
+      trigger: z.string().optional(),
+    })
+    .optional(),
   createdAt: z.string(),
   createdBy: z.string(),
   requestHash: z.string(),
@@ -203,6 +226,81 @@ export const questionnaireIndexKey = (id: string, version: number) => ({
 export const parseQuestionnaireItem = (item: Record<string, unknown>): StoredQuestionnaire =>
   questionnaireItemSchema.parse(stripKeys(item));
 
+// ---- imported unit catalogues ----
+export const catalogueUnitSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  type: z.string(),
+  parentCode: z.string().nullable(),
+  validFrom: z.string(),
+  validTo: z.string().nullable(),
+  successorCodes: z.array(z.string()),
+});
+export const catalogueFieldSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  /** Levels of units that handle the field (department, district, commune). */
+  levels: z.array(z.string()),
+  procedures: z.array(z.object({ code: z.string(), name: z.string() })),
+});
+export const catalogueItemSchema = z.object({
+  id: z.string(),
+  version: z.number().int().positive(),
+  name: z.string(),
+  /** sha256 of the canonical units + fields: the same file again finds its version. */
+  contentHash: z.string(),
+  units: z.array(catalogueUnitSchema),
+  fields: z.array(catalogueFieldSchema).default([]),
+  source: z.enum(['csv', 'xlsx']),
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+export type StoredCatalogue = z.infer<typeof catalogueItemSchema>;
+
+export const CATALOGUES_INDEX_PK = 'CATALOGUES';
+export const catalogueKey = (id: string, version: number) => ({
+  pk: `CATALOGUE#${id}`,
+  sk: `V#${pad(version)}`,
+});
+export const catalogueIndexKey = (id: string, version: number) => ({
+  gsi1pk: CATALOGUES_INDEX_PK,
+  gsi1sk: `${id}#${pad(version)}`,
+});
+export const parseCatalogueItem = (item: Record<string, unknown>): StoredCatalogue =>
+  catalogueItemSchema.parse(stripKeys(item));
+
+export class CatalogueNotFoundError extends NotFoundError {
+  constructor(id: string, version?: number) {
+    super(
+      `Không tìm thấy danh mục đơn vị "${id}"${version === undefined ? '' : ` phiên bản ${version}`}.`,
+      'CATALOGUE_NOT_FOUND',
+    );
+  }
+}
+
+// ---- reminders ----
+export const reminderItemSchema = z.object({
+  roundId: z.string(),
+  /** The run's calendar day (local, yyyy-mm-dd): one reminder per respondent per day at most. */
+  runDay: z.string(),
+  tokenHash: z.string(),
+  unitCode: z.string(),
+  fieldCode: z.string(),
+  channel: z.enum(['sms', 'email']),
+  status: z.enum(['pending', 'sent', 'failed']),
+  notificationId: z.string().optional(),
+  failure: z.string().optional(),
+  createdAt: z.string(),
+  sentAt: z.string().optional(),
+});
+export type ReminderRecord = z.infer<typeof reminderItemSchema>;
+export const reminderKey = (roundId: string, runDay: string, tokenHash: string) => ({
+  pk: `REMINDER#${roundId}`,
+  sk: `${runDay}#${tokenHash}`,
+});
+export const parseReminderItem = (item: Record<string, unknown>): ReminderRecord =>
+  reminderItemSchema.parse(stripKeys(item));
+
 export class QuestionnaireNotFoundError extends NotFoundError {
   constructor(id: string, version: number) {
     super(`Không tìm thấy mẫu phiếu "${id}" phiên bản ${version}.`, 'QUESTIONNAIRE_NOT_FOUND');
@@ -214,6 +312,8 @@ export interface RoundsReader {
   get(roundId: string): Promise<Round | null>;
   /** One imported questionnaire version. */
   getQuestionnaire(id: string, version: number): Promise<StoredQuestionnaire | null>;
+  /** One stored unit catalogue version. */
+  getCatalogue(id: string, version: number): Promise<StoredCatalogue | null>;
   /** Every round, all pages (scheduled jobs only; never in a request path). */
   listAll(): Promise<Round[]>;
 }
@@ -232,6 +332,10 @@ export const roundsReader = (): RoundsReader => {
         new GetCommand({ TableName: table, Key: questionnaireKey(id, version) }),
       );
       return out.Item ? parseQuestionnaireItem(out.Item) : null;
+    },
+    async getCatalogue(id, version) {
+      const out = await dynamo().send(new GetCommand({ TableName: table, Key: catalogueKey(id, version) }));
+      return out.Item ? parseCatalogueItem(out.Item) : null;
     },
     async listAll() {
       const items = await queryAll({

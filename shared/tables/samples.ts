@@ -6,6 +6,10 @@
  *   SAMPLE#id / A#unit#field#O|R#rank   one assignment (person key, token hash)
  *   TOKEN#sha256(token) / TOKEN         token lookup for the public form (no token is stored)
  *   CODE#hmac(code) / CODE              paper-code lookup (the same assignment; no code is stored)
+ *   ROUND#r / RATERFORMS#id             PAR rater forms of one rater roster × matrix (counts per target)
+ *   RATERFORMS#id / F#personKey         one rater's form: group, own unit, the targets it rates, hashes
+ *   RATERTOKEN#sha256(token) / TOKEN    a rater form's token lookup (kept apart from TOKEN#: a rater
+ *   RATERCODE#hmac(code) / CODE         form rates several units, so the one-unit form never opens it)
  *
  * An assignment's `status`: `active` (its form works), `inactive` (a reserve not yet called up),
  * `revoked` (replaced by a reserve: its link and code answer 410 TOKEN_REVOKED). Items written before
@@ -79,6 +83,45 @@ export const assignmentItemSchema = z.object({
 });
 export type Assignment = z.infer<typeof assignmentItemSchema>;
 
+/** PAR rater forms (issue 9 item 7): one form per rater covering every target the matrix gives them. */
+export const raterFormsManifestSchema = z.object({
+  formsId: z.string(),
+  roundId: z.string(),
+  /** The round's rater matrix id and the hash of its canonical JSON. */
+  matrixId: z.string(),
+  matrixHash: z.string(),
+  /** Roster hash (shared/domain rosterHashOf) of the dossiers the raters came from. */
+  rosterHash: z.string(),
+  raters: z.number(),
+  forms: z.number(),
+  /** Rater-target pairs in all. */
+  ratings: z.number(),
+  /** Target unit code → raters who rate it (every ratable unit listed, 0 included). */
+  countsByTarget: z.record(z.string(), z.number()),
+  countsByGroup: z.record(z.string(), z.number()),
+  /** Raters the matrix gives nothing to rate (no form is made for them). */
+  ratersWithoutTargets: z.number(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+export type RaterFormsManifest = z.infer<typeof raterFormsManifestSchema>;
+
+export const raterFormItemSchema = z.object({
+  formsId: z.string(),
+  roundId: z.string(),
+  /** The rater's pseudonymous person key (respondents table). */
+  raterKey: z.string(),
+  groupCode: z.string(),
+  /** The rater's own unit (never among `targets` when the matrix excludes it). */
+  unitCode: z.string(),
+  /** Target unit codes this form rates, in code order. */
+  targets: z.array(z.string()).min(1),
+  tokenHash: z.string(),
+  codeHash: z.string(),
+  status: z.enum(['active', 'revoked']),
+});
+export type RaterForm = z.infer<typeof raterFormItemSchema>;
+
 // ---- keys ----
 export const manifestKey = (roundId: string, sampleId: string) => ({
   pk: `ROUND#${roundId}`,
@@ -92,6 +135,21 @@ export const assignmentKey = (
 });
 export const tokenKey = (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' });
 export const codeKey = (codeHash: string) => ({ pk: `CODE#${codeHash}`, sk: 'CODE' });
+
+export const raterFormsKey = (roundId: string, formsId: string) => ({
+  pk: `ROUND#${roundId}`,
+  sk: `RATERFORMS#${formsId}`,
+});
+export const raterFormKey = (formsId: string, raterKey: string) => ({
+  pk: `RATERFORMS#${formsId}`,
+  sk: `F#${raterKey}`,
+});
+export const raterTokenKey = (tokenHash: string) => ({ pk: `RATERTOKEN#${tokenHash}`, sk: 'TOKEN' });
+export const raterCodeKey = (codeHash: string) => ({ pk: `RATERCODE#${codeHash}`, sk: 'CODE' });
+
+/** The string a rater form's token and paper code are derived from (distinct from any assignment's). */
+export const raterFormAssignment = (f: Pick<RaterForm, 'formsId' | 'raterKey'>): string =>
+  ['rater-form', f.formsId, f.raterKey].join('|');
 
 /** The string a form token and a paper code are derived from (HMAC under the server key). */
 export const tokenAssignment = (
@@ -116,6 +174,11 @@ export interface SamplesReader {
   listUnitAssignments(sampleId: string, unitCode: string): Promise<Assignment[]>;
   findByTokenHash(tokenHash: string): Promise<Assignment | null>;
   findByCodeHash(codeHash: string): Promise<Assignment | null>;
+  getRaterForms(roundId: string, formsId: string): Promise<RaterFormsManifest | null>;
+  listRaterFormSets(roundId: string): Promise<RaterFormsManifest[]>;
+  listRaterForms(formsId: string): Promise<RaterForm[]>;
+  findRaterFormByTokenHash(tokenHash: string): Promise<RaterForm | null>;
+  findRaterFormByCodeHash(codeHash: string): Promise<RaterForm | null>;
 }
 
 export const samplesReader = (): SamplesReader => {
@@ -143,6 +206,30 @@ export const samplesReader = (): SamplesReader => {
     async findByCodeHash(codeHash) {
       const out = await dynamo().send(new GetCommand({ TableName: table, Key: codeKey(codeHash) }));
       return out.Item ? parseAssignmentItem(out.Item) : null;
+    },
+    async getRaterForms(roundId, formsId) {
+      const out = await dynamo().send(
+        new GetCommand({ TableName: table, Key: raterFormsKey(roundId, formsId), ConsistentRead: true }),
+      );
+      return out.Item ? raterFormsManifestSchema.parse(stripKeys(out.Item)) : null;
+    },
+    async listRaterFormSets(roundId) {
+      return (await queryPrefix(table, `ROUND#${roundId}`, 'RATERFORMS#')).map((i) =>
+        raterFormsManifestSchema.parse(stripKeys(i)),
+      );
+    },
+    async listRaterForms(formsId) {
+      return (await queryPrefix(table, `RATERFORMS#${formsId}`, 'F#')).map((i) =>
+        raterFormItemSchema.parse(stripKeys(i)),
+      );
+    },
+    async findRaterFormByTokenHash(tokenHash) {
+      const out = await dynamo().send(new GetCommand({ TableName: table, Key: raterTokenKey(tokenHash) }));
+      return out.Item ? raterFormItemSchema.parse(stripKeys(out.Item)) : null;
+    },
+    async findRaterFormByCodeHash(codeHash) {
+      const out = await dynamo().send(new GetCommand({ TableName: table, Key: raterCodeKey(codeHash) }));
+      return out.Item ? raterFormItemSchema.parse(stripKeys(out.Item)) : null;
     },
   };
 };

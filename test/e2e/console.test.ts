@@ -258,6 +258,7 @@ describe('ops console in Chromium', () => {
     await page.getByLabel('Kết thúc khảo sát').fill('2027-05-15');
     await page.getByLabel('Phiếu chính thức mỗi tầng').fill('3');
     await page.getByLabel('Dự phòng mỗi tầng').fill('2');
+    await page.getByLabel('Nhập phiếu giấy hai lần').check();
     await page.getByRole('button', { name: 'Tạo đợt' }).click();
     await page.getByRole('heading', { level: 1, name: new RegExp(roundName) }).waitFor();
     roundUrl = page.url();
@@ -376,14 +377,55 @@ describe('ops console in Chromium', () => {
       await phone.close();
     }
 
-    // Four more answer through the public API (five of the six issued forms), then scoring from the console.
-    for (const [i, token] of usable.slice(1).entries()) {
+    // Three more answer through the public API; the fifth sends the paper form back by post.
+    for (const [i, token] of usable.slice(1, 4).entries()) {
       // Varied levels so the indices are not round numbers.
       const answers = Object.fromEntries(scaleIds.map((id, j) => [id, 1 + ((i * 2 + j) % 5)]));
       expect((await api('POST', '/api/submissions', { token: null, body: { token, answers } })).status).toBe(
         201,
       );
     }
+    // The paper form is keyed twice, blind, by two operators; one answer differs; the supervisor decides.
+    const paperLine = official.split(/\r?\n/).find((l) => l.includes(usable[4]!)) ?? '';
+    const paperCode = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{1,2}\b/.exec(paperLine)?.[0] ?? '';
+    expect(paperCode).not.toBe('');
+    const keyPaper = async (p: Page, pass: '1' | '2', level: (j: number) => number) => {
+      await p.getByRole('link', { name: 'Phiếu giấy' }).click();
+      await p.getByLabel('Mã phiếu in trên thư').fill(paperCode);
+      await p.getByLabel('Lần nhập').selectOption(pass);
+      for (const [j, id] of scaleIds.entries()) {
+        await p.locator(`fieldset[data-q="${id}"] input[value="${level(j)}"]`).check();
+      }
+      await p.getByRole('button', { name: 'Lưu phiếu giấy' }).click();
+    };
+    await keyPaper(page, '1', (j) => 1 + (j % 5));
+    await page.getByText(/Chờ nhập lần 2/).waitFor();
+    await page_(page, '07c-phieu-giay-lan-1');
+    const second = await launch();
+    try {
+      const op = await second.newPage();
+      await op.setViewportSize(DESKTOP);
+      await signIn(op, /Cán bộ nghiệp vụ Sở Nội vụ/);
+      await op.goto(roundUrl);
+      await op.getByRole('heading', { name: 'Tiến trình' }).waitFor();
+      // The first question keyed differently (2 instead of 1).
+      await keyPaper(op, '2', (j) => (j === 0 ? 2 : 1 + (j % 5)));
+      await op
+        .getByText(/lệch nhau/)
+        .first()
+        .waitFor();
+      // An operator is not offered the supervisor's resolution.
+      expect(await op.getByRole('button', { name: /Xử lý phiếu/ }).count()).toBe(0);
+    } finally {
+      await second.close();
+    }
+    await page.reload();
+    await page.getByRole('button', { name: /Xử lý phiếu/ }).click();
+    await page.getByLabel(/Lần 2: 2/).check();
+    await page.getByRole('button', { name: 'Lưu theo lựa chọn của giám sát viên' }).click();
+    await page.getByText(/Đã lưu phiếu .*biên nhận rcp_/).waitFor();
+    await page_(page, '07d-giam-sat-xu-ly');
+
     // Field work: 5 of 6 issued forms returned, once the live counters have caught up.
     await page.getByRole('link', { name: 'Tiến độ' }).click();
     const progress = page.getByRole('table', { name: 'Tiến độ theo đơn vị và lĩnh vực' });
@@ -429,6 +471,12 @@ describe('ops console in Chromium', () => {
     await page.keyboard.press('Enter');
     expect(await indexHeader.getAttribute('aria-sort')).toBe('descending');
     await page_(page, '08-ket-qua');
+    const [workbook] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /results\.xlsx/ }).click(),
+    ]);
+    // An XLSX is a ZIP: its first bytes are "PK".
+    expect((await readFile((await workbook.path())!)).subarray(0, 2).toString('latin1')).toBe('PK');
     // The printable report hides the navigation.
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('.banner').isHidden()).toBe(true);
@@ -444,6 +492,14 @@ describe('ops console in Chromium', () => {
     expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
     await page.setViewportSize(DESKTOP);
     await page.emulateMedia({ media: 'screen' });
+
+    // The audit trail: the substitution and the paper form's resolution, with who did them.
+    await page.getByRole('link', { name: 'Nhật ký' }).click();
+    const trail = page.getByRole('table', { name: 'Nhật ký thao tác của đợt' });
+    await trail.waitFor();
+    expect(await trail.textContent()).toContain('Thay thế người trả lời');
+    await page_(page, '10-nhat-ky');
+    await page.getByRole('link', { name: 'Kết quả' }).click();
 
     // A deep link opens straight on its tab after a reload.
     await page.reload();

@@ -16,9 +16,10 @@ import { propsOf } from './template-queries.ts';
  */
 let s: SynthesizedApp;
 
+// Bundling every function (17 now) takes minutes on a loaded 2-core machine.
 beforeAll(() => {
   s = synthApp({ bundle: true });
-}, 120_000);
+}, 600_000);
 afterAll(() => rmSync(s.app.outdir, { recursive: true, force: true }));
 
 const bundleOf = (name: string) => {

@@ -60,6 +60,23 @@ describe('imported questionnaires', () => {
     expect((await api('GET', `/api/questionnaires/${bad}/1`)).status).toBe(404);
   });
 
+  it('refuses a scored item in no element naming row and column, storing nothing', async () => {
+    const bad = unique('noel')
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-');
+    const lines = exampleAs(bad).split(/\r?\n/);
+    const at = lines.findIndex((l) => l.startsWith('p1_1,'));
+    expect(lines[at]).toContain(',không,P1,CS,có,');
+    lines[at] = lines[at]!.replace(',không,P1,CS,có,', ',không,,CS,có,');
+    const res = await api('POST', '/api/questionnaires', { raw: lines.join('\n') });
+    expect(res.status).toBe(400);
+    const issue = res.json.error.details.find((d: { code: string }) => d.code === 'ITEM_WITHOUT_ELEMENT');
+    expect(issue).toBeDefined();
+    expect(issue.path).toContain(`dòng ${at + 1}`);
+    expect(issue.path).toMatch(/cột/);
+    expect((await api('GET', `/api/questionnaires/${bad}/1`)).status).toBe(404);
+  });
+
   it('reads an XLSX sheet the same way as the CSV', async () => {
     const xid = `${id}-x`;
     const book = new ExcelJS.Workbook();

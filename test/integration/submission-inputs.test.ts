@@ -97,6 +97,12 @@ describe('submission API: every bad input, exactly once', () => {
     });
     expect(created.status).toBe(201);
     roundId = created.json.roundId;
+    // The round's questionnaire as ops read it (the paper-entry layout): the imported version.
+    const layout = await api('GET', `/api/rounds/${roundId}/questionnaire`);
+    expect(layout.status).toBe(200);
+    expect(
+      layout.json.sections.flatMap((s: { questions: { id: string }[] }) => s.questions.map((q) => q.id)),
+    ).toEqual(questions.map((q) => q.id));
     const rows = Array.from(
       { length: 40 },
       (_, i) =>

@@ -3,7 +3,7 @@
  * labelled bars, the ranking table, per unit × field and the live return counts. Prints as an A4 report.
  */
 import { useState } from 'preact/hooks';
-import { get, poll, request } from '../api.ts';
+import { download, get, poll, request } from '../api.ts';
 import { can, seesUnit, type User } from '../auth.ts';
 import { BarChart } from '../components/bar-chart.tsx';
 import { DataTable } from '../components/data-table.tsx';
@@ -21,6 +21,15 @@ export function ResultsTab({ round, user }: { round: Round; user: User }) {
   );
   const [running, setRunning] = useState(false);
   const [runError, setRunError] = useState<unknown>(null);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const fetchExport = async (file: string) => {
+    setExportError(null);
+    try {
+      await download(`${path}/${file}`, `${round.id}-${file}`);
+    } catch (e) {
+      setExportError(e);
+    }
+  };
 
   const run = async () => {
     setRunning(true);
@@ -64,7 +73,23 @@ export function ResultsTab({ round, user }: { round: Round; user: User }) {
             In báo cáo kết quả
           </button>
         ) : null}
+        {latest ? (
+          <>
+            <button type="button" onClick={() => void fetchExport('results.xlsx')}>
+              Tải kết quả (results.xlsx)
+            </button>
+            <button type="button" onClick={() => void fetchExport('results.csv')}>
+              Tải kết quả (results.csv)
+            </button>
+          </>
+        ) : null}
+        {latest && can.readMicrodata(user) ? (
+          <button type="button" onClick={() => void fetchExport('microdata.csv')}>
+            Tải dữ liệu phiếu ẩn danh (microdata.csv)
+          </button>
+        ) : null}
       </div>
+      <ErrorBox error={exportError} action="Tải tệp kết quả" />
       {running ? <Progress label="Đang tính điểm (hàng đợi chấm điểm)" /> : null}
       <ErrorBox error={runError} action="Tính điểm" />
       {loading && !data ? <Progress label="Đang tải kết quả" /> : null}

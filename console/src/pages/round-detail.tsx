@@ -19,20 +19,32 @@ import { useLoad } from '../hooks.ts';
 import { BASE } from '../router.ts';
 import { remembered } from '../store.ts';
 import type { ImportReport, Results, Round, SampleManifest } from '../types.ts';
+import { AuditTab } from './audit.tsx';
 import { FieldworkTab } from './fieldwork.tsx';
+import { PaperEntryTab } from './paper-entry.tsx';
 import { RespondentsTab } from './respondents.tsx';
 import { ResultsTab } from './results.tsx';
 import { RostersTab } from './rosters.tsx';
 import { SamplingTab } from './sampling.tsx';
 
-export type Tab = 'overview' | 'rosters' | 'respondents' | 'sampling' | 'fieldwork' | 'results';
+export type Tab =
+  | 'overview'
+  | 'rosters'
+  | 'respondents'
+  | 'sampling'
+  | 'fieldwork'
+  | 'paper'
+  | 'results'
+  | 'audit';
 const TABS: { id: Tab; label: string; path: string; allowed?: (u: User) => boolean }[] = [
   { id: 'overview', label: 'Tổng quan', path: '' },
   { id: 'rosters', label: 'Nhập danh sách', path: '/rosters' },
   { id: 'respondents', label: 'Người dân', path: '/respondents', allowed: can.seeRespondents },
   { id: 'sampling', label: 'Chọn mẫu', path: '/sampling' },
   { id: 'fieldwork', label: 'Tiến độ', path: '/fieldwork' },
+  { id: 'paper', label: 'Phiếu giấy', path: '/paper', allowed: can.keyPaper },
   { id: 'results', label: 'Kết quả', path: '/results' },
+  { id: 'audit', label: 'Nhật ký', path: '/audit', allowed: can.readAudit },
 ];
 
 export function RoundDetail({ user, roundId, tab }: { user: User; roundId: string; tab: Tab }) {
@@ -68,7 +80,9 @@ export function RoundDetail({ user, roundId, tab }: { user: User; roundId: strin
           {tab === 'respondents' ? <RespondentsTab round={round} user={user} /> : null}
           {tab === 'sampling' ? <SamplingTab round={round} user={user} /> : null}
           {tab === 'fieldwork' ? <FieldworkTab round={round} user={user} /> : null}
+          {tab === 'paper' ? <PaperEntryTab round={round} user={user} /> : null}
           {tab === 'results' ? <ResultsTab round={round} user={user} /> : null}
+          {tab === 'audit' ? <AuditTab round={round} user={user} /> : null}
         </>
       ) : null}
     </section>

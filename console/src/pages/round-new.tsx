@@ -47,6 +47,7 @@ export function RoundNew({ user }: { user: User }) {
   const [fieldworkEnd, setFieldworkEnd] = useState('');
   const [seedValue, setSeedValue] = useState('');
   const [seedSource, setSeedSource] = useState('');
+  const [doubleEntry, setDoubleEntry] = useState(false);
   const [official, setOfficial] = useState('');
   const [reserve, setReserve] = useState('');
   const [unitsText, setUnitsText] = useState('');
@@ -102,6 +103,7 @@ export function RoundNew({ user }: { user: User }) {
         ...(official
           ? { quota: { kind: 'fixed', official: Number(official), reserve: Number(reserve || 0) } }
           : {}),
+        ...(doubleEntry ? { settings: { doubleEntry: true } } : {}),
       };
       const res = await request<{ roundId: string; round: Round }>('POST', '/api/rounds', {
         json: body,
@@ -259,6 +261,20 @@ export function RoundNew({ user }: { user: User }) {
           </div>
           {fieldError('seed')}
           {fieldError('quota')}
+          <div class="field check">
+            <label>
+              <input
+                type="checkbox"
+                checked={doubleEntry}
+                onChange={(e) => setDoubleEntry(e.currentTarget.checked)}
+                aria-describedby="hint-double"
+              />{' '}
+              Nhập phiếu giấy hai lần
+            </label>
+            <p class="hint" id="hint-double">
+              Mỗi phiếu giấy do hai cán bộ nhập độc lập; câu nào lệch nhau do giám sát viên quyết định.
+            </p>
+          </div>
         </fieldset>
         <div class="field">
           <label for="r-units">Đơn vị được đánh giá</label>

@@ -1,5 +1,6 @@
 import { scoringPartsMessageSchema, sendScoringParts } from '../../../shared/contracts/scoring-parts.ts';
 import { queueHandler } from '../../../shared/platform/queue.ts';
+import { assessmentsReader } from '../../../shared/tables/assessments.ts';
 import { roundsReader } from '../../../shared/tables/rounds.ts';
 import { samplesReader } from '../../../shared/tables/samples.ts';
 import { submissionsReader } from '../../../shared/tables/submissions.ts';
@@ -13,6 +14,7 @@ const deps: RunDeps = {
   submissions: submissionsReader(),
   results: resultStore(),
   send: sendScoringParts,
+  assessments: assessmentsReader(),
 };
 
 export const handler = queueHandler('scoring', scoringPartsMessageSchema, (message, record) =>

@@ -2,29 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { createRound } from '../../../services/rounds/create-round.ts';
 import { type CreateRoundInput, createRoundSchema } from '../../../services/rounds/schemas.ts';
-import type { RoundStore } from '../../../services/rounds/store.ts';
 import { TWO_TIER_2025_RATER_MATRIX } from '../../../shared/domain/index.ts';
-import { type Round, roundItemSchema } from '../../../shared/tables/rounds.ts';
+import { roundItemSchema } from '../../../shared/tables/rounds.ts';
 import { admin } from '../support/fixtures.ts';
+import { memoryRoundStore } from '../support/memory-round-store.ts';
 
-const memoryStore = (): RoundStore & { rounds: Map<string, Round> } => {
-  const rounds = new Map<string, Round>();
-  return {
-    rounds,
-    async putIfAbsent(round) {
-      const existing = rounds.get(round.id);
-      if (existing) return { created: false, round: existing };
-      rounds.set(round.id, round);
-      return { created: true, round };
-    },
-    async get(id) {
-      return rounds.get(id) ?? null;
-    },
-    async list(limit) {
-      return [...rounds.values()].slice(0, limit);
-    },
-  };
-};
+const memoryStore = memoryRoundStore;
 
 const input = (overrides: Record<string, unknown> = {}): CreateRoundInput =>
   createRoundSchema.parse({

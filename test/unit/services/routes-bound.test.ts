@@ -27,10 +27,12 @@ beforeAll(() => {
 describe('route declarations vs handlers', () => {
   it('covers every HTTP function of the system', () => {
     expect(httpFunctions.map((f) => f.name).sort()).toEqual([
+      'assessment-api',
       'roster-intake-api',
       'rounds-api',
       'sampling-api',
       'scoring-api',
+      'scoring-exports',
       'submission-api',
       'web-form',
       'web-health',
