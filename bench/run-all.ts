@@ -37,7 +37,11 @@ const SCRIPTS: Script[] = [
     quick: ['--rows', '20000'],
   },
   { name: 'sampling', what: 'draw from 1,000,000 stored dossiers end to end' },
-  { name: 'scoring', what: 'recompute 100,000 stored submissions end to end' },
+  {
+    name: 'scoring',
+    what: 'scoring core (1,000,000 forms) and recompute 100,000 stored submissions end to end',
+    quick: ['--forms', '200000', '--stored', '5000', '--units', '50'],
+  },
   { name: 'submission', what: 'submissions under load beside bare node:http and PutItem' },
 ];
 

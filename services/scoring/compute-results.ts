@@ -26,11 +26,13 @@ import type { AssessmentsReader } from '../../shared/tables/assessments.ts';
 import { loadRoundTemplate, type Round } from '../../shared/tables/rounds.ts';
 import type { SamplesReader } from '../../shared/tables/samples.ts';
 import type { StoredSubmission, SubmissionsReader } from '../../shared/tables/submissions.ts';
+import { activeCounts, latestCompletedSample, ufKey } from './issued.ts';
 import { withParIndex } from './par-index-results.ts';
 import type { InputSnapshot } from './snapshot.ts';
 
 export interface ComputeDeps {
-  samples: Pick<SamplesReader, 'listManifests'>;
+  /** With `listAssignments`, issued = active assignments (issued.ts); else the manifest's official counts. */
+  samples: Pick<SamplesReader, 'listManifests'> & Partial<Pick<SamplesReader, 'listAssignments'>>;
   submissions: Pick<SubmissionsReader, 'pageByRound'>;
   /** PAR rounds with a criteria tree: the self-assessment and appraisal (par-index-results.ts). */
   assessments?: Pick<AssessmentsReader, 'getSetup' | 'getCriteria' | 'listUnitStates' | 'listEntries'>;
@@ -41,10 +43,9 @@ const issuedFromLatestSample = async (
   roundId: string,
   samples: ComputeDeps['samples'],
 ): Promise<{ sampleId: string | null; issued: IssuedCounts; population: Map<string, number> }> => {
-  const completed = (await samples.listManifests(roundId))
-    .filter((m) => m.status === 'completed')
-    .sort((a, b) => (a.completedAt ?? '').localeCompare(b.completedAt ?? ''));
-  const latest = completed.at(-1);
+  const latest = latestCompletedSample(await samples.listManifests(roundId));
+  const active =
+    latest && samples.listAssignments ? activeCounts(await samples.listAssignments(latest.sampleId)) : null;
   const unitFields: Record<string, Record<string, number>> = {};
   const units: Record<string, number> = {};
   const fields: Record<string, number> = {};
@@ -52,10 +53,11 @@ const issuedFromLatestSample = async (
   const population = new Map<string, number>();
   for (const s of latest?.strata ?? []) {
     population.set(`${s.unitCode}\u0000${s.fieldCode}`, s.persons);
-    unitFields[s.unitCode] = { ...(unitFields[s.unitCode] ?? {}), [s.fieldCode]: s.official };
-    units[s.unitCode] = (units[s.unitCode] ?? 0) + s.official;
-    fields[s.fieldCode] = (fields[s.fieldCode] ?? 0) + s.official;
-    round += s.official;
+    const issued = active ? (active.get(ufKey(s.unitCode, s.fieldCode)) ?? 0) : s.official;
+    unitFields[s.unitCode] = { ...(unitFields[s.unitCode] ?? {}), [s.fieldCode]: issued };
+    units[s.unitCode] = (units[s.unitCode] ?? 0) + issued;
+    fields[s.fieldCode] = (fields[s.fieldCode] ?? 0) + issued;
+    round += issued;
   }
   return { sampleId: latest?.sampleId ?? null, issued: { round, units, fields, unitFields }, population };
 };
@@ -65,17 +67,20 @@ const ranking = (
   rules: Partial<Parameters<typeof rankUnits>[1]>,
 ) => new Map<string, RankedUnit>(rankUnits(entries, rules).map((r) => [r.unitCode, r]));
 
+type IntervalEnds = Pick<Interval, 'lower' | 'upper'>;
+
 /** Output figures: 2 decimals, rounded once here (intervals are floats from the start). */
-const r2 = (x: number | null): number | null => (x === null ? null : Math.round(x * 100) / 100);
-const ci = (iv: Pick<Interval, 'lower' | 'upper'> | undefined) =>
+export const r2 = (x: number | null): number | null => (x === null ? null : Math.round(x * 100) / 100);
+export const ci = (iv: Pick<Interval, 'lower' | 'upper'> | undefined) =>
   iv && iv.lower !== null && iv.upper !== null ? { lower: r2(iv.lower), upper: r2(iv.upper) } : null;
 
 /** returned ÷ issued in %, `null` without an issued count. */
-const responseRate = (c: SipasGroupResult['counts']) => (c.issued ? r2((100 * c.returned) / c.issued) : null);
+export const responseRate = (c: SipasGroupResult['counts']) =>
+  c.issued ? r2((100 * c.returned) / c.issued) : null;
 
-const presentSipasGroup = (
-  g: SipasGroupResult,
-  boot: { elements: Interval[]; aspects: Interval[]; overall: Interval } | undefined,
+export const presentSipasGroup = (
+  g: Pick<SipasGroupResult, 'counts' | 'overall' | 'aspects' | 'elements' | 'items'>,
+  boot: { elements: IntervalEnds[]; aspects: IntervalEnds[]; overall: IntervalEnds } | undefined,
   population: number | null,
 ) => ({
   counts: g.counts,

@@ -9,6 +9,8 @@ const scoringTables = {
   results: 'readWrite',
   assessments: 'read',
 } as const;
+/** Requests read no submission (the fan-out's parts do). */
+const requestTables = { rounds: 'read', samples: 'read', results: 'readWrite' } as const;
 
 export const functions = defineFunctions('scoring', [
   {
@@ -17,7 +19,7 @@ export const functions = defineFunctions('scoring', [
     entry: 'services/scoring/handlers/api.ts',
     trigger: httpTrigger(scoringRoutes),
     tables: scoringTables,
-    sendsTo: ['scoring-events'],
+    sendsTo: ['scoring-parts'],
     timeoutSeconds: 29,
   },
   {
@@ -35,18 +37,30 @@ export const functions = defineFunctions('scoring', [
   },
   {
     name: 'scoring-events',
-    description: 'Keep live counters (returned forms) per unit × field; run on-demand scoring',
+    description: 'Keep live counters (returned forms) per unit × field',
     entry: 'services/scoring/handlers/events.ts',
     trigger: { kind: 'queue', queue: 'scoring-events', batchSize: 10 },
-    tables: scoringTables,
+    tables: { results: 'readWrite' },
+    sendsTo: ['scoring-parts'],
     timeoutSeconds: 30,
   },
   {
     name: 'scoring-nightly',
-    description: 'Recompute every open round’s results (02:00 Asia/Ho_Chi_Minh)',
+    description: 'Request a recompute of every round (02:00 Asia/Ho_Chi_Minh), through the fan-out',
     entry: 'services/scoring/handlers/nightly.ts',
     trigger: { kind: 'schedule', expression: 'cron(0 19 * * ? *)' },
+    tables: requestTables,
+    sendsTo: ['scoring-parts'],
+    timeoutSeconds: 300,
+  },
+  {
+    name: 'scoring-runs',
+    description: 'Recompute fan-out: plan a run into parts, score a part, finalise the run',
+    entry: 'services/scoring/handlers/runs.ts',
+    trigger: { kind: 'queue', queue: 'scoring-parts', batchSize: 1 },
     tables: scoringTables,
+    sendsTo: ['scoring-parts'],
+    memoryMb: 1769,
     timeoutSeconds: 300,
   },
 ]);

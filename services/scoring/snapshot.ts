@@ -7,6 +7,12 @@ import type { Round } from '../../shared/tables/rounds.ts';
 import type { StoredSubmission, SubmissionsReader } from '../../shared/tables/submissions.ts';
 
 export interface InputSnapshot {
+  /** Issued counts' sample (fan-out runs). */
+  sampleId?: string | null;
+  /** `live-counts` at request time (identifies the run); `read` once the parts have read the forms. */
+  source?: 'live-counts' | 'read';
+  /** Forms submitted up to this instant are the run's input (fan-out runs). */
+  cutoff?: string;
   templateId: string;
   /** The imported questionnaire's `id#version`, `null` for a built-in template. */
   templateVersion: string | null;
@@ -33,7 +39,10 @@ const stable = (v: unknown): string => {
 
 export const BOOTSTRAP_SEED = 20221110;
 
-export const snapshotOf = (round: Round, submissions: readonly StoredSubmission[]): InputSnapshot => {
+/** Count, latest `submittedAt` and a hash over (token hash, body hash) in token-hash order. */
+export const readDigest = (
+  submissions: ReadonlyArray<Pick<StoredSubmission, 'tokenHash' | 'bodyHash' | 'submittedAt'>>,
+): InputSnapshot['submissions'] => {
   const h = createHash('sha256');
   let watermark: string | null = null;
   const sorted = [...submissions].sort((a, b) =>
@@ -43,20 +52,62 @@ export const snapshotOf = (round: Round, submissions: readonly StoredSubmission[
     h.update(`${s.tokenHash}:${s.bodyHash}\n`);
     if (watermark === null || s.submittedAt > watermark) watermark = s.submittedAt;
   }
+  return { count: submissions.length, watermark, hash: h.digest('hex') };
+};
+
+/** The digests of a run's parts, in part order, as one. */
+export const combineDigests = (
+  parts: ReadonlyArray<InputSnapshot['submissions']>,
+): InputSnapshot['submissions'] => {
+  let watermark: string | null = null;
+  for (const p of parts)
+    if (p.watermark !== null && (watermark === null || p.watermark > watermark)) watermark = p.watermark;
   return {
-    templateId: round.templateId,
-    templateVersion: round.questionnaire ? `${round.questionnaire.id}#${round.questionnaire.version}` : null,
-    methodologyVersion: round.methodologyVersion,
-    submissions: { count: submissions.length, watermark, hash: h.digest('hex') },
-    rulesHash: sha256(
-      stable({ kind: round.kind, rules: round.scoringRules ?? null, settings: round.settings ?? null }),
-    ),
-    bootstrapSeed: BOOTSTRAP_SEED,
+    count: parts.reduce((a, p) => a + p.count, 0),
+    watermark,
+    hash: sha256(parts.map((p) => p.hash).join('\n')),
+  };
+};
+
+const configOf = (round: Round) => ({
+  templateId: round.templateId,
+  templateVersion: round.questionnaire ? `${round.questionnaire.id}#${round.questionnaire.version}` : null,
+  methodologyVersion: round.methodologyVersion,
+  rulesHash: sha256(
+    stable({ kind: round.kind, rules: round.scoringRules ?? null, settings: round.settings ?? null }),
+  ),
+  bootstrapSeed: BOOTSTRAP_SEED,
+});
+
+export const snapshotOf = (round: Round, submissions: readonly StoredSubmission[]): InputSnapshot => ({
+  ...configOf(round),
+  submissions: readDigest(submissions),
+});
+
+/**
+ * What identifies a fan-out run at request time, without reading a form: the round's configuration,
+ * the issued counts' sample and the live counters of returned forms (count and a hash over
+ * unit × field × returned).
+ */
+export const requestSnapshot = (
+  round: Round,
+  live: ReadonlyArray<{ unitCode: string; fieldCode: string; returned: number }>,
+  sampleId: string | null,
+): InputSnapshot => {
+  const rows = live
+    .map((c) => `${c.unitCode}\u0000${c.fieldCode}\u0000${c.returned}`)
+    .sort()
+    .join('\n');
+  return {
+    ...configOf(round),
+    sampleId,
+    source: 'live-counts',
+    submissions: { count: live.reduce((a, c) => a + c.returned, 0), watermark: null, hash: sha256(rows) },
   };
 };
 
 /** Same snapshot → same run id. */
-export const runIdOf = (roundId: string, snapshot: InputSnapshot): string =>
+export const runIdOf = (roundId: string, snapshot: InputSnapshot & { retryOf?: string }): string =>
   `run_${sha256(`${roundId}\n${stable(snapshot)}`).slice(0, 20)}`;
 
 /** Reads every submission of the round page by page (a page at a time in memory on the reader's side). */

@@ -16,6 +16,7 @@ export * from './errors.ts';
 export * from './field-catalogue.ts';
 export * from './grade.ts';
 export * from './integrity-signals.ts';
+export * from './linearised.ts';
 export * from './methodology-config.ts';
 export * from './org-unit.ts';
 export * from './paper-code.ts';

@@ -20,6 +20,7 @@ export const QUEUE_NAMES = [
   'sampling-requests',
   'sampling-parts',
   'scoring-events',
+  'scoring-parts',
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
@@ -68,6 +69,7 @@ export const QUEUES: Record<QueueName, QueueDef> = {
   'sampling-requests': { name: 'sampling-requests', visibilityTimeoutSeconds: 900, maxReceiveCount: 3 },
   'sampling-parts': { name: 'sampling-parts', visibilityTimeoutSeconds: 1800, maxReceiveCount: 5 },
   'scoring-events': { name: 'scoring-events', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  'scoring-parts': { name: 'scoring-parts', visibilityTimeoutSeconds: 1800, maxReceiveCount: 3 },
 };
 
 /**

@@ -9,7 +9,10 @@
  *   ROUND#r / RUNPART#runId#U#unit          one run's results of one unit
  *   ROUND#r / RUNPART#runId#F#field         one run's results of one field
  *   ROUND#r / RUNPART#runId#ROUND           one run's round summary
- * Earlier runs and their parts are kept.
+ *   ROUND#r / PARTDONE#runId#nnnnn          a fan-out part finished (its unit summaries; idempotency)
+ *   ROUND#r / PARTSTAT#runId#nnnnn#field    a part's pooled counts and variance moments of one field
+ * Earlier runs and their parts are kept. RESULT#LATEST written by a fanned-out run holds only the
+ * run's provenance (`storage: 'parts'`); the reader assembles its rows from that run's parts.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -24,6 +27,14 @@ export const inputSnapshotSchema = z.object({
   submissions: z.object({ count: z.number(), watermark: z.string().nullable(), hash: z.string() }),
   rulesHash: z.string(),
   bootstrapSeed: z.number(),
+  /** Issued counts' sample (fan-out runs). */
+  sampleId: z.string().nullable().optional(),
+  /**
+   * `live-counts`: at request time, from the live counters (what identifies the run); `read`: what the
+   * run's parts actually read (forms submitted up to `cutoff`).
+   */
+  source: z.enum(['live-counts', 'read']).optional(),
+  cutoff: z.string().optional(),
 });
 
 export const liveCountItemSchema = z.object({
@@ -35,13 +46,22 @@ export type LiveCount = z.infer<typeof liveCountItemSchema>;
 
 export const runItemSchema = z.object({
   runId: z.string(),
-  status: z.enum(['requested', 'completed']),
+  /** requested → running (planned into parts) → completed | failed (with `reason`). */
+  status: z.enum(['requested', 'running', 'completed', 'failed']),
   at: z.string(),
   trigger: z.string(),
   /** What the run scored (absent on runs stored before snapshots existed). */
   snapshot: inputSnapshotSchema.optional(),
   completedAt: z.string().optional(),
   parts: z.number().optional(),
+  /** Fan-out: parts planned and parts finished so far. */
+  partsTotal: z.number().optional(),
+  partsDone: z.number().optional(),
+  failedAt: z.string().optional(),
+  /** Why the run failed: a code and a Vietnamese message. */
+  reason: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** The failed run with the same input that this run retries. */
+  retryOf: z.string().optional(),
 });
 export type ScoringRun = z.infer<typeof runItemSchema>;
 
@@ -75,6 +95,39 @@ export const runPartItemSchema = z.looseObject({
 });
 export type RunPart = z.infer<typeof runPartItemSchema>;
 
+/** A finished fan-out part: what the finaliser needs of its units (exact index as a decimal string). */
+export const partDoneItemSchema = z.looseObject({
+  runId: z.string(),
+  part: z.number(),
+  units: z.array(
+    z.object({
+      unitCode: z.string(),
+      index: z.string().nullable(),
+      lower: z.number().nullable(),
+      upper: z.number().nullable(),
+    }),
+  ),
+  /** What the part read: forms, latest submittedAt, hash over (token hash, body hash). */
+  read: z.object({ count: z.number(), watermark: z.string().nullable(), hash: z.string() }),
+  /** Whole-round results of a round scored in a single part (PAR), without its rows. */
+  latest: z.record(z.string(), z.unknown()).optional(),
+});
+export type PartDone = z.infer<typeof partDoneItemSchema>;
+
+/** One part's pooled counts of one field, with the linearisation moments (Float64 bytes). */
+export const partStatItemSchema = z.object({
+  runId: z.string(),
+  part: z.number(),
+  fieldCode: z.string(),
+  returned: z.number(),
+  valid: z.number(),
+  issued: z.number().nullable(),
+  population: z.number().nullable(),
+  levelCounts: z.array(z.number()),
+  moments: z.instanceof(Uint8Array),
+});
+export type PartStat = z.infer<typeof partStatItemSchema>;
+
 // ---- keys ----
 export const resultsPk = (roundId: string) => `ROUND#${roundId}`;
 export const liveCountKey = (roundId: string, unitCode: string, fieldCode: string) => ({
@@ -106,6 +159,15 @@ export const runPartKey = (
           : `RUNPART#${runId}#ROUND`,
 });
 export const latestResultsKey = (roundId: string) => ({ pk: resultsPk(roundId), sk: 'RESULT#LATEST' });
+const partNo = (part: number) => String(part).padStart(5, '0');
+export const partDoneKey = (roundId: string, runId: string, part: number) => ({
+  pk: resultsPk(roundId),
+  sk: `PARTDONE#${runId}#${partNo(part)}`,
+});
+export const partStatKey = (roundId: string, runId: string, part: number, fieldCode: string) => ({
+  pk: resultsPk(roundId),
+  sk: `PARTSTAT#${runId}#${partNo(part)}#${fieldCode}`,
+});
 
 // ---- reader ----
 export interface ResultsReader {
@@ -116,13 +178,35 @@ export interface ResultsReader {
   listRuns(roundId: string): Promise<ScoringRun[]>;
   /** One run's stored result parts (unit × field, unit, field, round). */
   listRunParts(roundId: string, runId: string): Promise<RunPart[]>;
+  listPartsDone(roundId: string, runId: string): Promise<PartDone[]>;
+  listPartStats(roundId: string, runId: string): Promise<PartStat[]>;
 }
+
+const LEVEL_ROWS = { unitField: 'unitFields', unit: 'units', field: 'fields' } as const;
+
+/** The latest results of a fanned-out run: its provenance item plus its parts, as one object. */
+export const assembleLatest = (pointer: Record<string, unknown>, parts: readonly RunPart[]) => {
+  const rows: Record<string, Record<string, unknown>[]> = { unitFields: [], units: [], fields: [] };
+  let round: Record<string, unknown> | undefined;
+  for (const p of parts) {
+    const { level, runId: _runId, ...row } = p;
+    if (level === 'round') round = row;
+    else rows[LEVEL_ROWS[level]]!.push(row);
+  }
+  const { storage: _storage, ...rest } = pointer;
+  return { ...rest, ...rows, round: round ?? pointer.round };
+};
 
 export const resultsReader = (): ResultsReader => {
   const table = tableName('results');
   const get = async (key: { pk: string; sk: string }) =>
     (await dynamo().send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
+  const listRunParts = async (roundId: string, runId: string) => {
+    const items = await queryPrefix(table, resultsPk(roundId), `RUNPART#${runId}#`);
+    return items.map((i) => runPartItemSchema.parse(stripKeys(i)));
+  };
   return {
+    listRunParts,
     async liveCounts(roundId) {
       const items = await queryPrefix(table, resultsPk(roundId), 'COUNT#');
       return items.map((i) => liveCountItemSchema.parse(stripKeys(i)));
@@ -135,13 +219,21 @@ export const resultsReader = (): ResultsReader => {
       const items = await queryPrefix(table, resultsPk(roundId), 'RUN#');
       return items.map((i) => runItemSchema.parse(stripKeys(i)));
     },
-    async listRunParts(roundId, runId) {
-      const items = await queryPrefix(table, resultsPk(roundId), `RUNPART#${runId}#`);
-      return items.map((i) => runPartItemSchema.parse(stripKeys(i)));
+    async listPartsDone(roundId, runId) {
+      const items = await queryPrefix(table, resultsPk(roundId), `PARTDONE#${runId}#`);
+      return items.map((i) => partDoneItemSchema.parse(stripKeys(i)));
+    },
+    async listPartStats(roundId, runId) {
+      const items = await queryPrefix(table, resultsPk(roundId), `PARTSTAT#${runId}#`);
+      return items.map((i) => partStatItemSchema.parse(stripKeys(i)));
     },
     async getLatest(roundId) {
       const item = await get(latestResultsKey(roundId));
-      return item ? latestResultsItemSchema.parse(stripKeys(item)) : null;
+      if (!item) return null;
+      const pointer = stripKeys(item);
+      if (pointer.storage !== 'parts') return latestResultsItemSchema.parse(pointer);
+      const parts = await listRunParts(roundId, String(pointer.runId));
+      return latestResultsItemSchema.parse(assembleLatest(pointer, parts));
     },
   };
 };

@@ -238,6 +238,8 @@ export interface SamplesReader {
   getManifest(roundId: string, sampleId: string): Promise<SampleManifest | null>;
   listManifests(roundId: string): Promise<SampleManifest[]>;
   listAssignments(sampleId: string): Promise<Assignment[]>;
+  /** The assignments of one unit (every field, both lists) of a sample. */
+  listUnitAssignments(sampleId: string, unitCode: string): Promise<Assignment[]>;
   findByTokenHash(tokenHash: string): Promise<Assignment | null>;
   findByCodeHash(codeHash: string): Promise<Assignment | null>;
   getRaterForms(roundId: string, formsId: string): Promise<RaterFormsManifest | null>;
@@ -269,6 +271,9 @@ export const samplesReader = (): SamplesReader => {
     },
     async listAssignments(sampleId) {
       return (await queryPrefix(table, `SAMPLE#${sampleId}`, 'A#')).map(parseAssignmentItem);
+    },
+    async listUnitAssignments(sampleId, unitCode) {
+      return (await queryPrefix(table, `SAMPLE#${sampleId}`, `A#${unitCode}#`)).map(parseAssignmentItem);
     },
     async findByTokenHash(tokenHash) {
       const out = await dynamo().send(new GetCommand({ TableName: table, Key: tokenKey(tokenHash) }));

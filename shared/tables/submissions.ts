@@ -129,6 +129,12 @@ export interface SubmissionsReader {
   getPaperForm(tokenHash: string): Promise<PaperFormRecord | null>;
   /** Every paper form of the round. */
   listPaperForms(roundId: string): Promise<PaperFormRecord[]>;
+  /** The submissions of one unit of the round (every field), a page at a time (scoring's parts). */
+  pageByUnit(
+    roundId: string,
+    unitCode: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<StoredSubmission>>;
 }
 
 export const submissionsReader = (): SubmissionsReader => {
@@ -167,6 +173,17 @@ export const submissionsReader = (): SubmissionsReader => {
         ExpressionAttributeValues: { ':p': `PAPER#${roundId}` },
       });
       return items.map(parsePaperFormItem);
+    },
+    async pageByUnit(roundId, unitCode, page) {
+      const out = await queryPage(
+        {
+          ...byRound(roundId),
+          KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :u)',
+          ExpressionAttributeValues: { ':p': `ROUND#${roundId}`, ':u': `S#${unitCode}#` },
+        },
+        page,
+      );
+      return { ...out, items: out.items.map(parseSubmissionItem) };
     },
   };
 };

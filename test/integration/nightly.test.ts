@@ -4,7 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { api, unique } from './support/api.ts';
+import { api, eventually, unique } from './support/api.ts';
 
 describe('nightly scoring schedule', () => {
   it('rescores every round and records a scheduled run', async () => {
@@ -22,6 +22,12 @@ describe('nightly scoring schedule', () => {
     const { handler } = await import('../../services/scoring/handlers/nightly.ts');
     const out = (await handler({}, { awsRequestId: 'nightly-test' } as Context)) as { rounds: number };
     expect(out.rounds).toBeGreaterThanOrEqual(1);
+    // The schedule only requests the run; the fan-out (scoring-parts queue) computes it.
+    const runs = await eventually('the scheduled run completed', async () => {
+      const r = (await api('GET', `/api/rounds/${roundId}/scoring/runs`)).json.runs;
+      return r?.[0]?.status === 'completed' ? r : undefined;
+    });
+    expect(runs).toEqual([expect.objectContaining({ status: 'completed', trigger: 'schedule' })]);
     const latest = (await api('GET', `/api/rounds/${roundId}/results`)).json.latest;
     expect(latest).toMatchObject({
       roundId,

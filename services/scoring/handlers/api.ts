@@ -1,35 +1,69 @@
-import { sendScoringEvent } from '../../../shared/contracts/scoring-events.ts';
-import { visibleUnits } from '../../../shared/platform/auth.ts';
-import { NotFoundError } from '../../../shared/platform/errors.ts';
+import { resolveSipasRules } from '../../../shared/domain/index.ts';
+import { type Principal, visibleUnits } from '../../../shared/platform/auth.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../../shared/platform/errors.ts';
 import { httpHandler, json } from '../../../shared/platform/http.ts';
-import { loadRound, roundsReader } from '../../../shared/tables/rounds.ts';
-import { submissionsReader } from '../../../shared/tables/submissions.ts';
+import type { LatestResults } from '../../../shared/tables/results.ts';
+import { loadRound, loadRoundTemplate, type Round, roundsReader } from '../../../shared/tables/rounds.ts';
+import { comparability, compareResults } from '../compare.ts';
+import { requestRunDeps } from '../deps.ts';
+import { requestRun } from '../request-run.ts';
 import { scoringRoutes } from '../routes.ts';
 import { mayseeSmallCells, scopeResults, suppressRow } from '../scope-results.ts';
-import { readRoundSubmissions, runIdOf, snapshotOf } from '../snapshot.ts';
 import { resultStore } from '../store.ts';
 
 const results = resultStore();
 const rounds = roundsReader();
-const submissions = submissionsReader();
+const runDeps = requestRunDeps();
+
+/** `?compare=<earlierRoundId>`: both sides scoped and suppressed for the caller. */
+const comparison = async (
+  round: Round,
+  current: ReturnType<typeof scopeResults<LatestResults>>,
+  earlierId: string,
+  principal: Principal,
+) => {
+  if (earlierId === '' || earlierId === round.id) {
+    throw new ValidationError(
+      'Hãy chọn một đợt khảo sát trước để so sánh (khác đợt này).',
+      undefined,
+      'COMPARE_ROUND_INVALID',
+    );
+  }
+  const earlier = await loadRound(earlierId, rounds);
+  if (earlier.kind !== round.kind) {
+    throw new ValidationError(
+      `Đợt "${earlier.name}" là khảo sát ${earlier.kind}, không so sánh được với đợt ${round.kind} này.`,
+      undefined,
+      'COMPARE_KIND_MISMATCH',
+    );
+  }
+  const before = scopeResults(await results.getLatest(earlier.id), principal, earlier.settings.minCellSize);
+  if (!before || !current) {
+    throw new ConflictError(
+      'COMPARE_NO_RESULTS',
+      `Chưa có kết quả tính điểm của ${before ? 'đợt này' : `đợt "${earlier.name}"`} để so sánh.`,
+    );
+  }
+  const [now, then] = await Promise.all([loadRoundTemplate(round), loadRoundTemplate(earlier)]);
+  const rulesOf = (r: Round) => resolveSipasRules(r.kind === 'SIPAS' ? r.scoringRules : undefined);
+  const a = rulesOf(round);
+  const b = rulesOf(earlier);
+  const sameRules =
+    round.kind !== 'SIPAS' ||
+    (a.aggregation === b.aggregation &&
+      a.indexMethod === b.indexMethod &&
+      JSON.stringify(a.satisfiedLevels ?? null) === JSON.stringify(b.satisfiedLevels ?? null));
+  return compareResults(current, before, earlier.id, comparability(now, then, sameRules));
+};
 
 export const handler = httpHandler('scoring', scoringRoutes, {
   requestScoring: async ({ params }) => {
-    const round = await loadRound(params.roundId, rounds);
-    // The id names the input: asking again with nothing new returns the same run.
-    const snapshot = snapshotOf(round, await readRoundSubmissions(round.id, submissions));
-    const runId = runIdOf(round.id, snapshot);
-    const existing = await results.getRun(round.id, runId);
-    if (existing) return json(200, { runId, status: existing.status, reused: true });
-    await results.putRun(round.id, {
-      runId,
-      status: 'requested',
-      at: new Date().toISOString(),
-      trigger: 'on-demand',
-      snapshot,
-    });
-    await sendScoringEvent({ kind: 'score-round', roundId: round.id, runId });
-    return json(202, { runId, status: 'requested' });
+    // Records the request and sends it to the fan-out; the id names the input, so asking again with
+    // nothing new returns the same run.
+    const run = await requestRun(params.roundId, 'on-demand', runDeps);
+    return run.reused
+      ? json(200, { runId: run.runId, status: run.status, reused: true })
+      : json(202, { runId: run.runId, status: run.status });
   },
   listRuns: async ({ params }) => {
     const round = await loadRound(params.roundId, rounds);
@@ -50,14 +84,18 @@ export const handler = httpHandler('scoring', scoringRoutes, {
       .map((p) => (mayseeSmallCells(principal) ? p : suppressRow(p, k)));
     return json(200, { roundId: round.id, run, parts });
   },
-  getResults: async ({ params, principal }) => {
+  getResults: async ({ params, principal, query }) => {
     const round = await loadRound(params.roundId, rounds);
     const [latest, live] = await Promise.all([results.getLatest(round.id), results.liveCounts(round.id)]);
+    const scoped = scopeResults(latest, principal, round.settings.minCellSize);
     return json(200, {
       roundId: round.id,
       minCellSize: round.settings.minCellSize,
       live: visibleUnits(principal, live),
-      latest: scopeResults(latest, principal, round.settings.minCellSize),
+      latest: scoped,
+      ...(query.compare !== undefined
+        ? { comparison: await comparison(round, scoped, query.compare, principal) }
+        : {}),
     });
   },
 });

@@ -1,26 +1,35 @@
 import middy from '@middy/core';
 import { logger, withLogContext } from '../../../shared/platform/logger.ts';
 import { roundsReader } from '../../../shared/tables/rounds.ts';
-import { scoringDeps } from '../deps.ts';
-import { scoreRound } from '../handle-event.ts';
+import { requestRunDeps } from '../deps.ts';
+import { requestRun } from '../request-run.ts';
 
-const deps = scoringDeps();
+const deps = requestRunDeps();
 const rounds = roundsReader();
 
-/** Nightly recompute of every round; one failing round does not stop the others. */
+/**
+ * Nightly recompute of every round, through the same fan-out as an on-demand run: each round's run is
+ * requested (a round with nothing new gets its existing run back); one failing round does not stop
+ * the others.
+ */
 export const handler = middy()
   .use(withLogContext('scoring'))
   .handler(async () => {
     const all = await rounds.listAll();
     let failed = 0;
+    let requested = 0;
     for (const round of all) {
       try {
-        await scoreRound(round.id, null, 'schedule', deps);
+        const run = await requestRun(round.id, 'schedule', deps);
+        if (!run.reused) requested++;
       } catch (error) {
         failed++;
-        logger('scoring').error('nightly scoring failed', { roundId: round.id, error: error as Error });
+        logger('scoring').error('nightly scoring request failed', {
+          roundId: round.id,
+          error: error as Error,
+        });
       }
     }
-    if (failed > 0) throw new Error(`${failed} of ${all.length} rounds failed to score`);
-    return { rounds: all.length };
+    if (failed > 0) throw new Error(`${failed} of ${all.length} rounds failed to be requested`);
+    return { rounds: all.length, requested };
   });
