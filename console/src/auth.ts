@@ -243,6 +243,7 @@ export const can = {
   keyPaper: (u: User) => hasRole(u, ['admin', 'operator']),
   resolvePaper: (u: User) => hasRole(u, ['admin']),
   readAudit: (u: User) => hasRole(u, ['admin']),
+  transitionRound: (u: User) => hasRole(u, ['admin']) && allUnits(u),
   readMicrodata: (u: User) => hasRole(u, ['admin', 'viewer']),
 };
 

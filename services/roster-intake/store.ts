@@ -375,7 +375,7 @@ export const respondentStore = (): RespondentStore & QualityStore => {
       const persons = new Map(rows.map((r) => [r.personKey, r]));
       await putAll([
         ...rows.map((row) => dossierItem(roundId, importId, row)),
-        ...[...persons.values()].map((r) => ({ ...personKey(roundId, r.personKey), ...personOf(r) })),
+        ...[...persons.values()].map((r) => personItem(roundId, r)),
       ]);
       return new Map(rows.map((r) => [r.row, 'written' as const]));
     },

@@ -330,6 +330,14 @@ describe('ops console in Chromium', () => {
     expect(await people.locator('tbody tr').count()).toBe(6);
     await page_(page, '06b-nguoi-dan');
 
+    // The frame is complete before the deadline: the officer closes the rosters (the draw waits for it).
+    await page.getByRole('link', { name: 'Tổng quan' }).click();
+    await page.getByLabel('Bước tiếp theo').selectOption('ROSTERS_CLOSED');
+    await page.getByLabel(/Lý do/).fill('Đủ danh sách của các đơn vị');
+    await page.getByRole('button', { name: 'Chuyển bước' }).click();
+    await page.locator('.lifecycle [aria-current="step"]', { hasText: 'Đã khóa danh sách' }).waitFor();
+    await page_(page, '06c-khoa-danh-sach');
+
     // Draw: the round's quota is the form's default.
     await page.getByRole('link', { name: 'Chọn mẫu' }).click();
     expect(await page.getByLabel('Số phiếu chính thức mỗi tầng').inputValue()).toBe('3');

@@ -1,5 +1,6 @@
 /** One round: its summary and timeline, and tabs for rosters, sampling and results. */
-import { get } from '../api.ts';
+import { useState } from 'preact/hooks';
+import { get, request } from '../api.ts';
 import { can, seesUnit, type User } from '../auth.ts';
 import { DataTable } from '../components/data-table.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
@@ -52,6 +53,7 @@ export function RoundDetail({ user, roundId, tab }: { user: User; roundId: strin
     data: round,
     error,
     loading,
+    reload,
   } = useLoad((signal) => get<Round>(`/api/rounds/${encodeURIComponent(roundId)}`, signal), [roundId]);
   const base = `${BASE}/rounds/${encodeURIComponent(roundId)}`;
   const current = TABS.find((t) => t.id === tab)!;
@@ -75,7 +77,7 @@ export function RoundDetail({ user, roundId, tab }: { user: User; roundId: strin
               </a>
             ))}
           </nav>
-          {tab === 'overview' ? <Overview round={round} user={user} /> : null}
+          {tab === 'overview' ? <Overview round={round} user={user} onChange={reload} /> : null}
           {tab === 'rosters' ? <RostersTab round={round} user={user} /> : null}
           {tab === 'respondents' ? <RespondentsTab round={round} user={user} /> : null}
           {tab === 'sampling' ? <SamplingTab round={round} user={user} /> : null}
@@ -98,7 +100,7 @@ interface TimelineData {
   results: Results | null;
 }
 
-function Overview({ round, user }: { round: Round; user: User }) {
+function Overview({ round, user, onChange }: { round: Round; user: User; onChange: () => void }) {
   const path = `/api/rounds/${encodeURIComponent(round.id)}`;
   const timeline = useLoad<TimelineData>(
     async (signal) => {
@@ -241,6 +243,7 @@ function Overview({ round, user }: { round: Round; user: User }) {
           );
         })}
       </ol>
+      {can.transitionRound(user) ? <Transition round={round} onDone={onChange} /> : null}
       <h2>Tiến trình</h2>
       {timeline.loading && !t ? <Progress label="Đang tải tiến trình" /> : null}
       <ol class="timeline">
@@ -278,5 +281,57 @@ function Overview({ round, user }: { round: Round; user: User }) {
         ]}
       />
     </div>
+  );
+}
+
+/** Moves the round to a later lifecycle step (the API's guards decide; a refusal shows its message). */
+function Transition({ round, onDone }: { round: Round; onDone: () => void }) {
+  const at = ROUND_LIFECYCLE.indexOf(normalStatus(round.status));
+  const later = ROUND_LIFECYCLE.slice(at + 1);
+  const [to, setTo] = useState<string>(later[0] ?? '');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  if (later.length === 0) return null;
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await request('POST', `/api/rounds/${encodeURIComponent(round.id)}/transitions`, {
+        json: { to, ...(reason ? { reason } : {}) },
+      });
+      setReason('');
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="transition" onSubmit={(e) => void submit(e)} aria-labelledby="transition-h">
+      <h3 id="transition-h">Chuyển bước</h3>
+      <div class="field">
+        <label for="tr-to">Bước tiếp theo</label>
+        <select id="tr-to" value={to} onChange={(e) => setTo(e.currentTarget.value)}>
+          {later.map((st) => (
+            <option key={st} value={st}>
+              {roundStatusLabel(st)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="tr-reason">Lý do (bắt buộc khi chuyển sớm hơn lịch)</label>
+        <input id="tr-reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+      </div>
+      <ErrorBox error={error} action="Chuyển bước" />
+      <p>
+        <button type="submit" disabled={busy}>
+          Chuyển bước
+        </button>
+      </p>
+    </form>
   );
 }
