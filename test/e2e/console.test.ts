@@ -400,7 +400,7 @@ describe('ops console in Chromium', () => {
     const keyPaper = async (p: Page, pass: '1' | '2', level: (j: number) => number) => {
       await p.getByRole('link', { name: 'Phiếu giấy' }).click();
       await p.getByLabel('Mã phiếu in trên thư').fill(paperCode);
-      await p.getByLabel('Lần nhập').selectOption(pass);
+      await p.getByLabel('Lần nhập', { exact: true }).selectOption(pass);
       for (const [j, id] of scaleIds.entries()) {
         await p.locator(`fieldset[data-q="${id}"] input[value="${level(j)}"]`).check();
       }
