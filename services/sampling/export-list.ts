@@ -13,7 +13,12 @@ import { decryptPii, formToken, type Keys } from '../../shared/platform/crypto.t
 import { type CsvCell, toCsv } from '../../shared/platform/csv.ts';
 import type { RespondentsReader } from '../../shared/tables/respondents.ts';
 import type { Round } from '../../shared/tables/rounds.ts';
-import { type Assignment, type SamplesReader, tokenAssignment } from '../../shared/tables/samples.ts';
+import {
+  type Assignment,
+  assignmentStatus,
+  type SamplesReader,
+  tokenAssignment,
+} from '../../shared/tables/samples.ts';
 import { paperCodeOf } from './run-draw.ts';
 import { pinZipTimes } from './zip-times.ts';
 
@@ -91,7 +96,7 @@ export const listEntries = async (
       fieldName: fieldName.get(a.fieldCode) ?? a.fieldCode,
       list: a.list,
       rank: a.rank,
-      status: a.status ?? (a.list === 'official' ? 'active' : 'inactive'),
+      status: assignmentStatus(a),
       name: person ? decryptPii(ctx.keys, person.nameEnc) : '',
       phone: person ? decryptPii(ctx.keys, person.phoneEnc) : '',
       // The post office's mail-merge needs the address (the stored one, decrypted).

@@ -86,21 +86,23 @@ export function AuditTab({ round }: { round: Round; user: User }) {
       </p>
       {first.loading && rows.length === 0 ? <Progress label="Đang tải nhật ký" /> : null}
       <ErrorBox error={first.error} action="Tải nhật ký" />
-      <DataTable
-        caption="Nhật ký thao tác của đợt"
-        rows={rows}
-        rowKey={(e) => e.id}
-        pageSize={20}
-        empty="Chưa có thao tác nào được ghi."
-        columns={[
-          { key: 'at', label: 'Thời điểm', value: (e) => e.at, render: (e) => formatDateTime(e.at) },
-          { key: 'by', label: 'Người thực hiện', value: (e) => e.by },
-          { key: 'action', label: 'Thao tác', value: (e) => actionLabel(e.action) },
-          { key: 'target', label: 'Đối tượng', value: (e) => e.target ?? '' },
-          { key: 'reason', label: 'Lý do', value: (e) => e.reason ?? '' },
-          { key: 'service', label: 'Dịch vụ', value: (e) => e.service },
-        ]}
-      />
+      {first.loading && rows.length === 0 ? null : (
+        <DataTable
+          caption="Nhật ký thao tác của đợt"
+          rows={rows}
+          rowKey={(e) => e.id}
+          pageSize={20}
+          empty="Chưa có thao tác nào được ghi."
+          columns={[
+            { key: 'at', label: 'Thời điểm', value: (e) => e.at, render: (e) => formatDateTime(e.at) },
+            { key: 'by', label: 'Người thực hiện', value: (e) => e.by },
+            { key: 'action', label: 'Thao tác', value: (e) => actionLabel(e.action) },
+            { key: 'target', label: 'Đối tượng', value: (e) => e.target ?? '' },
+            { key: 'reason', label: 'Lý do', value: (e) => e.reason ?? '' },
+            { key: 'service', label: 'Dịch vụ', value: (e) => e.service },
+          ]}
+        />
+      )}
       {cursor ? (
         <p>
           <button type="button" onClick={() => void loadMore()}>

@@ -23,8 +23,14 @@ describe('crypto', () => {
 
   it('refuses tampered ciphertext and another key', () => {
     const sealed = encryptPii(k, '+84912345678');
-    const tampered = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}A`;
-    expect(() => decryptPii(k, tampered)).toThrow();
+    const [version, payload] = sealed.split('.');
+    const raw = Buffer.from(payload!, 'base64url');
+    // Flip one bit of every region in turn: IV, tag, ciphertext — each must be refused.
+    for (const at of [0, 12, 28, raw.length - 1]) {
+      const bent = Buffer.from(raw);
+      bent[at]! ^= 0x01;
+      expect(() => decryptPii(k, `${version}.${bent.toString('base64url')}`)).toThrow();
+    }
     expect(() => decryptPii(keysFromSecret('another-secret-of-enough-length'), sealed)).toThrow();
   });
 
