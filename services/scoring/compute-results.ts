@@ -189,7 +189,7 @@ const sipasResults = (
     bootstrap: boot
       ? { method: boot.method, replicates: boot.replicates, seed: boot.seed, level: boot.level }
       : null,
-    round: presentSipasGroup(result.round, boot?.round, sum([...population.values()])),
+    round: presentSipasGroup(result.round, boot?.round ?? undefined, sum([...population.values()])),
     units: units.map((u) => ({ ...u, ...rankOut(ranks.get(u.unitCode)) })),
     fields: fields.map((f) => ({ ...f, ...rankOut(fieldRanks.get(f.fieldCode)) })),
     unitFields: result.byUnitField.map((u) => ({

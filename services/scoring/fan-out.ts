@@ -328,7 +328,7 @@ const scoreSipasPart = async (
   // Bootstrap per unit (its strata are all here), seeded per unit.
   const seed = run.snapshot?.bootstrapSeed ?? 20221110;
   const bootUF = new Map<number, ReturnType<typeof bootstrapSipas>['byUnitField'][number]>();
-  const bootUnit = new Map<string, ReturnType<typeof bootstrapSipas>['round']>();
+  const bootUnit = new Map<string, ReturnType<typeof bootstrapSipas>['byUnit'][number]>();
   const unitGroups = new Map<string, number[]>();
   groups.forEach((g, i) => {
     unitGroups.set(g.unitCode, [...(unitGroups.get(g.unitCode) ?? []), i]);
@@ -351,7 +351,7 @@ const scoreSipasPart = async (
         population: gs.map((g) => population.get(ufKey(groups[g]!.unitCode, groups[g]!.fieldCode)) ?? null),
         rules: round.scoringRules,
       },
-      { seed: unitSeed(seed, unitCode) },
+      { seed: unitSeed(seed, unitCode), acrossUnits: false },
     );
     gs.forEach((g, k) => {
       bootUF.set(g, boot.byUnitField[k]!);

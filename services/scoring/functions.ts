@@ -57,7 +57,7 @@ export const functions = defineFunctions('scoring', [
     name: 'scoring-runs',
     description: 'Recompute fan-out: plan a run into parts, score a part, finalise the run',
     entry: 'services/scoring/handlers/runs.ts',
-    trigger: { kind: 'queue', queue: 'scoring-parts', batchSize: 1 },
+    trigger: { kind: 'queue', queue: 'scoring-parts', batchSize: 1, localConcurrency: 2 },
     tables: scoringTables,
     sendsTo: ['scoring-parts'],
     memoryMb: 1769,

@@ -81,6 +81,12 @@ export interface BootstrapOptions {
   level?: number;
   /** Keep every replicate value on the intervals (`values`), for checks and the worked example. */
   keepReplicates?: boolean;
+  /**
+   * Also the field and round entities, which pool strata across units (default true). A caller that
+   * bootstraps one unit at a time (scoring's fan-out) sets false: there they would only repeat the
+   * unit × field and unit entities; `byField` is then empty and `round` null.
+   */
+  acrossUnits?: boolean;
 }
 
 export const DEFAULT_BOOTSTRAP: Required<BootstrapOptions> = {
@@ -88,6 +94,7 @@ export const DEFAULT_BOOTSTRAP: Required<BootstrapOptions> = {
   seed: 20221110,
   level: 0.95,
   keepReplicates: false,
+  acrossUnits: true,
 };
 
 export interface Interval {
@@ -116,8 +123,10 @@ export interface BootstrapResult {
   /** In the order of `groups`. */
   byUnitField: BootstrapEntity[];
   byUnit: Array<{ unitCode: string } & BootstrapEntity>;
+  /** Empty when `acrossUnits` is false. */
   byField: Array<{ fieldCode: string } & BootstrapEntity>;
-  round: BootstrapEntity;
+  /** Null when `acrossUnits` is false. */
+  round: BootstrapEntity | null;
   /** Strata with a single valid form (no variance contribution). */
   singletonStrata: number[];
 }
@@ -216,18 +225,42 @@ export class FloatComposer {
 
   /** Writes elements then aspects then overall into `out` (length E + A + 1); NaN = not applicable. */
   compose(answered: Float64Array, satisfied: Float64Array, levelSum: Float64Array, out: Float64Array): void {
+    // Plain loops, no per-call arrays: this runs E + A + 1 times per entity and replicate. The sums
+    // are taken in the same order as the published composition (item order within an element, …).
     const E = this.elementCount;
     const A = this.aspectCount;
-    const item = (i: number) => this.itemIndex(answered[i]!, satisfied[i]!, levelSum[i]!);
-    for (let k = 0; k < E; k++) out[k] = meanOf(this.elementItems[k]!.map(item));
-    for (let k = 0; k < A; k++) out[E + k] = meanOf(this.aspectElements[k]!.map((e) => out[e]!));
+    for (let k = 0; k < E; k++) {
+      const items = this.elementItems[k]!;
+      let s = 0;
+      let n = 0;
+      for (let j = 0; j < items.length; j++) {
+        const i = items[j]!;
+        const v = this.itemIndex(answered[i]!, satisfied[i]!, levelSum[i]!);
+        if (Number.isNaN(v)) continue;
+        s += v;
+        n += 1;
+      }
+      out[k] = n === 0 ? Number.NaN : s / n;
+    }
+    for (let k = 0; k < A; k++) {
+      const elements = this.aspectElements[k]!;
+      let s = 0;
+      let n = 0;
+      for (let j = 0; j < elements.length; j++) {
+        const v = out[elements[j]!]!;
+        if (Number.isNaN(v)) continue;
+        s += v;
+        n += 1;
+      }
+      out[E + k] = n === 0 ? Number.NaN : s / n;
+    }
     let overall: number;
     switch (this.rules.aggregation) {
       case 'mean-of-aspects':
-        overall = meanOf(Array.from({ length: A }, (_, k) => out[E + k]!));
+        overall = meanOfRange(out, E, E + A);
         break;
       case 'mean-of-elements':
-        overall = meanOf(Array.from({ length: E }, (_, k) => out[k]!));
+        overall = meanOfRange(out, 0, E);
         break;
       case 'pooled': {
         let a = 0;
@@ -246,12 +279,13 @@ export class FloatComposer {
         const offset = w.level === 'element' ? 0 : E;
         let num = 0;
         let den = 0;
-        w.values.forEach((weight, k) => {
+        for (let k = 0; k < w.values.length; k++) {
           const v = out[offset + k]!;
-          if (Number.isNaN(v)) return;
+          if (Number.isNaN(v)) continue;
+          const weight = w.values[k]!;
           num += weight * v;
           den += weight;
-        });
+        }
         overall = den === 0 ? Number.NaN : num / den;
         break;
       }
@@ -260,10 +294,12 @@ export class FloatComposer {
   }
 }
 
-function meanOf(values: number[]): number {
+/** Mean of the defined values of `values[from..to)`, in order; NaN when none is defined. */
+function meanOfRange(values: Float64Array, from: number, to: number): number {
   let s = 0;
   let n = 0;
-  for (const v of values) {
+  for (let k = from; k < to; k++) {
+    const v = values[k]!;
     if (Number.isNaN(v)) continue;
     s += v;
     n += 1;
@@ -277,7 +313,7 @@ function meanOf(values: number[]): number {
  * per field slice of a national wave (the strata are independent).
  */
 export function bootstrapSipas(input: BootstrapInput, options: BootstrapOptions = {}): BootstrapResult {
-  const { replicates: B, seed, level, keepReplicates } = { ...DEFAULT_BOOTSTRAP, ...options };
+  const { replicates: B, seed, level, keepReplicates, acrossUnits } = { ...DEFAULT_BOOTSTRAP, ...options };
   if (!Number.isInteger(B) || B < 2) throw new ScoringInputError(`số lần lặp bootstrap ${B} không hợp lệ`);
   if (!(level > 0 && level < 1)) throw new ScoringInputError(`độ tin cậy ${level} không hợp lệ`);
   const rules = resolveSipasRules(input.rules);
@@ -301,69 +337,85 @@ export function bootstrapSipas(input: BootstrapInput, options: BootstrapOptions 
     if (g >= G) throw new ScoringInputError(`phiếu thứ ${f + 1}: nhóm ${g} không tồn tại`);
     members[g]!.push(f);
   }
-  // Per stratum and item: full-sample totals of answered, satisfied, level sum.
-  const totals = new Float64Array(G * I * 3);
-  members.forEach((forms, g) => {
-    for (const f of forms) {
+  // Per form and item: answered, satisfied and (for `mean-normalised` only, the one method that reads
+  // it) the level — P numbers per item, 0 for an item left blank.
+  const P = rules.indexMethod === 'mean-normalised' ? 3 : 2;
+  const W = I * P;
+  // Each valid form as one contiguous row, so a draw adds a row; adding 0 changes no float sum, so the
+  // totals are bit-identical to adding only the answered items.
+  const rowsOf = members.map((forms) => {
+    const rows = new Uint8Array(forms.length * W);
+    forms.forEach((f, k) => {
       for (let i = 0; i < I; i++) {
         const a = columns.answers[i]![f]!;
         if (a === 0) continue;
-        const at = (g * I + i) * 3;
-        totals[at]! += 1;
-        totals[at + 1]! += composer.isSatisfied(a) ? 1 : 0;
-        totals[at + 2]! += a;
+        rows[k * W + i * P] = 1;
+        rows[k * W + i * P + 1] = composer.isSatisfied(a) ? 1 : 0;
+        if (P === 3) rows[k * W + i * P + 2] = a;
       }
-    }
+    });
+    return rows;
+  });
+  // Per stratum: full-sample totals.
+  const totals = new Float64Array(G * W);
+  rowsOf.forEach((rows, g) => {
+    for (let at = 0; at < rows.length; at += W)
+      for (let j = 0; j < W; j++) totals[g * W + j]! += rows[at + j]!;
   });
 
   const unitCodes = [...new Set(groups.map((g) => g.unitCode))].sort();
   const fieldCodes = [...new Set(groups.map((g) => g.fieldCode))].sort();
   const unitOf = groups.map((g) => unitCodes.indexOf(g.unitCode));
   const fieldOf = groups.map((g) => fieldCodes.indexOf(g.fieldCode));
-  const entities = G + unitCodes.length + fieldCodes.length + 1;
+  // Entities: groups, units, then (acrossUnits) fields and the round.
+  const entities = G + unitCodes.length + (acrossUnits ? fieldCodes.length + 1 : 0);
   const width = composer.elementCount + composer.aspectCount + 1;
   const values = Array.from({ length: entities * width }, () => new Float64Array(B));
 
   const lambda = members.map((forms, g) => rescaleFactor(forms.length, input.population[g] ?? null));
+  // Each valid form as one row of (answered, satisfied, level) per item — 0, 0, 0 for an item it left
+  // blank — so a draw adds a contiguous row (adding 0 changes no float sum: the totals are bit-identical
+  // to adding only the answered items).
+  const targetsOf = groups.map((_, g) =>
+    acrossUnits
+      ? [g * W, (G + unitOf[g]!) * W, (G + unitCodes.length + fieldOf[g]!) * W, (entities - 1) * W]
+      : [g * W, (G + unitOf[g]!) * W],
+  );
   const rng = new Xoshiro128(seed);
-  const sums = new Float64Array(entities * I * 3);
-  const drawn = new Float64Array(I * 3);
+  const sums = new Float64Array(entities * W);
+  const drawn = new Float64Array(W);
   const out = new Float64Array(width);
+  const answered = new Float64Array(I);
+  const satisfied = new Float64Array(I);
+  const levelSum = new Float64Array(I);
   for (let b = 0; b < B; b++) {
     sums.fill(0);
-    members.forEach((forms, g) => {
-      const n = forms.length;
+    for (let g = 0; g < G; g++) {
+      const n = members[g]!.length;
       const lam = lambda[g]!;
+      const rows = rowsOf[g]!;
       drawn.fill(0);
       if (lam > 0) {
         const m = n - 1;
         for (let k = 0; k < m; k++) {
-          const f = forms[rng.below(n)]!;
-          for (let i = 0; i < I; i++) {
-            const a = columns.answers[i]![f]!;
-            if (a === 0) continue;
-            drawn[i * 3]! += 1;
-            drawn[i * 3 + 1]! += composer.isSatisfied(a) ? 1 : 0;
-            drawn[i * 3 + 2]! += a;
-          }
+          const base = rng.below(n) * W;
+          for (let j = 0; j < W; j++) drawn[j]! += rows[base + j]!;
         }
       }
       // Σ w_i x_i = (1 − λ) Σ x_i + λ (n / m) Σ r_i x_i
       const scale = lam > 0 ? (lam * n) / (n - 1) : 0;
-      const rows = [g, G + unitOf[g]!, G + unitCodes.length + fieldOf[g]!, entities - 1];
-      for (let k = 0; k < I * 3; k++) {
-        const v = (1 - lam) * totals[g * I * 3 + k]! + scale * drawn[k]!;
-        for (const r of rows) sums[r * I * 3 + k]! += v;
+      const targets = targetsOf[g]!;
+      const t0 = g * W;
+      for (let k = 0; k < W; k++) {
+        const v = (1 - lam) * totals[t0 + k]! + scale * drawn[k]!;
+        for (let r = 0; r < targets.length; r++) sums[targets[r]! + k]! += v;
       }
-    });
-    const answered = new Float64Array(I);
-    const satisfied = new Float64Array(I);
-    const levelSum = new Float64Array(I);
+    }
     for (let e = 0; e < entities; e++) {
       for (let i = 0; i < I; i++) {
-        answered[i] = sums[(e * I + i) * 3]!;
-        satisfied[i] = sums[(e * I + i) * 3 + 1]!;
-        levelSum[i] = sums[(e * I + i) * 3 + 2]!;
+        answered[i] = sums[e * W + i * P]!;
+        satisfied[i] = sums[e * W + i * P + 1]!;
+        if (P === 3) levelSum[i] = sums[e * W + i * P + 2]!;
       }
       composer.compose(answered, satisfied, levelSum, out);
       for (let k = 0; k < width; k++) values[e * width + k]![b] = out[k]!;
@@ -385,8 +437,10 @@ export function bootstrapSipas(input: BootstrapInput, options: BootstrapOptions 
     level,
     byUnitField: groups.map((_, g) => entity(g)),
     byUnit: unitCodes.map((unitCode, u) => ({ unitCode, ...entity(G + u) })),
-    byField: fieldCodes.map((fieldCode, k) => ({ fieldCode, ...entity(G + unitCodes.length + k) })),
-    round: entity(entities - 1),
+    byField: acrossUnits
+      ? fieldCodes.map((fieldCode, k) => ({ fieldCode, ...entity(G + unitCodes.length + k) }))
+      : [],
+    round: acrossUnits ? entity(entities - 1) : null,
     singletonStrata: members.flatMap((forms, g) => (forms.length === 1 ? [g] : [])),
   };
 }

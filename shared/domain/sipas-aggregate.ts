@@ -263,7 +263,7 @@ class Composer {
 }
 
 /**
- * `mean` of the present parts without its leading `0 +`: adding a 40-digit decimal to zero returns it
+ * `mean` of the present parts without its leading `0 +`: adding a full-precision decimal to zero returns it
  * unchanged, so the value is `mean`'s to the last digit (the property test holds us to it), one
  * decimal operation cheaper.
  */

@@ -170,10 +170,16 @@ describe('stratified rescaled bootstrap (docs §3–4)', () => {
     const b = bootstrapSipas(input, { replicates: 200, seed: 7 });
     const c = bootstrapSipas(input, { replicates: 200, seed: 8 });
     expect(a).toEqual(b);
-    expect(a.round.overall.lower).not.toBe(c.round.overall.lower);
-    expect(a.round.overall).toEqual(a.byUnit[0]!.overall);
+    expect(a.round!.overall.lower).not.toBe(c.round!.overall.lower);
+    expect(a.round!.overall).toEqual(a.byUnit[0]!.overall);
     expect(a.byField.map((f) => f.fieldCode)).toEqual(['F1', 'F2']);
     expect(a.byField[0]!.overall).toEqual(a.byUnitField[0]!.overall);
+    // One unit at a time (scoring's fan-out): the same unit × field and unit intervals, no pooled ones.
+    const one = bootstrapSipas(input, { replicates: 200, seed: 7, acrossUnits: false });
+    expect(one.byUnitField).toEqual(a.byUnitField);
+    expect(one.byUnit).toEqual(a.byUnit);
+    expect(one.byField).toEqual([]);
+    expect(one.round).toBeNull();
   });
 
   it('the bootstrap SE of a share matches the design formula √((1 − f) s² / n) (Monte Carlo, ±6 %)', () => {
@@ -203,7 +209,7 @@ describe('stratified rescaled bootstrap (docs §3–4)', () => {
       row('U1', 'F1', [4, 4, 4, 0, 0]),
     ]);
     const none = bootstrapSipas({ template, ...blank, population: [null] }, { replicates: 20 });
-    expect(none.round.elements[3]).toEqual({ lower: null, upper: null, se: null, replicates: 0 });
+    expect(none.round!.elements[3]).toEqual({ lower: null, upper: null, se: null, replicates: 0 });
     expect(() => bootstrapSipas({ template, groups, columns, population: [1] })).toThrow(ScoringInputError);
     expect(() =>
       bootstrapSipas({ template, groups, columns, population: [20, 8] }, { replicates: 1 }),
