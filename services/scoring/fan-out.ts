@@ -37,6 +37,7 @@ import {
 } from '../../shared/domain/index.ts';
 import { AppError } from '../../shared/platform/errors.ts';
 import { logger } from '../../shared/platform/logger.ts';
+import { mapWithLimit } from '../../shared/platform/pool.ts';
 import type { PartDone, PartStat, ScoringRun } from '../../shared/tables/results.ts';
 import { loadRound, loadRoundTemplate, type Round, type RoundsReader } from '../../shared/tables/rounds.ts';
 import type { SampleManifest, SamplesReader } from '../../shared/tables/samples.ts';
@@ -98,6 +99,7 @@ export const failureReason = (error: unknown): { code: string; message: string }
       };
 
 const DEFAULT_UNITS_PER_PART = 50;
+const UNIT_READS_IN_FLIGHT = 4;
 const isOpen = (run: ScoringRun | null): run is ScoringRun =>
   run !== null && run.status !== 'completed' && run.status !== 'failed';
 
@@ -272,16 +274,14 @@ const scoreSipasPart = async (
   const partUnits = new Set(msg.units);
   const forms: StoredSubmission[] = [];
   const active = new Map<string, number>();
-  for (const unitCode of msg.units) {
-    for (const s of await readUnit(round.id, unitCode, deps.submissions))
-      if (s.submittedAt <= cutoff) forms.push(s);
-    if (manifest) {
-      for (const [k, n] of activeCounts(
-        await deps.samples.listUnitAssignments(manifest.sampleId, unitCode),
-      )) {
-        active.set(k, n);
-      }
-    }
+  // A few units read at once, so the database works while this part computes; unit order kept.
+  const perUnit = await mapWithLimit(msg.units, UNIT_READS_IN_FLIGHT, async (unitCode) => ({
+    forms: await readUnit(round.id, unitCode, deps.submissions),
+    active: manifest ? activeCounts(await deps.samples.listUnitAssignments(manifest.sampleId, unitCode)) : [],
+  }));
+  for (const unit of perUnit) {
+    for (const s of unit.forms) if (s.submittedAt <= cutoff) forms.push(s);
+    for (const [k, n] of unit.active) active.set(k, n);
   }
   checkTemplate(forms, template);
 

@@ -9,7 +9,7 @@ import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
 import { batchPutAll, putIfAbsent } from '../../shared/platform/dynamo.ts';
 import {
-  countedKey,
+  countedTokenOf,
   type LatestResults,
   latestResultsItemSchema,
   latestResultsKey,
@@ -34,8 +34,8 @@ export interface ResultStore extends ResultsReader {
     e: Pick<SubmissionAcceptedEvent, 'roundId' | 'unitCode' | 'fieldCode' | 'tokenHash'>,
   ): Promise<boolean>;
   /**
-   * Counts many returned forms in one transaction (a consumer's batch): each token once, however
-   * often its event is delivered; returns how many were new and how many had been counted before.
+   * Counts many returned forms (a consumer's batch), one set union per unit × field: each token once,
+   * however often its event is delivered; returns how many were new and how many had been counted before.
    */
   countReturnedMany(events: CountedEvent[]): Promise<{ counted: number; duplicates: number }>;
   putRun(roundId: string, run: ScoringRun): Promise<void>;
@@ -69,74 +69,42 @@ export interface ResultStore extends ResultsReader {
 
 type CountedEvent = Pick<SubmissionAcceptedEvent, 'roundId' | 'unitCode' | 'fieldCode' | 'tokenHash'>;
 
-/** A transaction holds at most 100 items: 40 markers and at most 40 counters leave room. */
-const EVENTS_PER_TRANSACTION = 40;
-const CONFLICT_RETRIES = 6;
-
 export type RunPartInput = Parameters<typeof runPartKey>[2] & Record<string, unknown>;
 
 export const resultStore = (): ResultStore => {
   const table = tableName('results');
   const db = dynamo();
+  /**
+   * One UpdateItem per unit × field of the batch, in parallel: the tokens are added to the counter's
+   * set (a union — a redelivered event changes nothing; no marker items, no transaction). The old set
+   * comes back, so the tokens that were already in it are reported as duplicates.
+   */
   const countReturnedMany: ResultStore['countReturnedMany'] = async (events) => {
-    const unique = [...new Map(events.map((e) => [`${e.roundId}#${e.tokenHash}`, e])).values()];
-    let counted = 0;
-    let duplicates = events.length - unique.length;
-    for (let at = 0; at < unique.length; at += EVENTS_PER_TRANSACTION) {
-      let pending = unique.slice(at, at + EVENTS_PER_TRANSACTION);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        const counters = new Map<string, { e: CountedEvent; n: number }>();
-        for (const e of pending) {
-          const k = `${e.roundId}#${e.unitCode}#${e.fieldCode}`;
-          const c = counters.get(k);
-          if (c) c.n++;
-          else counters.set(k, { e, n: 1 });
-        }
-        try {
-          await db.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                ...pending.map((e) => ({
-                  Put: {
-                    TableName: table,
-                    Item: countedKey(e.roundId, e.tokenHash),
-                    ConditionExpression: 'attribute_not_exists(pk)',
-                  },
-                })),
-                ...[...counters.values()].map(({ e, n }) => ({
-                  Update: {
-                    TableName: table,
-                    Key: liveCountKey(e.roundId, e.unitCode, e.fieldCode),
-                    UpdateExpression: 'ADD #r :n SET #u = :u, #f = :f',
-                    ExpressionAttributeNames: { '#r': 'returned', '#u': 'unitCode', '#f': 'fieldCode' },
-                    ExpressionAttributeValues: { ':n': n, ':u': e.unitCode, ':f': e.fieldCode },
-                  },
-                })),
-              ],
-            }),
-          );
-          counted += pending.length;
-          break;
-        } catch (error) {
-          if (!(error instanceof TransactionCanceledException)) throw error;
-          const reasons = error.CancellationReasons ?? [];
-          // Markers come first: a failed condition on one means that token was counted before.
-          const seen = new Set(
-            pending.flatMap((_, i) => (reasons[i]?.Code === 'ConditionalCheckFailed' ? [i] : [])),
-          );
-          if (seen.size > 0) {
-            duplicates += seen.size;
-            pending = pending.filter((_, i) => !seen.has(i));
-            continue;
-          }
-          // Another batch touched the same counter at the same moment: try again shortly.
-          const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
-          if (!conflict || attempt >= CONFLICT_RETRIES) throw error;
-          await new Promise((r) => setTimeout(r, 10 * 2 ** attempt * (0.5 + Math.random())));
-        }
-      }
+    const groups = new Map<string, { e: CountedEvent; tokens: Set<string> }>();
+    for (const e of events) {
+      const k = `${e.roundId}\u0000${e.unitCode}\u0000${e.fieldCode}`;
+      const group = groups.get(k) ?? { e, tokens: new Set<string>() };
+      group.tokens.add(countedTokenOf(e.tokenHash));
+      groups.set(k, group);
     }
-    return { counted, duplicates };
+    let counted = 0;
+    await Promise.all(
+      [...groups.values()].map(async ({ e, tokens }) => {
+        const out = await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: liveCountKey(e.roundId, e.unitCode, e.fieldCode),
+            UpdateExpression: 'ADD #c :t SET #u = :u, #f = :f',
+            ExpressionAttributeNames: { '#c': 'counted', '#u': 'unitCode', '#f': 'fieldCode' },
+            ExpressionAttributeValues: { ':t': tokens, ':u': e.unitCode, ':f': e.fieldCode },
+            ReturnValues: 'UPDATED_OLD',
+          }),
+        );
+        const before = out.Attributes?.counted;
+        for (const t of tokens) if (!(before instanceof Set && before.has(t))) counted += 1;
+      }),
+    );
+    return { counted, duplicates: events.length - counted };
   };
 
   return {

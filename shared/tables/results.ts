@@ -1,8 +1,9 @@
 /**
  * Contract of the `results` table. Writer: services/scoring/store.ts (only).
  *
- *   ROUND#r / COUNT#unit#field   live counter of returned forms
- *   ROUND#r / COUNTED#tokenHash  marker: this submission is already counted (idempotency)
+ *   ROUND#r / COUNT#unit#field   live counter of returned forms: the set of the counted tokens' hash
+ *                                prefixes (`counted`, a string set), so counting is a set union —
+ *                                idempotent however often an event is delivered; returned = its size
  *   ROUND#r / RUN#runId          a scoring run (requested / completed)
  *   ROUND#r / RESULT#LATEST      the latest computed results (compatibility view of the latest run)
  *   ROUND#r / RUNPART#runId#UF#unit#field   one run's results of one unit × field (items, elements…)
@@ -37,12 +38,21 @@ export const inputSnapshotSchema = z.object({
   cutoff: z.string().optional(),
 });
 
-export const liveCountItemSchema = z.object({
-  unitCode: z.string(),
-  fieldCode: z.string(),
-  returned: z.number(),
-});
-export type LiveCount = z.infer<typeof liveCountItemSchema>;
+export const liveCountItemSchema = z
+  .object({
+    unitCode: z.string(),
+    fieldCode: z.string(),
+    counted: z.instanceof(Set),
+  })
+  .transform(({ unitCode, fieldCode, counted }) => ({ unitCode, fieldCode, returned: counted.size }));
+export type LiveCount = z.output<typeof liveCountItemSchema>;
+
+/**
+ * What a live counter keeps of a token: the first 16 hex digits (64 bits) of its hash — enough that
+ * two forms of one unit × field never collide (≈10⁻¹³ at 1,000 forms), small enough that a counter of
+ * 20,000 forms stays far below DynamoDB's 400 KB item limit.
+ */
+export const countedTokenOf = (tokenHash: string): string => tokenHash.slice(0, 16);
 
 export const runItemSchema = z.object({
   runId: z.string(),
@@ -133,10 +143,6 @@ export const resultsPk = (roundId: string) => `ROUND#${roundId}`;
 export const liveCountKey = (roundId: string, unitCode: string, fieldCode: string) => ({
   pk: resultsPk(roundId),
   sk: `COUNT#${unitCode}#${fieldCode}`,
-});
-export const countedKey = (roundId: string, tokenHash: string) => ({
-  pk: resultsPk(roundId),
-  sk: `COUNTED#${tokenHash}`,
 });
 export const runKey = (roundId: string, runId: string) => ({ pk: resultsPk(roundId), sk: `RUN#${runId}` });
 export const runPartKey = (

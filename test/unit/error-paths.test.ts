@@ -6,10 +6,9 @@
 import {
   ConditionalCheckFailedException,
   ProvisionedThroughputExceededException,
-  TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -65,43 +64,31 @@ describe('submission store', () => {
 });
 
 describe('result store', () => {
-  it('counts a submission once: a cancelled transaction on the marker means already counted', async () => {
+  it('counts a submission once: a token already in the counter set is a duplicate', async () => {
     const { resultStore } = await import('../../services/scoring/store.ts');
-    ddb.on(TransactWriteCommand).rejectsOnce(
-      new TransactionCanceledException({
-        message: 'cancelled',
-        $metadata: {},
-        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
-      }),
-    );
+    ddb.on(UpdateCommand).resolves({ Attributes: { counted: new Set(['h']) } });
     const e = { roundId: 'r', unitCode: 'U1', fieldCode: 'F1', tokenHash: 'h' };
     expect(await resultStore().countReturned(e)).toBe(false);
   });
 
-  it('any other cancellation propagates so the message is retried', async () => {
-    const { resultStore } = await import('../../services/scoring/store.ts');
-    ddb.on(TransactWriteCommand).rejects(
-      new TransactionCanceledException({
-        message: 'conflict',
-        $metadata: {},
-        CancellationReasons: [{ Code: 'TransactionConflict' }],
-      }),
-    );
-    const e = { roundId: 'r', unitCode: 'U1', fieldCode: 'F1', tokenHash: 'h' };
-    await expect(resultStore().countReturned(e)).rejects.toThrow('conflict');
-  });
-
-  it('a batch drops the tokens counted before and counts the rest in one more transaction', async () => {
+  it('a failed update propagates so the message is retried', async () => {
     const { resultStore } = await import('../../services/scoring/store.ts');
     ddb
-      .on(TransactWriteCommand)
-      .rejectsOnce(
-        new TransactionCanceledException({
-          message: 'cancelled',
-          $metadata: {},
-          CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
-        }),
-      )
+      .on(UpdateCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    const e = { roundId: 'r', unitCode: 'U1', fieldCode: 'F1', tokenHash: 'h' };
+    await expect(resultStore().countReturned(e)).rejects.toThrow('slow down');
+  });
+
+  it('a batch makes one set union per unit × field and reports the tokens counted before', async () => {
+    const { resultStore } = await import('../../services/scoring/store.ts');
+    const a = 'a'.repeat(64);
+    const b = 'b'.repeat(64);
+    const c = 'c'.repeat(64);
+    ddb
+      .on(UpdateCommand, { Key: { pk: 'ROUND#r', sk: 'COUNT#U1#F1' } })
+      .resolves({ Attributes: { counted: new Set([a.slice(0, 16)]) } })
+      .on(UpdateCommand, { Key: { pk: 'ROUND#r', sk: 'COUNT#U2#F1' } })
       .resolves({});
     const ev = (tokenHash: string, unitCode = 'U1') => ({
       roundId: 'r',
@@ -109,18 +96,17 @@ describe('result store', () => {
       fieldCode: 'F1',
       tokenHash,
     });
-    const out = await resultStore().countReturnedMany([ev('a'), ev('b'), ev('c', 'U2'), ev('a')]);
+    const out = await resultStore().countReturnedMany([ev(a), ev(b), ev(c, 'U2'), ev(a)]);
+    // a was counted before (and is sent twice here); b and c are new.
     expect(out).toEqual({ counted: 2, duplicates: 2 });
-    const calls = ddb.commandCalls(TransactWriteCommand);
+    const calls = ddb.commandCalls(UpdateCommand);
     expect(calls).toHaveLength(2);
-    const second = calls[1]!.args[0].input.TransactItems ?? [];
-    // Markers of a and c, then one counter update per unit × field with its own increment.
-    expect(second.map((i) => i.Put?.Item?.sk ?? i.Update?.ExpressionAttributeValues?.[':n'])).toEqual([
-      'COUNTED#a',
-      'COUNTED#c',
-      1,
-      1,
-    ]);
+    expect(
+      calls.map((call) => {
+        const values: Record<string, unknown> = call.args[0].input.ExpressionAttributeValues ?? {};
+        return [...(values[':t'] as Set<string>)];
+      }),
+    ).toEqual([[a.slice(0, 16), b.slice(0, 16)], [c.slice(0, 16)]]);
   });
 });
 

@@ -7,8 +7,8 @@ import { handleScoringEvent } from '../handle-event.ts';
 const deps = scoringDeps();
 
 /**
- * Live counters for a whole batch in one transaction (a form each, however often delivered); run
- * requests one by one. A failed counter transaction fails only the counter records (retried).
+ * Live counters for a whole batch, one set union per unit × field (a form each, however often
+ * delivered); run requests one by one. A failed counter update fails only the counter records (retried).
  */
 export const handler = queueBatchHandler('scoring', scoringEventSchema, async (messages) => {
   const isCount = (m: { message: ScoringEvent }) => m.message.kind === 'submission-accepted';
