@@ -17,7 +17,7 @@ import { logger } from '../../shared/platform/logger.ts';
 import type { NotificationRenderer, Notifier } from '../../shared/platform/notify.ts';
 import { keyHash } from '../../shared/platform/notify.ts';
 import type { RespondentsReader } from '../../shared/tables/respondents.ts';
-import type { Round } from '../../shared/tables/rounds.ts';
+import { placeNames, type Round } from '../../shared/tables/rounds.ts';
 import {
   type Assignment,
   assignmentStatus,
@@ -112,18 +112,14 @@ export const listNonResponders = async (
       count: (seen?.count ?? 0) + 1,
     });
   }
-  const unitName = new Map(round.units.map((u) => [u.code, u.name]));
-  const fieldName = new Map(round.fields.map((f) => [f.code, f.name]));
+  const place = placeNames(round);
   const byUnit: Record<string, number> = {};
   const items = scoped.map((a): NonResponderRow => {
     byUnit[a.unitCode] = (byUnit[a.unitCode] ?? 0) + 1;
     const person = persons.get(a.personKey);
     const reminded = sent.get(a.tokenHash);
     return {
-      unitCode: a.unitCode,
-      unitName: unitName.get(a.unitCode) ?? '',
-      fieldCode: a.fieldCode,
-      fieldName: fieldName.get(a.fieldCode) ?? a.fieldCode,
+      ...place(a),
       list: a.list,
       rank: a.rank,
       sampleId: a.sampleId,

@@ -12,7 +12,7 @@ import { canAccessUnit, type Principal } from '../../shared/platform/auth.ts';
 import { decryptPii, formToken, type Keys } from '../../shared/platform/crypto.ts';
 import { type CsvCell, toCsv } from '../../shared/platform/csv.ts';
 import type { RespondentsReader } from '../../shared/tables/respondents.ts';
-import type { Round } from '../../shared/tables/rounds.ts';
+import { placeNames, type Round } from '../../shared/tables/rounds.ts';
 import {
   type Assignment,
   assignmentStatus,
@@ -85,15 +85,11 @@ export const listEntries = async (
       )
     ).map((p) => [p.personKey, p]),
   );
-  const unitName = new Map(round.units.map((u) => [u.code, u.name]));
-  const fieldName = new Map(round.fields.map((f) => [f.code, f.name]));
+  const place = placeNames(round);
   return assignments.map((a) => {
     const person = persons.get(a.personKey);
     return {
-      unitCode: a.unitCode,
-      unitName: unitName.get(a.unitCode) ?? '',
-      fieldCode: a.fieldCode,
-      fieldName: fieldName.get(a.fieldCode) ?? a.fieldCode,
+      ...place(a),
       list: a.list,
       rank: a.rank,
       status: assignmentStatus(a),

@@ -198,6 +198,21 @@ export const roundItemSchema = z.object({
 });
 export type Round = z.infer<typeof roundItemSchema>;
 
+/**
+ * Where a unit × field stands in a round, with the round's names for both (a code the round does not
+ * know keeps an empty unit name and its code as the field name), for lists and exports.
+ */
+export const placeNames = (round: Pick<Round, 'units' | 'fields'>) => {
+  const unitName = new Map(round.units.map((u) => [u.code, u.name]));
+  const fieldName = new Map(round.fields.map((f) => [f.code, f.name]));
+  return (p: { unitCode: string; fieldCode: string }) => ({
+    unitCode: p.unitCode,
+    unitName: unitName.get(p.unitCode) ?? '',
+    fieldCode: p.fieldCode,
+    fieldName: fieldName.get(p.fieldCode) ?? p.fieldCode,
+  });
+};
+
 // ---- keys ----
 export const ROUNDS_INDEX_PK = 'ROUNDS';
 export const roundKey = (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'META' });
