@@ -3,19 +3,12 @@
  * are registered. The canvas is an image whose text alternative gives each line's last value; the
  * table beside it carries the figures for screen readers.
  */
-import {
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-} from 'chart.js';
+import { CategoryScale, Chart, LinearScale, LineController, LineElement, PointElement } from 'chart.js';
 import { useEffect, useRef } from 'preact/hooks';
 import { formatNumber } from '../format.ts';
 
-Chart.register(LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend);
+// No chart.js legend (registering it would give every chart one): the legend is HTML below the canvas.
+Chart.register(LineController, LineElement, PointElement, CategoryScale, LinearScale);
 
 export interface Line {
   label: string;
@@ -26,6 +19,8 @@ export interface Line {
 // Distinguishable on white (≥ 3:1) and for the common colour-vision deficiencies; dashes tell them apart too.
 const COLOURS = ['#1f5fa8', '#b3541e', '#2e7d32', '#6a3d9a', '#8a6d00', '#c2185b', '#00796b', '#444444'];
 const DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
+const colourOf = (i: number) => COLOURS[i % COLOURS.length]!;
+const dashOf = (i: number) => DASHES[Math.floor(i / COLOURS.length) % DASHES.length] ?? [];
 
 export function LineChart({
   title,
@@ -50,9 +45,9 @@ export function LineChart({
         datasets: lines.map((l, i) => ({
           label: l.label,
           data: l.values,
-          borderColor: COLOURS[i % COLOURS.length],
-          backgroundColor: COLOURS[i % COLOURS.length],
-          borderDash: DASHES[Math.floor(i / COLOURS.length) % DASHES.length] ?? [],
+          borderColor: colourOf(i),
+          backgroundColor: colourOf(i),
+          borderDash: dashOf(i),
           borderWidth: 2,
           pointRadius: 3,
           spanGaps: true,
@@ -66,7 +61,6 @@ export function LineChart({
           x: { ticks: { autoSkip: true, maxRotation: 0 } },
           y: { min: 0, max, ticks: { callback: (v) => `${formatNumber(Number(v))}${unit}` } },
         },
-        plugins: { legend: { position: 'bottom', labels: { boxWidth: 14, font: { size: 12 } } } },
       },
     });
     return () => chart.destroy();
@@ -84,9 +78,27 @@ export function LineChart({
   return (
     <figure class="chart">
       <figcaption>{title}</figcaption>
-      <div class="chart-box" style={{ height: `${320 + Math.ceil(lines.length / 3) * 22}px` }}>
+      <div class="chart-box" style={{ height: '300px' }}>
         <canvas ref={canvas} role="img" aria-label={summary} />
       </div>
+      <ul class="chart-legend" aria-hidden="true">
+        {lines.map((l, i) => (
+          <li key={l.label}>
+            <svg width="28" height="10" aria-hidden="true">
+              <line
+                x1="0"
+                y1="5"
+                x2="28"
+                y2="5"
+                stroke={colourOf(i)}
+                stroke-width="3"
+                stroke-dasharray={dashOf(i).join(' ') || undefined}
+              />
+            </svg>{' '}
+            {l.label}
+          </li>
+        ))}
+      </ul>
     </figure>
   );
 }

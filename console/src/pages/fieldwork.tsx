@@ -33,8 +33,9 @@ export const SIGNAL_LABEL: Record<SignalKind, string> = {
 
 const DAY_MS = 86_400_000;
 const MAX_DAYS = 120;
-/** Today in Việt Nam (yyyy-mm-dd). */
-const vietnamToday = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+/** The day (yyyy-mm-dd) an instant falls on in Việt Nam (UTC+7, no daylight saving). */
+const vietnamDayOf = (iso: string) => new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(0, 10);
+const vietnamToday = () => vietnamDayOf(new Date().toISOString());
 /** Every day from `from` to `to` (yyyy-mm-dd), at most the last MAX_DAYS. */
 const daysBetween = (from: string, to: string): string[] => {
   const out: string[] = [];
@@ -94,9 +95,17 @@ export function FieldworkTab({ round, user }: { round: Round; user: User }) {
     if (!data) return null;
     const days = data.days.filter((d) => seesUnit(user, d.unitCode) && (!unit || d.unitCode === unit));
     if (days.length === 0) return null;
-    const first = days[0]!.day;
-    const last = days.reduce((m, d) => (d.day > m ? d.day : m), first);
+    const firstReturn = days[0]!.day;
+    const last = days.reduce((m, d) => (d.day > m ? d.day : m), firstReturn);
     const today = vietnamToday();
+    // From the distribution date (or the day before the first return: nothing returned yet) on.
+    const distributed = round.schedule?.distributionDate
+      ? vietnamDayOf(round.schedule.distributionDate)
+      : undefined;
+    const dayBefore = vietnamDayOf(
+      new Date(Date.parse(`${firstReturn}T12:00:00+07:00`) - DAY_MS).toISOString(),
+    );
+    const first = distributed && distributed < dayBefore ? distributed : dayBefore;
     const axis = daysBetween(first, round.status === 'IN_FIELD' && today > last ? today : last);
     const groupOf = (c: { unitCode: string; fieldCode: string }) => (unit ? c.fieldCode : c.unitCode);
     const nameOf = (key: string) => (unit ? fieldName(key) : unitName(key));
