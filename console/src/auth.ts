@@ -245,6 +245,8 @@ export const can = {
   readAudit: (u: User) => hasRole(u, ['admin']),
   transitionRound: (u: User) => hasRole(u, ['admin']) && allUnits(u),
   readMicrodata: (u: User) => hasRole(u, ['admin', 'viewer']),
+  readIntegritySignals: (u: User) => hasRole(u, ['admin', 'operator']),
+  seeCallListPersonalData: (u: User) => hasRole(u, ['admin', 'operator']),
 };
 
 export const seesUnit = (user: User, unitCode: string): boolean =>

@@ -139,3 +139,101 @@ export interface Respondent {
     importId?: string;
   }[];
 }
+
+/** GET …/fieldwork-progress (submission service). */
+export interface FieldworkProgress {
+  roundId: string;
+  sampleId: string | null;
+  cells: { unitCode: string; fieldCode: string; issued: number; returned: number }[];
+  days: { day: string; unitCode: string; fieldCode: string; returned: number }[];
+}
+
+/** GET …/non-responders (rounds service); name, phone and paper code for admins and operators only. */
+export interface NonResponder {
+  unitCode: string;
+  unitName: string;
+  fieldCode: string;
+  fieldName: string;
+  list: 'official' | 'reserve';
+  rank: number;
+  sampleId: string;
+  reminders: number;
+  lastReminder?: string;
+  name?: string;
+  phone?: string;
+  phoneKind?: 'mobile' | 'landline';
+  paperCode?: string;
+}
+export interface NonResponders {
+  roundId: string;
+  total: number;
+  items: NonResponder[];
+  byUnit: Record<string, number>;
+  withPersonalData: boolean;
+}
+
+export type SignalKind = 'BURST' | 'FAST_COMPLETION' | 'IDENTICAL_ANSWERS';
+/** GET …/integrity-signals (submission service). */
+export interface IntegritySignals {
+  roundId: string;
+  submissions: number;
+  withOpenedAt: number;
+  settings: { fastCompletionSeconds: number };
+  counts: Record<SignalKind, number>;
+  signals: { kind: SignalKind; unitCode: string; receiptIds: string[]; detail: string }[];
+}
+
+/** One row's change against the earlier round (GET …/results?compare=). */
+export interface CompareRow {
+  inEarlierRound: boolean;
+  index: { comparable: boolean; current: number | null; earlier: number | null; change: number | null };
+  responseRate: { current: number | null; earlier: number | null; change: number | null };
+}
+export interface Comparison {
+  earlierRoundId: string;
+  earlierRunId: string | null;
+  comparability: {
+    items: { comparable: string[]; notComparable: { questionId: string; reason: string }[] };
+    elements: { comparable: string[]; notComparable: string[] };
+    aspects: { comparable: string[]; notComparable: string[] };
+    overall: boolean;
+  };
+  round: CompareRow | null;
+  units: (CompareRow & { unitCode: string })[];
+}
+
+/** GET /api/catalogues items: one stored version of a unit catalogue. */
+export interface CatalogueSummary {
+  id: string;
+  version: number;
+  name?: string;
+  units: number;
+  unitsByType: Record<string, number>;
+  fields: number;
+  procedures: number;
+  createdAt: string;
+}
+export interface CatalogueUnit {
+  code: string;
+  name: string;
+  type: string;
+  parentCode: string | null;
+  validFrom: string;
+  validTo: string | null;
+  successorCodes: string[];
+}
+export interface CatalogueDetail extends Omit<CatalogueSummary, 'units' | 'fields'> {
+  units: CatalogueUnit[];
+  fields: { code: string; name: string }[];
+}
+/** GET /api/questionnaires items. */
+export interface QuestionnaireSummary {
+  id: string;
+  version: number;
+  title: string;
+  year?: number;
+  kind?: 'SIPAS' | 'PAR';
+  items: number;
+  satisfactionItems: number;
+  createdAt: string;
+}

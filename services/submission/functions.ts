@@ -17,7 +17,8 @@ export const functions = defineFunctions('submission', [
   },
   {
     name: 'submission-ops',
-    description: 'Paper entry with optional blind double entry and supervisor resolution; integrity signals',
+    description:
+      'Paper entry with optional blind double entry and supervisor resolution; integrity signals; field-work progress',
     entry: 'services/submission/handlers/ops.ts',
     trigger: httpTrigger(submissionOpsRoutes),
     tables: { rounds: 'read', samples: 'read', submissions: 'readWrite' },

@@ -82,4 +82,6 @@ export const submissionOpsRoutes = defineRoutes({
     auth: 'ops',
     roles: ['admin', 'operator'],
   },
+  /** Issued and returned per unit × field, and the returns per day (Vietnam time): the console's chart. */
+  fieldworkProgress: { method: 'GET', path: '/api/rounds/{roundId}/fieldwork-progress', auth: 'ops' },
 });

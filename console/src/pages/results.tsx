@@ -11,7 +11,7 @@ import { ErrorBox } from '../components/error-box.tsx';
 import { Progress } from '../components/progress.tsx';
 import { formatDate, formatDateTime, formatNumber, formatPercent } from '../format.ts';
 import { useLoad } from '../hooks.ts';
-import type { Results, Round, UnitResult } from '../types.ts';
+import type { CompareRow, Comparison, Results, Round, RoundSummary, UnitResult } from '../types.ts';
 
 export function ResultsTab({ round, user }: { round: Round; user: User }) {
   const path = `/api/rounds/${encodeURIComponent(round.id)}`;
@@ -176,6 +176,7 @@ export function ResultsTab({ round, user }: { round: Round; user: User }) {
               { key: 'valid', label: 'Hợp lệ', value: (u) => u.counts?.valid ?? null, numeric: true },
             ]}
           />
+          <CompareSection round={round} user={user} unitName={unitName} />
           {(latest.unitFields ?? []).length > 0 ? (
             <DataTable
               caption="Chỉ số theo đơn vị và lĩnh vực"
@@ -212,5 +213,153 @@ export function ResultsTab({ round, user }: { round: Round; user: User }) {
         />
       ) : null}
     </div>
+  );
+}
+
+/** +1,25 · −0,5 · 0 — the sign always written, Vietnamese decimals; "—" when there is none. */
+export const formatChange = (value: number | null | undefined, suffix = ''): string =>
+  value === null || value === undefined
+    ? '—'
+    : `${value > 0 ? '+' : value < 0 ? '−' : ''}${formatNumber(Math.abs(value))}${suffix}`;
+
+const changeClass = (v: number | null | undefined) =>
+  typeof v === 'number' && v !== 0 ? (v > 0 ? 'change-up' : 'change-down') : undefined;
+
+type UnitChange = Comparison['units'][number];
+
+/**
+ * "So sánh với đợt trước": pick an earlier round of the same kind; the scoring API's `?compare=`
+ * gives the change per unit where the questionnaires ask the same thing. Units the earlier round did
+ * not survey are marked, never given a change.
+ */
+function CompareSection({
+  round,
+  user,
+  unitName,
+}: {
+  round: Round;
+  user: User;
+  unitName: (code: string) => string;
+}) {
+  const path = `/api/rounds/${encodeURIComponent(round.id)}`;
+  const rounds = useLoad((signal) => get<{ items: RoundSummary[] }>('/api/rounds?limit=200', signal), []);
+  const [earlierId, setEarlierId] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [comparison, setComparison] = useState<Comparison | null>(null);
+  const candidates = (rounds.data?.items ?? []).filter((r) => r.id !== round.id && r.kind === round.kind);
+  const earlierName = (id: string) => candidates.find((r) => r.id === id)?.name ?? id;
+  const compare = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setComparison(null);
+    try {
+      const res = await get<Results & { comparison?: Comparison }>(
+        `${path}/results?compare=${encodeURIComponent(earlierId)}`,
+      );
+      setComparison(res.comparison ?? null);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const units = (comparison?.units ?? []).filter((u) => seesUnit(user, u.unitCode));
+  const unmatched = units.filter((u) => !u.inEarlierRound).length;
+  const c = comparison?.comparability;
+  const renderChange = (row: CompareRow, v: number | null, suffix = '') =>
+    row.inEarlierRound ? <span class={changeClass(v)}>{formatChange(v, suffix)}</span> : '—';
+  return (
+    <section class="compare" aria-labelledby="cmp-h">
+      <h2 id="cmp-h">So sánh với đợt trước</h2>
+      <form class="filters no-print" onSubmit={compare}>
+        <div class="field inline">
+          <label for="cmp-round">Đợt trước để so sánh</label>
+          <select
+            id="cmp-round"
+            value={earlierId}
+            onChange={(e) => setEarlierId(e.currentTarget.value)}
+            aria-describedby={error ? 'cmp-error' : undefined}
+          >
+            <option value="">— Chọn đợt —</option>
+            {candidates.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name} ({r.year})
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" disabled={!earlierId || busy}>
+          Xem thay đổi
+        </button>
+      </form>
+      <ErrorBox error={rounds.error} action="Tải danh sách đợt" />
+      {rounds.data && candidates.length === 0 ? (
+        <p class="hint">Chưa có đợt {round.kind} nào khác để so sánh.</p>
+      ) : null}
+      {busy ? <Progress label="Đang so sánh với đợt trước" /> : null}
+      <ErrorBox error={error} action="So sánh với đợt trước" id="cmp-error" />
+      {comparison && c ? (
+        <>
+          <p class="status-line">
+            So với <strong>{earlierName(comparison.earlierRoundId)}</strong>
+            {comparison.round?.index.change !== undefined && comparison.round?.index.comparable
+              ? ` · chỉ số chung ${formatChange(comparison.round.index.change)} điểm`
+              : ''}
+            {unmatched > 0 ? ` · ${formatNumber(unmatched, 0)} đơn vị không có ở đợt trước` : ''}
+          </p>
+          {!c.overall ? (
+            <div class="notice">
+              <p>
+                Chỉ số chung không so sánh được: phiếu hỏi hoặc quy tắc tính của hai đợt khác nhau (
+                {formatNumber(c.items.notComparable.length, 0)} câu hỏi không so sánh được).
+              </p>
+              {c.items.notComparable.length > 0 ? (
+                <ul>
+                  {c.items.notComparable.slice(0, 10).map((q) => (
+                    <li key={q.questionId}>
+                      <code>{q.questionId}</code>: {q.reason}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
+          ) : null}
+          <DataTable<UnitChange>
+            caption="Thay đổi chỉ số theo đơn vị so với đợt trước"
+            rows={units}
+            rowKey={(u) => u.unitCode}
+            initialSort={{ key: 'unit', dir: 'asc' }}
+            columns={[
+              { key: 'unit', label: 'Đơn vị', value: (u) => unitName(u.unitCode) },
+              { key: 'now', label: 'Chỉ số đợt này', value: (u) => u.index.current, numeric: true },
+              { key: 'before', label: 'Chỉ số đợt trước', value: (u) => u.index.earlier, numeric: true },
+              {
+                key: 'change',
+                label: 'Thay đổi (điểm)',
+                value: (u) => u.index.change,
+                numeric: true,
+                render: (u) => renderChange(u, u.index.change),
+              },
+              {
+                key: 'rate',
+                label: 'Tỷ lệ phản hồi thay đổi',
+                value: (u) => u.responseRate.change,
+                numeric: true,
+                render: (u) => renderChange(u, u.responseRate.change, ' điểm %'),
+              },
+              {
+                key: 'match',
+                label: 'Đối chiếu',
+                value: (u) => (u.inEarlierRound ? 'Có ở đợt trước' : 'Không có ở đợt trước'),
+                render: (u) =>
+                  u.inEarlierRound ? 'Có ở đợt trước' : <span class="unmatched">Không có ở đợt trước</span>,
+              },
+            ]}
+          />
+        </>
+      ) : null}
+    </section>
   );
 }

@@ -6,6 +6,7 @@ import { submissionsReader } from '../../../shared/tables/submissions.ts';
 import { listIntegritySignals } from '../integrity.ts';
 import { correctPaperEntry } from '../paper-correction.ts';
 import { getPaperEntry, keyPaperEntry, listPaperEntries, resolvePaperEntry } from '../paper-entry.ts';
+import { fieldworkProgress } from '../progress.ts';
 import { submissionOpsRoutes } from '../routes.ts';
 import { correctionStore, paperStore } from '../store.ts';
 
@@ -38,4 +39,6 @@ export const handler = httpHandler('submission', submissionOpsRoutes, {
     json(200, await correctPaperEntry(params.roundId, params.ref, body, principal, deps)),
   integritySignals: async ({ params, query, principal }) =>
     json(200, await listIntegritySignals(params.roundId, principal, query, deps)),
+  fieldworkProgress: async ({ params, query, principal }) =>
+    json(200, await fieldworkProgress(params.roundId, principal, query, deps)),
 });
