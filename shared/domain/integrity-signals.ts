@@ -9,6 +9,7 @@
  * - `IDENTICAL_ANSWERS`: the same answers hash on at least `minForms` forms of one unit.
  */
 import { z } from 'zod';
+import { viNumber } from './decimal.ts';
 
 export const submissionFactSchema = z.object({
   receiptId: z.string().min(1),
@@ -133,6 +134,9 @@ export function detectBursts(facts: readonly SubmissionFact[], config: Integrity
   return signals;
 }
 
+/** Seconds as a Vietnamese reader reads them: at most one decimal, a decimal comma (5,1). */
+const viSeconds = (s: number): string => viNumber(Math.round(s * 10) / 10);
+
 /** Fast completion: one signal per form opened less than `minSeconds` before it was submitted. */
 export function detectFastCompletion(
   facts: readonly SubmissionFact[],
@@ -147,8 +151,8 @@ export function detectFastCompletion(
       if (seconds >= minSeconds) return [];
       const detail =
         seconds < 0
-          ? `Thời điểm mở phiếu muộn hơn thời điểm gửi (${-seconds} giây): đồng hồ thiết bị sai hoặc dữ liệu bị sửa.`
-          : `Phiếu hoàn thành trong ${seconds} giây (ngưỡng ${minSeconds} giây).`;
+          ? `Thời điểm mở phiếu muộn hơn thời điểm gửi (${viSeconds(-seconds)} giây): đồng hồ thiết bị sai hoặc dữ liệu bị sửa.`
+          : `Phiếu hoàn thành trong ${viSeconds(seconds)} giây (ngưỡng ${viSeconds(minSeconds)} giây).`;
       return [{ kind: 'FAST_COMPLETION' as const, unitCode: f.unitCode, receiptIds: [f.receiptId], detail }];
     });
 }

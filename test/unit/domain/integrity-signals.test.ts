@@ -99,6 +99,14 @@ describe('bursts', () => {
 });
 
 describe('fast completion', () => {
+  it('writes seconds with a decimal comma, one decimal at most (5,1 giây — never 5.134)', () => {
+    n = 0;
+    const facts = [fact({ openedAt: '2026-03-01T10:00:00.000Z', submittedAt: '2026-03-01T10:00:05.134Z' })];
+    expect(detectFastCompletion(facts, parseIntegrityConfig())[0]?.detail).toBe(
+      'Phiếu hoàn thành trong 5,1 giây (ngưỡng 60 giây).',
+    );
+  });
+
   it('flags forms submitted less than the threshold after opening, and clock-skewed ones', () => {
     n = 0;
     const facts = [
