@@ -245,6 +245,12 @@ export const can = {
   readAudit: (u: User) => hasRole(u, ['admin']),
   transitionRound: (u: User) => hasRole(u, ['admin']) && allUnits(u),
   readMicrodata: (u: User) => hasRole(u, ['admin', 'viewer']),
+  /** PAR: import a criteria tree, attach it to a round, appraise, publish, finalise (the Sở). */
+  manageParCriteria: (u: User) => hasRole(u, ['admin']) && allUnits(u),
+  appraisePar: (u: User) => hasRole(u, ['admin']) && allUnits(u),
+  /** PAR: the unit's focal point (an operator or admin whose units hold it) scores and answers. */
+  selfAssessPar: (u: User, unitCode: string) => hasRole(u, ['admin', 'operator']) && seesUnit(u, unitCode),
+  readParAudit: (u: User) => hasRole(u, ['admin', 'viewer']) && allUnits(u),
 };
 
 export const seesUnit = (user: User, unitCode: string): boolean =>

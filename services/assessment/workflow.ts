@@ -422,7 +422,9 @@ const unitTotals = (ctx: UnitContext, unitCode: string, withAppraisal: boolean) 
   const { selfAssessments, appraisals } = splitEntries(ctx.entries);
   const shown = withAppraisal ? appraisals : [];
   const formulaScores = Object.fromEntries(
-    shown.filter((a) => method.get(a.criterionCode) === 'formula').map((a) => [a.criterionCode, a.adjustedScore]),
+    shown
+      .filter((a) => method.get(a.criterionCode) === 'formula')
+      .map((a) => [a.criterionCode, a.adjustedScore]),
   );
   const compose = (appraised: typeof appraisals) =>
     scoreParUnit({
@@ -520,15 +522,15 @@ export const viewUnit = async (
     history: ctx.entries
       .filter((e) => seesAppraisal || e.kind !== 'appraisal')
       .map((e) => ({
-      kind: e.kind,
-      id: e.id,
-      at: e.at,
-      by: e.by,
-      criterionCode: 'criterionCode' in e ? (e.criterionCode ?? null) : null,
-      // The trail the unit can read (the round's audit is the Sở's): what was given and why.
-      score: e.kind === 'self' ? String(e.score) : e.kind === 'appraisal' ? String(e.adjustedScore) : null,
-      reason: e.kind === 'appraisal' ? e.reason : e.kind === 'response' ? e.text : null,
-    })),
+        kind: e.kind,
+        id: e.id,
+        at: e.at,
+        by: e.by,
+        criterionCode: 'criterionCode' in e ? (e.criterionCode ?? null) : null,
+        // The trail the unit can read (the round's audit is the Sở's): what was given and why.
+        score: e.kind === 'self' ? String(e.score) : e.kind === 'appraisal' ? String(e.adjustedScore) : null,
+        reason: e.kind === 'appraisal' ? e.reason : e.kind === 'response' ? e.text : null,
+      })),
   };
 };
 
