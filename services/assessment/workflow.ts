@@ -448,11 +448,11 @@ const unitTotals = (ctx: UnitContext, unitCode: string, withAppraisal: boolean) 
     formula: withAppraisal ? points(counted.byMethod.formula) : null,
     fields: counted.result.components
       .filter((f) => !surveyFields.has(f.code))
-      .map((f, i) => ({
+      .map((f) => ({
         code: f.code,
         title: f.name,
         maxPoints: round2OrNull(f.maxPoints),
-        self: points(self.result.components[i] ?? { achieved: 0, applicableMax: 0 }),
+        self: points(self.result.components.find((c) => c.code === f.code) ?? f),
         counted: points(f),
       })),
   };

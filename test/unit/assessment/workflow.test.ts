@@ -31,6 +31,7 @@ import type { Round } from '../../../shared/tables/rounds.ts';
 const config = importParCriteriaCsv(
   [
     'Mã,Mã cấp trên,Nội dung,Điểm tối đa,Phương pháp,Cần tài liệu kiểm chứng',
+    'DT,,Điều tra,5,điều tra xã hội học,',
     'LV1,,Chỉ đạo,5,thẩm định,',
     '1.1,LV1,Kế hoạch,2,thẩm định,không',
     '1.2,LV1,Tỷ lệ,3,công thức,',
@@ -233,7 +234,11 @@ describe('assessment workflow', () => {
       formula: { achieved: 2.25, applicableMax: 3 },
     });
     expect(staff.totals.fields).toEqual([
-      expect.objectContaining({ code: 'LV1', counted: { achieved: 3.25, applicableMax: 5 } }),
+      expect.objectContaining({
+        code: 'LV1',
+        self: { achieved: 1.5 + 2.25, applicableMax: 5 },
+        counted: { achieved: 1 + 2.25, applicableMax: 5 },
+      }),
     ]);
     expect(staff.history.find((h) => h.criterionCode === '1.1' && h.kind === 'appraisal')).toMatchObject({
       score: '1',
