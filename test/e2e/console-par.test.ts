@@ -197,7 +197,10 @@ describe('PAR self-assessment and appraisal in the console', () => {
     });
     await page.getByRole('button', { name: 'Nhập bộ tiêu chí' }).click();
     await page.getByText(/Đã nhập: Bộ tiêu chí CCHC cấp xã 2026 .*phiên bản 1, tổng 50 điểm/).waitFor();
-    expect(await page.getByLabel('Bộ tiêu chí và phiên bản').inputValue()).toBe(`${criteriaId}#1`);
+    // The version just imported is listed and chosen.
+    const versions = page.getByLabel('Bộ tiêu chí và phiên bản');
+    await versions.locator(`option[value="${criteriaId}#1"]`).waitFor({ state: 'attached' });
+    expect(await versions.inputValue()).toBe(`${criteriaId}#1`);
     const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     await page.getByLabel(/Hạn tự đánh giá/).fill(deadline);
     await page.getByLabel('Thời hạn phản hồi (giờ)').fill('48');

@@ -382,7 +382,12 @@ function CriteriaSetup({
           <select id="pc-version" required value={chosen} onChange={(e) => setChosen(e.currentTarget.value)}>
             <option value="">— Chọn —</option>
             {(versions.data ?? []).map((c) => (
-              <option key={`${c.id}#${c.version}`} value={`${c.id}#${c.version}`}>
+              // `selected` too: a version just imported is chosen before the reloaded list has its option.
+              <option
+                key={`${c.id}#${c.version}`}
+                value={`${c.id}#${c.version}`}
+                selected={`${c.id}#${c.version}` === chosen}
+              >
                 {c.title} · {c.id} · phiên bản {c.version} · {formatNumber(c.declaredMaxPoints)} điểm
               </option>
             ))}
