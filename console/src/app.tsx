@@ -59,7 +59,7 @@ export function App() {
   );
 }
 
-const TABS = ['rosters', 'respondents', 'sampling', 'fieldwork', 'paper', 'results', 'audit'] as const;
+const TABS = ['rosters', 'respondents', 'sampling', 'fieldwork', 'paper', 'par', 'results', 'audit'] as const;
 
 function route(path: string, user: User) {
   if (path === '/' || path === '/rounds') return <Rounds user={user} />;
@@ -70,6 +70,8 @@ function route(path: string, user: User) {
   if (path === '/rounds/new') return <RoundNew user={user} />;
   const detail = matchPath('/rounds/:id', path);
   if (detail) return <RoundDetail user={user} roundId={detail.id!} tab="overview" />;
+  const parUnit = matchPath('/rounds/:id/par/:unit', path);
+  if (parUnit) return <RoundDetail user={user} roundId={parUnit.id!} tab="par" unitCode={parUnit.unit!} />;
   const tab = matchPath('/rounds/:id/:tab', path);
   const which = TABS.find((t) => t === tab?.tab);
   if (tab && which) return <RoundDetail user={user} roundId={tab.id!} tab={which} />;

@@ -247,6 +247,12 @@ export const can = {
   readMicrodata: (u: User) => hasRole(u, ['admin', 'viewer']),
   readIntegritySignals: (u: User) => hasRole(u, ['admin', 'operator']),
   seeCallListPersonalData: (u: User) => hasRole(u, ['admin', 'operator']),
+  /** PAR: import a criteria tree, attach it to a round, appraise, publish, finalise (the Sở). */
+  manageParCriteria: (u: User) => hasRole(u, ['admin']) && allUnits(u),
+  appraisePar: (u: User) => hasRole(u, ['admin']) && allUnits(u),
+  /** PAR: the unit's focal point (an operator or admin whose units hold it) scores and answers. */
+  selfAssessPar: (u: User, unitCode: string) => hasRole(u, ['admin', 'operator']) && seesUnit(u, unitCode),
+  readParAudit: (u: User) => hasRole(u, ['admin', 'viewer']) && allUnits(u),
 };
 
 export const seesUnit = (user: User, unitCode: string): boolean =>

@@ -17,7 +17,10 @@ import {
   checkScore,
   checkSelfAssessment,
   criteriaLeaves,
+  type DecimalInput,
   type ParCriteriaConfig,
+  round2OrNull,
+  scoreParUnit,
 } from '../../shared/domain/index.ts';
 import { canAccessUnit, type Principal } from '../../shared/platform/auth.ts';
 import {
@@ -31,6 +34,7 @@ import {
   type AssessmentEntry,
   type AssessmentSetup,
   loadRoundCriteria,
+  splitEntries,
   type UnitAssessmentState,
 } from '../../shared/tables/assessments.ts';
 import { loadRound, type Round, type RoundsReader } from '../../shared/tables/rounds.ts';
@@ -407,17 +411,69 @@ export const finalise = async (roundId: string, unitCode: string, deps: Workflow
   return { changed: true, state };
 };
 
-/** What the unit and the Sở see: each sub-criterion with its latest self score, appraisal and answers. */
+/**
+ * The unit's points so far, composed by the domain (`scoreParUnit`, a criterion not scored yet counts 0):
+ * the appraised part as the unit scored it, and as it counts (the Sở's adjusted score, else the unit's),
+ * with the formula figures the Sở entered; per field for fields without survey criteria. Rounded once here.
+ */
+const unitTotals = (ctx: UnitContext, unitCode: string, withAppraisal: boolean) => {
+  const leaves = criteriaLeaves(ctx.config);
+  const method = new Map(leaves.map((l) => [l.code, l.method]));
+  const { selfAssessments, appraisals } = splitEntries(ctx.entries);
+  const shown = withAppraisal ? appraisals : [];
+  const formulaScores = Object.fromEntries(
+    shown
+      .filter((a) => method.get(a.criterionCode) === 'formula')
+      .map((a) => [a.criterionCode, a.adjustedScore]),
+  );
+  const compose = (appraised: typeof appraisals) =>
+    scoreParUnit({
+      config: ctx.config,
+      unitCode,
+      selfAssessments,
+      appraisals: appraised.filter((a) => method.get(a.criterionCode) === 'appraisal'),
+      formulaScores,
+      rules: { missingScore: 'zero' },
+    });
+  const self = compose([]);
+  const counted = compose(shown);
+  const points = (t: { achieved: DecimalInput | null; applicableMax: DecimalInput }) => ({
+    achieved: round2OrNull(t.achieved ?? 0),
+    applicableMax: round2OrNull(t.applicableMax),
+  });
+  const surveyFields = new Set(leaves.filter((l) => l.method === 'survey').map((l) => l.fieldCode));
+  return {
+    self: points(self.byMethod.appraisal),
+    appraised: withAppraisal ? points(counted.byMethod.appraisal) : null,
+    formula: withAppraisal ? points(counted.byMethod.formula) : null,
+    fields: counted.result.components
+      .filter((f) => !surveyFields.has(f.code))
+      .map((f) => ({
+        code: f.code,
+        title: f.name,
+        maxPoints: round2OrNull(f.maxPoints),
+        self: points(self.result.components.find((c) => c.code === f.code) ?? f),
+        counted: points(f),
+      })),
+  };
+};
+
+/**
+ * What the unit and the Sở see: each sub-criterion with its latest self score, appraisal and answers.
+ * The unit sees the Sở's appraisal once it is published; province-wide staff see it while it is drafted.
+ */
 export const viewUnit = async (
   roundId: string,
   unitCode: string,
   deps: WorkflowDeps & { fileUrl: (key: string) => Promise<string> },
 ) => {
   const ctx = await loadUnit(roundId, unitCode, deps);
+  const published = ctx.state?.status === 'appraised' || ctx.state?.status === 'finalised';
+  const seesAppraisal = published || deps.principal.units === '*';
   const leaves = await Promise.all(
     criteriaLeaves(ctx.config).map(async (l) => {
       const self = latestOf(ctx.entries, 'self', l.code);
-      const appraisal = latestOf(ctx.entries, 'appraisal', l.code);
+      const appraisal = seesAppraisal ? latestOf(ctx.entries, 'appraisal', l.code) : undefined;
       const files =
         self?.kind === 'self'
           ? await Promise.all(
@@ -458,17 +514,23 @@ export const viewUnit = async (
     selfAssessmentDeadline: ctx.setup.selfAssessmentDeadline,
     responseWindowHours: ctx.setup.responseWindowHours,
     state: ctx.state ?? baseState(ctx, unitCode),
+    totals: unitTotals(ctx, unitCode, seesAppraisal),
     leaves,
     responses: ctx.entries
       .filter((e) => e.kind === 'response' && e.criterionCode === undefined)
       .map((e) => (e.kind === 'response' ? { note: e.text, by: e.by, at: e.at } : null)),
-    history: ctx.entries.map((e) => ({
-      kind: e.kind,
-      id: e.id,
-      at: e.at,
-      by: e.by,
-      criterionCode: 'criterionCode' in e ? (e.criterionCode ?? null) : null,
-    })),
+    history: ctx.entries
+      .filter((e) => seesAppraisal || e.kind !== 'appraisal')
+      .map((e) => ({
+        kind: e.kind,
+        id: e.id,
+        at: e.at,
+        by: e.by,
+        criterionCode: 'criterionCode' in e ? (e.criterionCode ?? null) : null,
+        // The trail the unit can read (the round's audit is the Sở's): what was given and why.
+        score: e.kind === 'self' ? String(e.score) : e.kind === 'appraisal' ? String(e.adjustedScore) : null,
+        reason: e.kind === 'appraisal' ? e.reason : e.kind === 'response' ? e.text : null,
+      })),
   };
 };
 

@@ -1,12 +1,14 @@
 /**
  * Presigned S3 URLs for files that must not pass through a Lambda payload (evidence files, large
  * exports). One client per module, pointed at the local S3 engine (fauxqs, path-style) when the local
- * runtime sets `DIEUTRA_ENDPOINT_S3`: locally the URLs go straight to fauxqs on 127.0.0.1 (it does not
- * check signatures and answers no CORS preflight, so a browser page needs a same-origin proxy; API
- * clients and tests use them as they are). In AWS they are ordinary SigV4 URLs of the uploads bucket.
+ * runtime sets `DIEUTRA_ENDPOINT_S3`. Upload (PUT) URLs are signed for the public S3 endpoint — locally the
+ * gateway's `/uploads` proxy, same origin as the console (fauxqs answers no CORS preflight); download
+ * (GET) URLs go straight to fauxqs on 127.0.0.1 (a link, not a script request). In AWS they are ordinary
+ * SigV4 URLs of the uploads bucket.
  */
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { s3PresignClient } from './clients.ts';
 import { bucketName, platformConfig } from './config.ts';
 import type { BucketName } from './resources.ts';
 
@@ -31,7 +33,8 @@ export const presignPut = (
   expiresInSeconds: number,
 ): Promise<string> =>
   getSignedUrl(
-    s3Client(),
+    // Locally the upload URL's origin is the gateway's `/uploads` (same origin as the console).
+    s3PresignClient(),
     new PutObjectCommand({ Bucket: bucketName(bucket), Key: key, ContentType: contentType }),
     { expiresIn: expiresInSeconds },
   );

@@ -23,6 +23,7 @@ import type { ImportReport, Results, Round, SampleManifest } from '../types.ts';
 import { AuditTab } from './audit.tsx';
 import { FieldworkTab } from './fieldwork.tsx';
 import { PaperEntryTab } from './paper-entry.tsx';
+import { ParTab } from './par.tsx';
 import { RespondentsTab } from './respondents.tsx';
 import { ResultsTab } from './results.tsx';
 import { RostersTab } from './rosters.tsx';
@@ -35,20 +36,33 @@ export type Tab =
   | 'sampling'
   | 'fieldwork'
   | 'paper'
+  | 'par'
   | 'results'
   | 'audit';
-const TABS: { id: Tab; label: string; path: string; allowed?: (u: User) => boolean }[] = [
+const TABS: { id: Tab; label: string; path: string; allowed?: (u: User, r: Round) => boolean }[] = [
   { id: 'overview', label: 'Tổng quan', path: '' },
   { id: 'rosters', label: 'Nhập danh sách', path: '/rosters' },
   { id: 'respondents', label: 'Người dân', path: '/respondents', allowed: can.seeRespondents },
   { id: 'sampling', label: 'Chọn mẫu', path: '/sampling' },
   { id: 'fieldwork', label: 'Tiến độ', path: '/fieldwork' },
   { id: 'paper', label: 'Phiếu giấy', path: '/paper', allowed: can.keyPaper },
+  { id: 'par', label: 'Tự đánh giá CCHC', path: '/par', allowed: (_u, r) => r.kind === 'PAR' },
   { id: 'results', label: 'Kết quả', path: '/results' },
   { id: 'audit', label: 'Nhật ký', path: '/audit', allowed: can.readAudit },
 ];
 
-export function RoundDetail({ user, roundId, tab }: { user: User; roundId: string; tab: Tab }) {
+export function RoundDetail({
+  user,
+  roundId,
+  tab,
+  unitCode,
+}: {
+  user: User;
+  roundId: string;
+  tab: Tab;
+  /** The PAR tab's open unit. */
+  unitCode?: string;
+}) {
   const {
     data: round,
     error,
@@ -71,7 +85,7 @@ export function RoundDetail({ user, roundId, tab }: { user: User; roundId: strin
       {round ? (
         <>
           <nav class="tabs" aria-label="Các phần của đợt">
-            {TABS.filter((t) => !t.allowed || t.allowed(user)).map((t) => (
+            {TABS.filter((t) => !t.allowed || t.allowed(user, round)).map((t) => (
               <a key={t.id} href={`${base}${t.path}`} aria-current={t.id === tab ? 'page' : undefined}>
                 {t.label}
               </a>
@@ -83,6 +97,7 @@ export function RoundDetail({ user, roundId, tab }: { user: User; roundId: strin
           {tab === 'sampling' ? <SamplingTab round={round} user={user} /> : null}
           {tab === 'fieldwork' ? <FieldworkTab round={round} user={user} /> : null}
           {tab === 'paper' ? <PaperEntryTab round={round} user={user} /> : null}
+          {tab === 'par' ? <ParTab round={round} user={user} unitCode={unitCode} /> : null}
           {tab === 'results' ? <ResultsTab round={round} user={user} /> : null}
           {tab === 'audit' ? <AuditTab round={round} user={user} /> : null}
         </>

@@ -13,6 +13,7 @@ import {
   respond,
   selfAssess,
   submitSelfAssessment,
+  viewUnit,
   type WorkflowDeps,
 } from '../../../services/assessment/workflow.ts';
 import type { RoundAuditEntry } from '../../../shared/contracts/audit.ts';
@@ -30,6 +31,7 @@ import type { Round } from '../../../shared/tables/rounds.ts';
 const config = importParCriteriaCsv(
   [
     'Mã,Mã cấp trên,Nội dung,Điểm tối đa,Phương pháp,Cần tài liệu kiểm chứng',
+    'DT,,Điều tra,5,điều tra xã hội học,',
     'LV1,,Chỉ đạo,5,thẩm định,',
     '1.1,LV1,Kế hoạch,2,thẩm định,không',
     '1.2,LV1,Tỷ lệ,3,công thức,',
@@ -199,5 +201,55 @@ describe('assessment workflow', () => {
     expect(await codeOf(selfAssess('r1', 'U1', '1.1', score, deps))).toBe('NO_PAR_CRITERIA');
     expect(await codeOf(publishAppraisal('r1', 'U1', t.deps(admin)))).toBe('NOT_SUBMITTED');
     expect(await codeOf(finalise('r1', 'U1', t.deps(admin)))).toBe('APPRAISAL_NOT_PUBLISHED');
+  });
+
+  it("shows the unit the Sở's appraisal only once published, with the totals the domain composes", async () => {
+    const t = await setup(24);
+    const view = (p: Principal) => viewUnit('r1', 'U1', { ...t.deps(p), fileUrl: async (k) => `u/${k}` });
+    await selfAssess(
+      'r1',
+      'U1',
+      '1.1',
+      { score: '1,5', evidence: { links: [], fileKeys: [] } },
+      t.deps(focal),
+    );
+    t.tick(1);
+    await submitSelfAssessment('r1', 'U1', t.deps(focal));
+    t.tick(1);
+    await appraise('r1', 'U1', '1.1', { adjustedScore: 1, reason: 'thiếu kế hoạch' }, t.deps(admin));
+    await appraise('r1', 'U1', '1.2', { adjustedScore: '2,25', reason: 'số liệu một cửa' }, t.deps(admin));
+    const draft = await view(focal);
+    expect(draft.leaves.find((l) => l.code === '1.1')?.appraisal).toBeNull();
+    expect(draft.history.map((h) => h.kind)).toEqual(['self']);
+    expect(draft.totals).toMatchObject({
+      self: { achieved: 1.5, applicableMax: 2 },
+      appraised: null,
+      formula: null,
+    });
+    // Province-wide staff see the draft appraisal: the adjusted score counts, and the formula figure.
+    const staff = await view(admin);
+    expect(staff.totals).toMatchObject({
+      self: { achieved: 1.5, applicableMax: 2 },
+      appraised: { achieved: 1, applicableMax: 2 },
+      formula: { achieved: 2.25, applicableMax: 3 },
+    });
+    expect(staff.totals.fields).toEqual([
+      expect.objectContaining({
+        code: 'LV1',
+        self: { achieved: 1.5 + 2.25, applicableMax: 5 },
+        counted: { achieved: 1 + 2.25, applicableMax: 5 },
+      }),
+    ]);
+    expect(staff.history.find((h) => h.criterionCode === '1.1' && h.kind === 'appraisal')).toMatchObject({
+      score: '1',
+      reason: 'thiếu kế hoạch',
+      by: 'admin',
+    });
+    await publishAppraisal('r1', 'U1', t.deps(admin));
+    const published = await view(focal);
+    expect(published.leaves.find((l) => l.code === '1.1')?.appraisal).toMatchObject({
+      reason: 'thiếu kế hoạch',
+    });
+    expect(published.totals.appraised).toEqual({ achieved: 1, applicableMax: 2 });
   });
 });
