@@ -8,6 +8,7 @@ import type { SubmissionAcceptedEvent } from '../../shared/contracts/scoring-eve
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
 import { batchPutAll, putIfAbsent } from '../../shared/platform/dynamo.ts';
+import { mapWithLimit } from '../../shared/platform/pool.ts';
 import {
   countedTokenOf,
   type LatestResults,
@@ -247,9 +248,10 @@ export const resultStore = (): ResultStore => {
     },
 
     async setRanks(roundId, runId, level, ranks) {
-      for (const { code, ...fields } of ranks) {
+      // Eight updates in flight: a national wave ranks thousands of units.
+      await mapWithLimit(ranks, 8, async ({ code, ...fields }) => {
         const names = Object.keys(fields);
-        if (names.length === 0) continue;
+        if (names.length === 0) return;
         await db.send(
           new UpdateCommand({
             TableName: table,
@@ -264,7 +266,7 @@ export const resultStore = (): ResultStore => {
             ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, fields[n]])),
           }),
         );
-      }
+      });
     },
 
     async putLatestPointer(roundId, pointer) {
