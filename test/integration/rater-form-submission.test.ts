@@ -6,7 +6,7 @@
  * Set-up copied from rater-forms.test.ts.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
 import { hashToken } from '../../shared/platform/crypto.ts';
@@ -252,5 +252,66 @@ describe('PAR rater form answers', () => {
     const page = await api('GET', `/r/${tokenOf(f)}`, { token: null });
     expect(page.status).toBe(410);
     expect(page.text).toContain('đã bị thu hồi');
+  });
+
+  it('a form rating more targets than one transaction holds (101): stored in transactions of 100, one receipt', async () => {
+    const departments = Array.from({ length: 101 }, (_, i) => ({
+      code: `D${String(i + 1).padStart(3, '0')}`,
+      name: `Sở số ${i + 1}`,
+      type: 'department',
+    }));
+    const big = await api('POST', '/api/rounds', {
+      body: {
+        name: unique('Chỉ số CCHC nhiều đơn vị'),
+        year: 2026,
+        kind: 'PAR',
+        units: [...departments, { code: 'H1', name: 'UBND huyện Một', type: 'rural-district' }],
+        fields: [{ code: 'danh-gia', name: 'Đánh giá' }],
+        raterMatrix: { ...MATRIX, groups: [MATRIX.groups[2]] },
+      },
+    });
+    expect(big.status, big.text).toBe(201);
+    const id: string = big.json.roundId;
+    const roster = [ROSTER.split('\r\n')[0], ROSTER.split('\r\n')[5]].join('\r\n');
+    const up = await api('POST', `/api/rounds/${id}/rosters?filename=can-bo.csv`, { raw: roster });
+    expect(up.status, up.text).toBe(202);
+    await eventually('import completed', async () => {
+      const r = await api('GET', `/api/rounds/${id}/rosters/${up.json.importId}`);
+      return r.json?.status === 'completed' ? true : undefined;
+    });
+    const set = await api('POST', `/api/rounds/${id}/rater-forms`);
+    expect(set.status, set.text).toBe(201);
+    const [f] = (await api('GET', `/api/rounds/${id}/rater-forms/${set.json.formsId}/forms`)).json
+      .forms as FormView[];
+    expect(f!.targets).toHaveLength(101);
+    const body = {
+      token: tokenOf(f!),
+      targets: Object.fromEntries(f!.targets.map((t, i) => [t, answering(i % 2 === 0 ? 'A' : 'C')])),
+    };
+    const first = await submit(body);
+    expect(first.status, first.text).toBe(201);
+    const replay = await submit(body);
+    expect(replay.status).toBe(200);
+    expect(replay.json).toEqual(first.json);
+    const other = await submit({ ...body, targets: { ...body.targets, D101: answering('B') } });
+    expect(other.status).toBe(409);
+
+    const stored = await db().send(
+      new QueryCommand({
+        TableName: process.env[tableEnvVar('submissions')],
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': `ROUND#${id}` },
+      }),
+    );
+    const items = stored.Items ?? [];
+    expect(items).toHaveLength(101);
+    expect(new Set(items.map((i) => i.receiptId))).toEqual(new Set([first.json.receiptId]));
+    expect(new Set(items.map((i) => i.unitCode)).size).toBe(101);
+
+    const results = await score(id);
+    expect(results.D001).toMatchObject({ index: 100, counts: { returned: 1 } });
+    expect(results.D101).toMatchObject({ index: 100, counts: { returned: 1 } });
+    expect(results.D100).toMatchObject({ index: 20, counts: { returned: 1 } });
   });
 });
