@@ -1,6 +1,7 @@
 /**
  * Contract of the `samples` table. Writer: services/sampling/store.ts (only). Readers: the public
- * form (web), submission (token → assignment), scoring (issued counts from the latest manifest).
+ * form (web), submission (token → assignment), scoring (issued counts from the latest manifest);
+ * the rater form page (web, /r/{token}) and its submission (resolveRaterToken, resolveAnyPaperCode).
  *
  *   ROUND#r / SAMPLE#id                 sample manifest (request, status, counts, roster hash)
  *   SAMPLE#id / A#unit#field#O|R#rank   one assignment (person key, token hash)
