@@ -136,6 +136,22 @@ describe('PAR rater form answers', () => {
     // Opening twice still opens the form (nothing consumed).
     expect((await api('GET', `/r/${token}`, { token: null })).text).toContain('Gửi phiếu đánh giá');
 
+    // Without JavaScript, two targets left out: the form again (400), messages by the questions, the
+    // first target's choices kept, nothing stored.
+    const fields = new URLSearchParams();
+    for (const [q, v] of Object.entries(answering('A'))) fields.append(`H1/${q}`, v);
+    const refused = await api('POST', `/r/${token}`, {
+      token: null,
+      raw: fields.toString(),
+      type: 'application/x-www-form-urlencoded',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('role="alert"');
+    expect(refused.text).toContain(`id="err-SNV/${rated[0]!.id}"`);
+    expect(refused.text).toContain(`name="H1/${rated[0]!.id}" value="A" checked`);
+    expect(refused.text).not.toContain(`id="err-H1/${rated[0]!.id}"`);
+    expect((await api('GET', `/r/${token}`, { token: null })).text).toContain('Gửi phiếu đánh giá');
+
     const unknown = await api('GET', `/r/${'x'.repeat(43)}`, { token: null });
     expect(unknown.status).toBe(404);
     expect(unknown.text).toContain('Liên kết phiếu không hợp lệ');
