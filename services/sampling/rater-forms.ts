@@ -145,7 +145,7 @@ export const listRaterFormEntries = async (
       targets: f.targets,
       status: f.status,
       paperCode: formatPaperCode(raterCode(ctx.keys, f)),
-      // The multi-target rater form page (/r/{token}) belongs to the web service (not yet built).
+      // The multi-target rater form page (/r/{token}) is the web service's; its answers go to submission.
       link: `${ctx.baseUrl}/r/${formToken(ctx.keys, raterFormAssignment(f))}`,
     }));
 };

@@ -14,10 +14,13 @@ export const submissionRoutes = defineRoutes({
     auth: 'public',
     // No body schema: the raw JSON goes to checkSubmission (services/submission/json-body.ts).
     // A full SIPAS form with free-text answers stays far below this; bigger bodies are abuse.
+    // A PAR rater form (15 items per target unit, ~200 bytes a target) fits a few hundred targets.
     maxBodyBytes: 64 * 1024,
   },
   /** The plain HTML form's post (works without JavaScript). */
   submitForm: { method: 'POST', path: '/f/{token}', auth: 'public', maxBodyBytes: 64 * 1024 },
+  /** A PAR rater form's plain HTML post (several target units on one form; JSON goes to /api/submissions). */
+  submitRaterForm: { method: 'POST', path: '/r/{token}', auth: 'public', maxBodyBytes: 64 * 1024 },
   /** A one-time code to the respondent's own phone (rounds with settings.requireOtp). */
   requestOtp: {
     method: 'POST',

@@ -30,7 +30,18 @@ import {
 export interface SubmissionStore extends SubmissionsReader {
   /** Stores the submission unless the token already has one; returns the stored one. */
   putOnce(s: StoredSubmission): Promise<{ created: boolean; stored: StoredSubmission }>;
+  /**
+   * A rater form's submissions (one per target), each stored unless its key already has one, in
+   * transactions of at most 100 items (DynamoDB's limit), in the given order: nothing of a chunk is
+   * half-written. When the first chunk already exists, the later chunks take its receipt and time (a
+   * retry completing an interrupted first attempt). Returns every stored item in order; stops early
+   * (fewer items) at the first existing chunk whose body hashes differ from the new ones.
+   */
+  putAllOnce(items: StoredSubmission[]): Promise<{ created: boolean; stored: StoredSubmission[] }>;
 }
+
+/** DynamoDB's limit of items per TransactWriteItems. */
+export const TRANSACTION_LIMIT = 100;
 
 export const submissionStore = (): SubmissionStore => {
   const table = tableName('submissions');
@@ -48,6 +59,48 @@ export const submissionStore = (): SubmissionStore => {
       const existing = await reader.getByTokenHash(item.tokenHash);
       if (!existing) throw new Error('conditional write refused but no submission found');
       return { created, stored: existing };
+    },
+    async putAllOnce(all) {
+      let items = all.map((s) => submissionItemSchema.parse(s));
+      const stored: StoredSubmission[] = [];
+      let created = false;
+      for (let start = 0; start < items.length; start += TRANSACTION_LIMIT) {
+        const chunk = items.slice(start, start + TRANSACTION_LIMIT);
+        try {
+          await dynamo().send(
+            new TransactWriteCommand({
+              TransactItems: chunk.map((item) => ({
+                Put: {
+                  TableName: table,
+                  Item: { ...submissionKey(item.tokenHash), ...submissionIndexKey(item), ...item },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              })),
+            }),
+          );
+          created = true;
+          stored.push(...chunk);
+          continue;
+        } catch (error) {
+          if (
+            !(error instanceof TransactionCanceledException) ||
+            !(error.CancellationReasons ?? []).some(isConditionFailure)
+          )
+            throw error;
+        }
+        const existing = await Promise.all(chunk.map((i) => reader.getByTokenHash(i.tokenHash)));
+        const same = existing.every((e, i) => e && e.bodyHash === chunk[i]!.bodyHash);
+        if (!same || existing.some((e) => !e)) {
+          stored.push(...existing.filter((e): e is StoredSubmission => e !== null));
+          return { created, stored };
+        }
+        stored.push(...(existing as StoredSubmission[]));
+        if (start === 0) {
+          const first = existing[0]!;
+          items = items.map((i) => ({ ...i, receiptId: first.receiptId, submittedAt: first.submittedAt }));
+        }
+      }
+      return { created, stored };
     },
   };
 };

@@ -7,6 +7,8 @@ export const formRoutes = defineRoutes({
   // The start page's code form (GET, so it needs no CSRF token and is cacheable by nobody: no-store).
   openByCode: { method: 'GET', path: '/ma-phieu', auth: 'public' },
   showForm: { method: 'GET', path: '/f/{token}', auth: 'public', head: true },
+  /** A PAR rater form: several target units on one form (its post belongs to the submission service). */
+  showRaterForm: { method: 'GET', path: '/r/{token}', auth: 'public', head: true },
 });
 
 export const healthRoutes = defineRoutes({

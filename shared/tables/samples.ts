@@ -1,6 +1,7 @@
 /**
  * Contract of the `samples` table. Writer: services/sampling/store.ts (only). Readers: the public
- * form (web), submission (token → assignment), scoring (issued counts from the latest manifest).
+ * form (web), submission (token → assignment), scoring (issued counts from the latest manifest);
+ * the rater form page (web, /r/{token}) and its submission (resolveRaterToken, resolveAnyPaperCode).
  *
  *   ROUND#r / SAMPLE#id                 sample manifest (request, status, counts, roster hash)
  *   SAMPLE#id / A#unit#field#O|R#rank   one assignment (person key, token hash)
@@ -412,4 +413,75 @@ export const resolvePaperCode = async (
       'CODE_NOT_FOUND',
     );
   return { code: parsed.code, assignment: requireActive(assignment) };
+};
+
+// ---- rater forms (PAR, several targets on one form) ----
+
+/** A rater form that was withdrawn: its link and code answer 410 TOKEN_REVOKED. */
+export class RaterFormRevokedError extends AppError {
+  constructor() {
+    super(
+      410,
+      'TOKEN_REVOKED',
+      'Phiếu đánh giá này đã bị thu hồi và không còn nhận trả lời. Nếu bạn vẫn được mời đánh giá, hãy liên hệ cơ quan tổ chức khảo sát để được cấp phiếu mới.',
+    );
+  }
+}
+
+const activeRaterForm = (form: RaterForm): RaterForm => {
+  if (form.status === 'revoked') throw new RaterFormRevokedError();
+  return form;
+};
+
+/** A rater form's token (`/r/{token}`): 404 TOKEN_NOT_FOUND for an unknown token, 410 revoked. */
+export const resolveRaterToken = async (
+  token: string,
+  reader: Pick<SamplesReader, 'findRaterFormByTokenHash'>,
+): Promise<RaterForm> => {
+  const form = /^[A-Za-z0-9_-]{16,64}$/.test(token)
+    ? await reader.findRaterFormByTokenHash(hashToken(token))
+    : null;
+  if (!form)
+    throw new NotFoundError('Liên kết phiếu không hợp lệ. Hãy kiểm tra lại đường dẫn.', 'TOKEN_NOT_FOUND');
+  return activeRaterForm(form);
+};
+
+/**
+ * A typed paper code, looked up as an assignment first, then as a rater form (each kind has its own
+ * key space). The check character is verified before any lookup (400 PAPER_CODE_*); 404 CODE_NOT_FOUND
+ * when neither knows it; 410 for a revoked one, 403 for a reserve not called up.
+ */
+export const resolveAnyPaperCode = async (
+  input: string,
+  keys: Keys,
+  reader: Pick<SamplesReader, 'findByCodeHash'> & Partial<Pick<SamplesReader, 'findRaterFormByCodeHash'>>,
+): Promise<{ code: string } & ({ assignment: Assignment } | { raterForm: RaterForm })> => {
+  const parsed = parsePaperCode(input);
+  if (!parsed.ok) throw new PaperCodeMistypedError(parsed.reason);
+  const codeHash = hashPaperCode(keys, parsed.code);
+  const assignment = await reader.findByCodeHash(codeHash);
+  if (assignment) return { code: parsed.code, assignment: requireActive(assignment) };
+  const raterForm = (await reader.findRaterFormByCodeHash?.(codeHash)) ?? null;
+  if (raterForm) return { code: parsed.code, raterForm: activeRaterForm(raterForm) };
+  throw new NotFoundError(
+    'Không tìm thấy phiếu có mã này. Hãy kiểm tra lại mã in trên thư.',
+    'CODE_NOT_FOUND',
+  );
+};
+
+/** A rater form's paper code (only rater forms: 404 CODE_NOT_FOUND for an assignment's code). */
+export const resolveRaterPaperCode = async (
+  input: string,
+  keys: Keys,
+  reader: Pick<SamplesReader, 'findRaterFormByCodeHash'>,
+): Promise<RaterForm> => {
+  const parsed = parsePaperCode(input);
+  if (!parsed.ok) throw new PaperCodeMistypedError(parsed.reason);
+  const form = await reader.findRaterFormByCodeHash(hashPaperCode(keys, parsed.code));
+  if (!form)
+    throw new NotFoundError(
+      'Không tìm thấy phiếu có mã này. Hãy kiểm tra lại mã in trên thư.',
+      'CODE_NOT_FOUND',
+    );
+  return activeRaterForm(form);
 };

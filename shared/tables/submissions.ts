@@ -4,6 +4,9 @@
  * Readers: the form page (already answered?), scoring (every submission of a round).
  *
  *   TOKEN#hash / SUBMISSION   (gsi1: ROUND#r / S#unit#field#hash for scoring)
+ *                             a PAR rater form stores one such item per target it rates: `hash` is
+ *                             raterTargetHash(form's token hash, target), unit = the target, field =
+ *                             the rater's group code, sampleId = the rater-forms set id (formsId)
  *                             with its integrity facts (openedAt, durationSeconds, clientHash: a keyed
  *                             hash of client IP + user agent; channel) — never a person key or token
  *   PAPER#hash / FORM         one returned paper form being keyed (gsi1: PAPER#r / unit#formId):
@@ -16,6 +19,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { dynamo } from '../platform/clients.ts';
 import { tableName } from '../platform/config.ts';
+import { sha256Hex } from '../platform/crypto.ts';
 import { type Page, queryAll, queryPage, stripKeys } from '../platform/dynamo.ts';
 
 export const submissionItemSchema = z.object({
@@ -108,6 +112,13 @@ export const parseOtpItem = (item: Record<string, unknown>): OtpRecord =>
   otpItemSchema.parse(stripKeys(item));
 
 // ---- keys ----
+/**
+ * The "token hash" under which a rater form's answers about one target are stored: one submission per
+ * (form, target), so that scoring counts it for that target like any one-unit form.
+ */
+export const raterTargetHash = (formTokenHash: string, targetCode: string): string =>
+  sha256Hex(`rater-target:${formTokenHash}:${targetCode}`);
+
 export const submissionKey = (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'SUBMISSION' });
 export const submissionIndexKey = (
   s: Pick<StoredSubmission, 'roundId' | 'unitCode' | 'fieldCode' | 'tokenHash'>,

@@ -37,14 +37,16 @@ const checked = (values: FormValues, q: Question, v: string): string => {
   return hit ? ' checked' : '';
 };
 
-const renderQuestion = (
+/** One question's fieldset; `prefix` goes before the field name (a rater form's `unitCode/`). */
+export const renderQuestion = (
   template: QuestionnaireTemplate,
   q: Question,
   values: FormValues,
   error?: string,
+  prefix = '',
 ): string => {
   const required = q.required ? ' <span class="req">*<span class="sr"> (bắt buộc)</span></span>' : '';
-  const name = e(q.id);
+  const name = e(prefix + q.id);
   const errId = `err-${name}`;
   const err = error ? `<p class="err" id="${errId}">${e(error)}</p>` : '';
   const invalid = error ? ` aria-invalid="true" aria-describedby="${errId}"` : '';
@@ -79,7 +81,7 @@ const renderQuestion = (
  * localStorage under a SHA-256 of the token (never the token itself), restores them on reload, shows
  * progress (section n of m, answered / required) in a polite live region and posts JSON to the API.
  */
-export const ENHANCER = `
+const enhancer = (o: { part: string; body: string }): string => `
 (function(){var f=document.getElementById('survey');if(!f)return;var tok=f.getAttribute('data-token');var key=null,store=null;
 try{store=window.localStorage;}catch(x){}
 var sets=Array.prototype.slice.call(f.querySelectorAll('fieldset[data-q]'));var secs=Array.prototype.slice.call(f.querySelectorAll('section'));
@@ -90,7 +92,7 @@ if(!p.length)return;a[id]=t==='scale'?parseInt(p[0],10):t==='multi'?p:p[0];});re
 var prog=document.getElementById('progress');
 function progress(){var a=collect(),req=0,done=0,cur=1;sets.forEach(function(fs){if(fs.getAttribute('data-required')){req++;if(fs.getAttribute('data-q') in a)done++;}});
 var el=document.activeElement;secs.forEach(function(s,i){if(el&&s.contains(el))cur=i+1;});
-var n=Object.keys(a).length;if(prog)prog.textContent='Phần '+cur+'/'+secs.length+' · Đã trả lời '+n+'/'+sets.length+' câu'+(req?' · bắt buộc '+done+'/'+req:'');return a;}
+var n=Object.keys(a).length;if(prog)prog.textContent=${o.part}+' · Đã trả lời '+n+'/'+sets.length+' câu'+(req?' · bắt buộc '+done+'/'+req:'');return a;}
 function save(){var a=progress();if(store&&key){try{store.setItem(key,JSON.stringify(a));}catch(x){}}}
 function restore(){if(!store||!key)return;var raw=null;try{raw=store.getItem(key);}catch(x){}if(!raw)return;var a;try{a=JSON.parse(raw);}catch(x){return;}
 sets.forEach(function(fs){var id=fs.getAttribute('data-q'),v=a[id];if(v===undefined)return;
@@ -104,7 +106,7 @@ if(!window.fetch)return;
 f.addEventListener('submit',function(ev){ev.preventDefault();var answers=collect();
 var btn=f.querySelector('button');btn.disabled=true;var out=document.getElementById('result');
 var hid=function(n){var i=f.querySelector('input[type=hidden][name='+n+']');return i?i.value:undefined;};
-fetch('/api/submissions',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({token:tok,answers:answers,openedAt:hid('openedAt'),otpProof:hid('otpProof')})})
+fetch('/api/submissions',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify(${o.body})})
 .then(function(r){return r.json().then(function(b){return{status:r.status,body:b};});})
 .then(function(r){document.querySelectorAll('.err.js').forEach(function(n){n.remove();});
 sets.forEach(function(fs){if(fs.hasAttribute('data-js-err')){fs.removeAttribute('data-js-err');fs.removeAttribute('aria-invalid');fs.removeAttribute('aria-describedby');}});
@@ -116,6 +118,21 @@ var tgt=fs.querySelector('textarea')||fs;tgt.setAttribute('aria-invalid','true')
 var li=document.createElement('li'),a=document.createElement('a');a.href='#'+(tgt.id||'');a.textContent=d.message;li.appendChild(a);ul.appendChild(li);});
 if(ul.children.length)out.appendChild(ul);out.focus();})
 .catch(function(){btn.disabled=false;f.submit();});});})();`;
+
+export const ENHANCER = enhancer({
+  part: "'Phần '+cur+'/'+secs.length",
+  body: "{token:tok,answers:answers,openedAt:hid('openedAt'),otpProof:hid('otpProof')}",
+});
+
+/**
+ * The PAR rater form's script: the same upgrade (answers kept on the device under a hash of the token,
+ * restored on reload, progress, JSON post) with one section per target unit ("Đơn vị n / m") and the
+ * answers posted per target: field `unitCode/questionId` → `targets[unitCode][questionId]`.
+ */
+export const RATER_ENHANCER = enhancer({
+  part: "'Đơn vị '+cur+' / '+secs.length",
+  body: "{token:tok,targets:(function(){var t={};secs.forEach(function(s){var u=s.getAttribute('data-target');if(u!==null)t[u]={};});Object.keys(answers).forEach(function(k){var i=k.lastIndexOf('/');var u=k.slice(0,i);(t[u]=t[u]||{})[k.slice(i+1)]=answers[k];});return t;})(),openedAt:hid('openedAt')}",
+});
 
 export const formPage = (args: {
   template: QuestionnaireTemplate;

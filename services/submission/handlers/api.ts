@@ -9,6 +9,8 @@ import { postForm } from '../form-post.ts';
 import { parseSubmissionBody } from '../json-body.ts';
 import { renderOtp, sendOtp, verifyOtp } from '../otp.ts';
 import { postFormOtp, postFormOtpVerify } from '../otp-pages.ts';
+import { postRaterForm } from '../rater-form-post.ts';
+import { acceptRaterSubmission } from '../rater-submission.ts';
 import { submissionRoutes } from '../routes.ts';
 import { otpStore, submissionStore } from '../store.ts';
 
@@ -30,6 +32,14 @@ export const handler = httpHandler('submission', submissionRoutes, {
   submitAnswers: async ({ event, headers, rawBody }) => {
     const { token, code, body } = parseSubmissionBody(rawBody, headers['content-type'] ?? '');
     const fields = body as Record<string, unknown>;
+    // A PAR rater form's answers come per target unit (services/submission/rater-submission.ts).
+    if (Object.hasOwn(fields, 'targets')) {
+      const rater = await acceptRaterSubmission(
+        { token, code, body, client: clientOf(event, headers) },
+        deps,
+      );
+      return json(rater.created ? 201 : 200, rater.receipt);
+    }
     const { created, receipt } = await acceptSubmission(
       {
         token,
@@ -47,6 +57,8 @@ export const handler = httpHandler('submission', submissionRoutes, {
   },
   submitForm: ({ event, params, headers, rawBody }) =>
     postForm(params.token, headers['content-type'] ?? '', rawBody, deps, clientOf(event, headers)),
+  submitRaterForm: ({ event, params, headers, rawBody }) =>
+    postRaterForm(params.token, headers['content-type'] ?? '', rawBody, deps, clientOf(event, headers)),
   requestOtp: async ({ body }) => json(200, await sendOtp(body, otpDeps)),
   verifyOtp: async ({ body }) => json(200, await verifyOtp(body, otpDeps)),
   submitFormOtp: ({ params }) => postFormOtp(params.token, otpDeps),
