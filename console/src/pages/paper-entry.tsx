@@ -253,6 +253,8 @@ function QuestionInput({
 
 function Resolutions({ path, forms, onDone }: { path: string; forms: PaperForm[]; onDone: () => void }) {
   const [open, setOpen] = useState<string | null>(null);
+  // Kept here, not in the form: once resolved, the form leaves the list (and its panel closes).
+  const [done, setDone] = useState<string | null>(null);
   const form = forms.find((f) => f.formId === open) ?? null;
   return (
     <section aria-labelledby="resolve-h">
@@ -283,15 +285,38 @@ function Resolutions({ path, forms, onDone }: { path: string; forms: PaperForm[]
           },
         ]}
       />
-      {form ? <Resolve key={form.formId} path={path} form={form} onDone={onDone} /> : null}
+      {form ? (
+        <Resolve
+          key={form.formId}
+          path={path}
+          form={form}
+          onDone={(message) => {
+            setDone(message);
+            setOpen(null);
+            onDone();
+          }}
+        />
+      ) : null}
+      {done ? (
+        <p role="status" class="ok">
+          {done}
+        </p>
+      ) : null}
     </section>
   );
 }
 
-function Resolve({ path, form, onDone }: { path: string; form: PaperForm; onDone: () => void }) {
+function Resolve({
+  path,
+  form,
+  onDone,
+}: {
+  path: string;
+  form: PaperForm;
+  onDone: (message: string) => void;
+}) {
   const [choice, setChoice] = useState<Record<string, 'first' | 'second'>>({});
   const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(null);
@@ -307,8 +332,7 @@ function Resolve({ path, form, onDone }: { path: string; form: PaperForm; onDone
         `${path}/paper-entries/${encodeURIComponent(form.formId)}/resolution`,
         { json: { resolution } },
       );
-      setDone(`Đã lưu phiếu ${stored.formId}${stored.receiptId ? ` (biên nhận ${stored.receiptId})` : ''}.`);
-      onDone();
+      onDone(`Đã lưu phiếu ${stored.formId}${stored.receiptId ? ` (biên nhận ${stored.receiptId})` : ''}.`);
     } catch (err) {
       setError(err);
     }
@@ -345,11 +369,6 @@ function Resolve({ path, form, onDone }: { path: string; form: PaperForm; onDone
       <p>
         <button type="submit">Lưu theo lựa chọn của giám sát viên</button>
       </p>
-      {done ? (
-        <p role="status" class="ok">
-          {done}
-        </p>
-      ) : null}
     </form>
   );
 }
