@@ -77,8 +77,10 @@ const random = () => {
 const cat = catalogue(UNITS, FIELDS);
 const unitCode = (u: number) => cat.units[u]?.code as string;
 const fieldCode = (f: number) => (cat.fields[f]?.code ?? `f${f}`) as string;
-// Person keys as the intake makes them: 32 hex characters of an HMAC.
-const keyOf = (i: number) => createHash('sha256').update(`person-${i}`).digest('hex').slice(0, 32);
+// Person keys as the intake makes them: 32 hex characters of an HMAC. Encoded from the first 16
+// bytes rather than sliced from the 64-char hex: `.slice` makes V8 sliced strings that pin their
+// parent and are slower to read, while the service's keys come from DynamoDB's JSON, flat.
+const keyOf = (i: number) => createHash('sha256').update(`person-${i}`).digest().subarray(0, 16).toString('hex');
 const IMPORT_ID = 'imp-bench-sampling';
 const dossiers: DrawDossier[] = new Array(ROWS);
 let persons = 0;

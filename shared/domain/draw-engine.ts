@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DrawPick } from './draw.ts';
-import { DUPLICATE_PERSON, type PackedJob, rankHere, rankInWorker } from './draw-worker.ts';
+import { arenas, DUPLICATE_PERSON, type PackedJob, rankHere, rankInWorker } from './draw-worker.ts';
 import { SamplingInputError } from './errors.ts';
 import { stratumKey } from './strata.ts';
 
@@ -68,7 +68,9 @@ export const drawRankKey = (seed: string, roundId: string, stratum: string, pers
   createHash('sha256').update([seed, roundId, stratum, personKey].join(SEP)).digest('hex');
 
 /** This thread's share of hashing relative to a worker's (it packs every group as well). */
-const MAIN_THREAD_SHARE = 0.8;
+const MAIN_THREAD_SHARE = 0.45;
+/** Each worker's share is packed and sent in this many pieces, so it starts hashing early. */
+const WORKER_PIECES = 4;
 
 interface Plan {
   counts: DrawCount[];
@@ -111,7 +113,13 @@ const plan = (input: DrawInput): Plan => {
  * runs on this thread, which also packs every group, so it gets `firstShare` of a worker's persons;
  * the others about equal persons. Returns the stratum indices of each group.
  */
-const split = (strata: readonly DrawStratum[], take: number[], parts: number, firstShare = 1): number[][] => {
+const split = (
+  strata: readonly DrawStratum[],
+  take: number[],
+  parts: number,
+  firstShare = 1,
+  pieceShare = 1,
+): number[][] => {
   const work: number[] = [];
   let total = 0;
   for (let i = 0; i < strata.length; i++) {
@@ -120,7 +128,7 @@ const split = (strata: readonly DrawStratum[], take: number[], parts: number, fi
       total += (strata[i] as DrawStratum).personKeys.length;
     }
   }
-  const weights = Array.from({ length: parts }, (_, g) => (g === 0 ? firstShare : 1));
+  const weights = Array.from({ length: parts }, (_, g) => (g === 0 ? firstShare : pieceShare));
   const sum = weights.reduce((a, b) => a + b, 0);
   const groups: number[][] = Array.from({ length: parts }, () => []);
   let g = 0;
@@ -137,54 +145,97 @@ const split = (strata: readonly DrawStratum[], take: number[], parts: number, fi
   return groups;
 };
 
-const pack = (input: DrawInput, take: number[], group: readonly number[]): PackedJob => {
-  let persons = 0;
-  for (const i of group) persons += (input.strata[i] as DrawStratum).personKeys.length;
-  const keyEnds = new Int32Array(persons);
-  const personEnds = new Int32Array(group.length);
-  const prefixEnds = new Int32Array(group.length);
-  const takes = new Int32Array(group.length);
-  // Keys: one join and one UTF-8 encode for the whole group (native code, no per-key call); when every
-  // key is ASCII (HMACs in base64url/hex) a key's byte length is its length, so the ends follow.
-  const texts: string[] = new Array(persons);
+/**
+ * Writes every key of the group as UTF-8 into `keys` (sized to the keys' UTF-16 length + 4) and
+ * fills the ends; false as soon as a key is not ASCII. One fast native write per key: an ASCII key
+ * writes exactly its length, any other key more (a key cut at the end of the buffer still writes at
+ * least length + 1 bytes, thanks to the 4 bytes of slack), so the check needs no second scan.
+ */
+const packAscii = (
+  strata: readonly DrawStratum[],
+  group: readonly number[],
+  keys: Buffer,
+  keyEnds: Int32Array,
+  personEnds: Int32Array,
+): boolean => {
   let p = 0;
-  let chars = 0;
-  group.forEach((i, s) => {
-    for (const key of (input.strata[i] as DrawStratum).personKeys) {
-      texts[p] = key;
-      chars += key.length;
-      keyEnds[p++] = chars;
+  let off = 0;
+  for (let s = 0; s < group.length; s++) {
+    const personKeys = (strata[group[s] as number] as DrawStratum).personKeys;
+    for (let k = 0; k < personKeys.length; k++) {
+      const key = personKeys[k] as string;
+      const written = keys.write(key, off);
+      if (written !== key.length) return false;
+      off += written;
+      keyEnds[p++] = off;
     }
     personEnds[s] = p;
-    takes[s] = take[i] as number;
-  });
-  const joined = texts.join('');
-  let keys: Uint8Array;
-  if (Buffer.byteLength(joined, 'utf8') === chars) {
-    keys = new Uint8Array(new ArrayBuffer(chars));
-    Buffer.from(keys.buffer).write(joined, 0, chars, 'latin1');
-  } else {
-    keys = Buffer.from(joined, 'utf8');
-    keys = new Uint8Array(keys.buffer.slice(keys.byteOffset, keys.byteOffset + keys.byteLength));
-    let off = 0;
-    for (let k = 0; k < persons; k++) {
-      off += Buffer.byteLength(texts[k] as string, 'utf8');
-      keyEnds[k] = off;
-    }
+  }
+  return true;
+};
+
+/**
+ * Packs a group into one arena: the ends arrays, then the keys, then the prefixes. The arena comes
+ * from a pool (`arenas`, draw-worker.ts) and is reused draw after draw: no fresh tens of MB of
+ * external memory per draw that push V8 into a full garbage collection of a heap holding a roster.
+ */
+const pack = (input: DrawInput, take: number[], group: readonly number[]): PackedJob => {
+  let persons = 0;
+  let chars = 0;
+  for (const i of group) {
+    const personKeys = (input.strata[i] as DrawStratum).personKeys;
+    persons += personKeys.length;
+    for (let k = 0; k < personKeys.length; k++) chars += (personKeys[k] as string).length;
   }
   const prefixText = group.map((i) => {
     const stratum = input.strata[i] as DrawStratum;
     return [input.seed, input.roundId, drawStratumKey(stratum.unitCode, stratum.fieldCode), ''].join(SEP);
   });
-  const prefixBytes = Buffer.from(prefixText.join(''), 'utf8');
-  const prefixes = new Uint8Array(new ArrayBuffer(prefixBytes.length));
-  prefixes.set(prefixBytes);
+  const prefixJoined = prefixText.join('');
+  const prefixBytes = Buffer.byteLength(prefixJoined, 'utf8');
+  // Keys: sized by their UTF-16 length (+4, see packAscii) — person keys are HMACs in
+  // base64url/hex, so every char is ASCII and is its own byte. A key with any other char sends the
+  // whole group through the UTF-8 encoder instead (a plain buffer, copied to the worker).
+  const intBytes = 4 * (persons + 3 * group.length);
+  const arena = arenas.acquire(intBytes + chars + 4 + prefixBytes);
+  const ints = new Int32Array(arena, 0, persons + 3 * group.length);
+  const keyEnds = ints.subarray(0, persons);
+  const personEnds = ints.subarray(persons, persons + group.length);
+  const prefixEnds = ints.subarray(persons + group.length, persons + 2 * group.length);
+  const takes = ints.subarray(persons + 2 * group.length);
+  let keys: Uint8Array = new Uint8Array(arena, intBytes, chars + 4);
+  const prefixes = new Uint8Array(arena, intBytes + chars + 4, prefixBytes);
+  for (let s = 0; s < group.length; s++) takes[s] = take[group[s] as number] as number;
+  if (
+    !packAscii(
+      input.strata,
+      group,
+      Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength),
+      keyEnds,
+      personEnds,
+    )
+  ) {
+    const texts: string[] = [];
+    for (const i of group) for (const key of (input.strata[i] as DrawStratum).personKeys) texts.push(key);
+    keys = new Uint8Array(Buffer.from(texts.join(''), 'utf8'));
+    let end = 0;
+    let k = 0;
+    for (let s = 0; s < group.length; s++) {
+      const count = (input.strata[group[s] as number] as DrawStratum).personKeys.length;
+      for (let c = 0; c < count; c++, k++) {
+        end += Buffer.byteLength(texts[k] as string, 'utf8');
+        keyEnds[k] = end;
+      }
+      personEnds[s] = k;
+    }
+  }
+  Buffer.from(prefixes.buffer, prefixes.byteOffset, prefixes.byteLength).write(prefixJoined, 0);
   let po = 0;
   prefixText.forEach((t, s) => {
     po += Buffer.byteLength(t, 'utf8');
     prefixEnds[s] = po;
   });
-  return { keys, keyEnds, prefixes, prefixEnds, personEnds, take: takes };
+  return { keys, keyEnds, prefixes, prefixEnds, personEnds, take: takes, arena };
 };
 
 const mapKernelError = (e: unknown): never => {
@@ -197,40 +248,35 @@ const mapKernelError = (e: unknown): never => {
 };
 
 const assemble = (input: DrawInput, p: Plan, groups: number[][], outs: Int32Array[]): DrawResult => {
-  const chosen: Array<Int32Array | undefined> = new Array(input.strata.length);
+  let total = 0;
+  for (const k of p.take) total += k;
+  const picks: DrawPick[] = new Array(total);
+  // Picks go stratum after stratum in the input order: where each stratum's picks start.
+  const pickStart = new Int32Array(input.strata.length + 1);
+  for (let i = 0; i < input.strata.length; i++)
+    pickStart[i + 1] = (pickStart[i] as number) + (p.take[i] as number);
   groups.forEach((group, g) => {
     const out = outs[g] as Int32Array;
     let pos = 0;
-    for (const i of group) {
-      const k = p.take[i] as number;
-      chosen[i] = out.subarray(pos, pos + k);
-      pos += k;
-    }
-  });
-  const picks: DrawPick[] = [];
-  // The kernel's indices are job-wide; each stratum's persons start where the previous ended.
-  const firstPerson = new Map<number, number>();
-  for (const group of groups) {
+    // The kernel's indices are job-wide; each stratum's persons start where the previous ended.
     let base = 0;
     for (const i of group) {
-      firstPerson.set(i, base);
-      base += (input.strata[i] as DrawStratum).personKeys.length;
-    }
-  }
-  input.strata.forEach((s, i) => {
-    const ids = chosen[i];
-    if (!ids) return;
-    const base = firstPerson.get(i) as number;
-    const official = (p.counts[i] as DrawCount).official;
-    for (let r = 0; r < ids.length; r++) {
-      const isOfficial = r < official;
-      picks.push({
-        unitCode: s.unitCode,
-        fieldCode: s.fieldCode,
-        list: isOfficial ? 'official' : 'reserve',
-        rank: isOfficial ? r + 1 : r - official + 1,
-        personKey: s.personKeys[(ids[r] as number) - base] as string,
-      });
+      const s = input.strata[i] as DrawStratum;
+      const k = p.take[i] as number;
+      const official = (p.counts[i] as DrawCount).official;
+      let at = pickStart[i] as number;
+      for (let r = 0; r < k; r++) {
+        const isOfficial = r < official;
+        picks[at++] = {
+          unitCode: s.unitCode,
+          fieldCode: s.fieldCode,
+          list: isOfficial ? 'official' : 'reserve',
+          rank: isOfficial ? r + 1 : r - official + 1,
+          personKey: s.personKeys[(out[pos + r] as number) - base] as string,
+        };
+      }
+      pos += k;
+      base += s.personKeys.length;
     }
   });
   return { picks, counts: p.counts };
@@ -260,11 +306,22 @@ export async function drawStrata(input: DrawInput, options: DrawOptions = {}): P
   }
   if (threads === 1) return drawStrataSync(input);
   const p = plan(input);
-  const groups = split(input.strata, p.take, threads, MAIN_THREAD_SHARE);
-  // Hand the workers their groups first so they hash while this thread packs and hashes its own.
+  const groups = split(
+    input.strata,
+    p.take,
+    1 + (threads - 1) * WORKER_PIECES,
+    MAIN_THREAD_SHARE,
+    1 / WORKER_PIECES,
+  );
+  // Hand the workers their groups first, piece by piece, so each starts hashing its first piece
+  // while this thread packs the next ones and then its own.
   const remote = groups
     .slice(1)
-    .map((g, w) => (g.length ? rankInWorker(w, pack(input, p.take, g)) : Promise.resolve(new Int32Array(0))));
+    .map((g, j) =>
+      g.length
+        ? rankInWorker(Math.floor(j / WORKER_PIECES), pack(input, p.take, g))
+        : Promise.resolve(new Int32Array(0)),
+    );
   let outs: Int32Array[];
   try {
     const local = rankHere(pack(input, p.take, groups[0] as number[]));

@@ -33,7 +33,40 @@ export interface PackedJob {
   personEnds: Int32Array;
   /** How many of the lowest ranks to keep in stratum s: min(official + reserve, persons). */
   take: Int32Array;
+  /** The pooled buffer the arrays are views of (the ends at offset 0), given back once the job is done. */
+  arena?: ArrayBuffer;
 }
+
+/** Most bytes of idle arenas kept for the next draw (a national draw needs about 60 MB). */
+const ARENA_POOL_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A pool of ArrayBuffers for packed jobs: a draw takes arenas and gives them back when its jobs are
+ * done (a worker's arena is transferred there and back, never copied), so warm draws allocate none.
+ * Not SharedArrayBuffers: Node's fast string writes (`Buffer#write`) do not take them, and packing
+ * is then three times slower.
+ */
+export const arenas = {
+  idle: [] as ArrayBuffer[],
+  acquire(bytes: number): ArrayBuffer {
+    let best = -1;
+    for (let i = 0; i < arenas.idle.length; i++) {
+      const size = (arenas.idle[i] as ArrayBuffer).byteLength;
+      if (size >= bytes && (best < 0 || size < (arenas.idle[best] as ArrayBuffer).byteLength)) best = i;
+    }
+    if (best >= 0) return arenas.idle.splice(best, 1)[0] as ArrayBuffer;
+    // A quarter more than asked, in 64 KiB steps, so the next draw of about this size fits.
+    return new ArrayBuffer(Math.ceil((bytes * 1.25 + 1) / 65536) * 65536);
+  },
+  release(arena: ArrayBuffer | undefined): void {
+    if (!arena || arena.byteLength === 0) return; // 0: detached (moved to a worker that failed)
+    arenas.idle.push(arena);
+    let total = 0;
+    for (const a of arenas.idle) total += a.byteLength;
+    while (total > ARENA_POOL_BYTES && arenas.idle.length > 0)
+      total -= (arenas.idle.shift() as ArrayBuffer).byteLength;
+  },
+};
 
 /** The message a worker gets back to us when the kernel refused the job. */
 export const DUPLICATE_PERSON = 'DUPLICATE_PERSON';
@@ -187,7 +220,8 @@ const rankKernel = (${rankKernel.toString()});
 parentPort.on('message', (msg) => {
   try {
     const out = rankKernel(crypto, msg.job);
-    parentPort.postMessage({ id: msg.id, out }, [out.buffer]);
+    const arena = msg.job.keyEnds.buffer;
+    parentPort.postMessage({ id: msg.id, out, arena }, [out.buffer, arena]);
   } catch (e) {
     parentPort.postMessage({ id: msg.id, error: String((e && e.message) || e) });
   }
@@ -195,11 +229,20 @@ parentPort.on('message', (msg) => {
 `;
 
 /** Runs the kernel on this thread. */
-export const rankHere = (job: PackedJob): Int32Array => rankKernel(nodeCrypto, job);
+export const rankHere = (job: PackedJob): Int32Array => {
+  try {
+    return rankKernel(nodeCrypto, job);
+  } finally {
+    arenas.release(job.arena);
+  }
+};
 
 interface PooledWorker {
   worker: Worker;
-  pending: Map<number, { resolve: (out: Int32Array) => void; reject: (e: Error) => void }>;
+  pending: Map<
+    number,
+    { resolve: (reply: { out: Int32Array; arena?: ArrayBuffer }) => void; reject: (e: Error) => void }
+  >;
 }
 
 // Workers are started on first use and kept for the next draw (a warm Lambda reuses them); they
@@ -216,12 +259,12 @@ const startWorker = (): PooledWorker => {
     for (const p of entry.pending.values()) p.reject(error);
     entry.pending.clear();
   };
-  worker.on('message', (msg: { id: number; out?: Int32Array; error?: string }) => {
+  worker.on('message', (msg: { id: number; out?: Int32Array; arena?: ArrayBuffer; error?: string }) => {
     const p = entry.pending.get(msg.id);
     if (!p) return;
     entry.pending.delete(msg.id);
     if (entry.pending.size === 0) worker.unref();
-    if (msg.out) p.resolve(msg.out);
+    if (msg.out) p.resolve({ out: msg.out, arena: msg.arena });
     else p.reject(new Error(msg.error ?? 'draw worker failed'));
   });
   worker.on('error', fail);
@@ -235,22 +278,23 @@ export const rankInWorker = (index: number, job: PackedJob): Promise<Int32Array>
   while (pool.length <= index) pool.push(startWorker());
   const entry = pool[index] as PooledWorker;
   const id = nextJobId++;
-  return new Promise((resolve, reject) => {
+  // The arena (and the keys' own buffer on the non-ASCII path) is moved, not copied, and comes
+  // back with the answer to go back to the pool.
+  const { arena, ...arrays } = job;
+  const moved = [job.keyEnds.buffer, ...(job.keys.buffer !== job.keyEnds.buffer ? [job.keys.buffer] : [])];
+  return new Promise<{ out: Int32Array; arena?: ArrayBuffer }>((resolve, reject) => {
     entry.pending.set(id, { resolve, reject });
     entry.worker.ref();
-    entry.worker.postMessage({ id, job }, [
-      job.keys.buffer,
-      job.keyEnds.buffer,
-      job.prefixes.buffer,
-      job.prefixEnds.buffer,
-      job.personEnds.buffer,
-      job.take.buffer,
-    ] as ArrayBuffer[]);
+    entry.worker.postMessage({ id, job: arrays }, moved as ArrayBuffer[]);
+  }).then((reply) => {
+    arenas.release(reply.arena);
+    return reply.out;
   });
 };
 
 /** Stops the pooled workers (tests, benchmarks, graceful shutdown). */
 export const closeDrawWorkers = async (): Promise<void> => {
+  arenas.idle.length = 0;
   const all = pool.splice(0, pool.length);
   await Promise.all(all.map((p) => p.worker.terminate()));
 };

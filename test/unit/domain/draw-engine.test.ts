@@ -255,6 +255,51 @@ describe('draw engine = reference sha256-rank-v1', () => {
     expect(await drawDossiers(dossiers, req, strata)).toEqual(ref);
   });
 
+  it('ASCII keys with one multi-byte key last (or first) in the group still match the reference', async () => {
+    for (const odd of ['aaaé', 'é', `${'z'.repeat(9)}😀`, '\ud800x']) {
+      for (const at of ['first', 'last'] as const) {
+        const ascii = Array.from({ length: 50 }, (_, i) => `k${i}`);
+        const people = at === 'last' ? [...ascii, odd] : [odd, ...ascii];
+        const dossiers = people.map((personKey, i) => ({
+          dossierId: `D${i}`,
+          personKey,
+          unitCode: i < 30 ? 'U0' : 'U1',
+          fieldCode: 'F',
+          completedOn: '2026-01-01',
+          row: i,
+        }));
+        const strata = [
+          { unitCode: 'U0', fieldCode: 'F' },
+          { unitCode: 'U1', fieldCode: 'F' },
+        ];
+        const req = { seed: 's', roundId: 'R', officialPerStratum: 5, reservePerStratum: 5 };
+        const ref = drawSample(dossiers, req, strata);
+        expect(await drawDossiers(dossiers, req, strata, { threads: 2 })).toEqual(ref);
+        expect(await drawDossiers(dossiers, req, strata)).toEqual(ref);
+      }
+    }
+  });
+
+  it('concurrent draws on pooled buffers each get their own lists, draw after draw', async () => {
+    const inputOf = (n: number) => ({
+      seed: `seed-${n}`,
+      roundId: 'R',
+      strata: Array.from({ length: 40 }, (_, s) => ({
+        unitCode: `U${s}`,
+        fieldCode: 'F',
+        personKeys: Array.from({ length: 20 + ((s * 7 + n) % 50) }, (_, i) => `p${n}-${s}-${i}`),
+      })),
+      quotaOf: () => ({ official: 5 + n, reserve: 3 }),
+    });
+    for (let round = 0; round < 3; round++) {
+      const inputs = Array.from({ length: 6 }, (_, n) => inputOf(n + round));
+      const results = await Promise.all(inputs.map((input) => drawStrata(input, { threads: 2 })));
+      results.forEach((r, n) => {
+        expect(r).toEqual(drawStrataSync(inputs[n] as (typeof inputs)[number]));
+      });
+    }
+  });
+
   it('without crypto.hash (Node < 21.7) the kernel falls back to createHash with the same ranks', async () => {
     const { createHash } = await import('node:crypto');
     const job = () => ({
