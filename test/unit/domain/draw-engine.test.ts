@@ -24,6 +24,24 @@ import {
 
 afterAll(closeDrawWorkers);
 
+/** Dossiers of one field F, person i in unit `unitOf(i)`, and the strata of `units` in that order. */
+const oneFieldRoster = (
+  people: readonly string[],
+  unitOf: (i: number) => string,
+  units: readonly string[],
+  completedOn = '2026-01-01',
+) => ({
+  dossiers: people.map((personKey, i) => ({
+    dossierId: `D${i}`,
+    personKey,
+    unitCode: unitOf(i),
+    fieldCode: 'F',
+    completedOn,
+    row: i,
+  })),
+  strata: units.map((unitCode) => ({ unitCode, fieldCode: 'F' })),
+});
+
 const code = fc.stringMatching(/^[A-Z0-9]{1,4}$/);
 // Person keys: mostly HMAC-like ASCII, sometimes Vietnamese or astral characters (UTF-8 > 1 byte).
 const personKey = fc.oneof(
@@ -91,18 +109,12 @@ describe('draw engine = reference sha256-rank-v1', () => {
         fc.nat(10),
         fc.string({ maxLength: 6 }),
         (people, n, m, seed) => {
-          const dossiers = people.map((personKey, i) => ({
-            dossierId: `D${i}`,
-            personKey,
-            unitCode: i % 3 === 0 ? 'A' : 'B',
-            fieldCode: 'F',
-            completedOn: '2026-02-01',
-            row: i,
-          }));
-          const strata = [
-            { unitCode: 'A', fieldCode: 'F' },
-            { unitCode: 'B', fieldCode: 'F' },
-          ];
+          const { dossiers, strata } = oneFieldRoster(
+            people,
+            (i) => (i % 3 === 0 ? 'A' : 'B'),
+            ['A', 'B'],
+            '2026-02-01',
+          );
           const req = { seed, roundId: 'R', officialPerStratum: n, reservePerStratum: m };
           const ref = drawSample(dossiers, req, strata);
           const engine = drawStrataSync({
@@ -237,18 +249,7 @@ describe('draw engine = reference sha256-rank-v1', () => {
       `k${'x'.repeat(700)}`,
       `😀${'ừ'.repeat(300)}`,
     ];
-    const dossiers = people.map((personKey, i) => ({
-      dossierId: `D${i}`,
-      personKey,
-      unitCode: `U${i % 2}`,
-      fieldCode: 'F',
-      completedOn: '2026-01-01',
-      row: i,
-    }));
-    const strata = [
-      { unitCode: 'U0', fieldCode: 'F' },
-      { unitCode: 'U1', fieldCode: 'F' },
-    ];
+    const { dossiers, strata } = oneFieldRoster(people, (i) => `U${i % 2}`, ['U0', 'U1']);
     const req = { seed, roundId: 'R', officialPerStratum: 40, reservePerStratum: 200 };
     const ref = drawSample(dossiers, req, strata);
     expect(await drawDossiers(dossiers, req, strata, { threads: 2 })).toEqual(ref);
@@ -260,18 +261,7 @@ describe('draw engine = reference sha256-rank-v1', () => {
       for (const at of ['first', 'last'] as const) {
         const ascii = Array.from({ length: 50 }, (_, i) => `k${i}`);
         const people = at === 'last' ? [...ascii, odd] : [odd, ...ascii];
-        const dossiers = people.map((personKey, i) => ({
-          dossierId: `D${i}`,
-          personKey,
-          unitCode: i < 30 ? 'U0' : 'U1',
-          fieldCode: 'F',
-          completedOn: '2026-01-01',
-          row: i,
-        }));
-        const strata = [
-          { unitCode: 'U0', fieldCode: 'F' },
-          { unitCode: 'U1', fieldCode: 'F' },
-        ];
+        const { dossiers, strata } = oneFieldRoster(people, (i) => (i < 30 ? 'U0' : 'U1'), ['U0', 'U1']);
         const req = { seed: 's', roundId: 'R', officialPerStratum: 5, reservePerStratum: 5 };
         const ref = drawSample(dossiers, req, strata);
         expect(await drawDossiers(dossiers, req, strata, { threads: 2 })).toEqual(ref);
