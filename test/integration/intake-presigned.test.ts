@@ -6,73 +6,23 @@
  * the same import; a file-level failure marks the import failed and writes nothing; redelivering
  * the S3 event changes nothing; callers without province-wide admin/operator rights are refused.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { consoleJwtKey, signConsoleJwt } from '../../infra/local/authorizer.ts';
 import { localBucketName } from '../../infra/local/resources-setup.ts';
 import { objectCreatedRecord, rosterUploadKey } from '../../shared/contracts/roster-uploads.ts';
-import { tableEnvVar } from '../../shared/platform/resources.ts';
-import { type ApiResponse, api, baseUrl, devToken, eventually, unique } from './support/api.ts';
+import { type ApiResponse, api, baseUrl, devToken, eventually } from './support/api.ts';
+import { countRoundItems as countItems } from './support/dynamo.ts';
+import { addressedRoster, createAddressedRound, ADDRESSED_HEADER as HEADER } from './support/roster.ts';
 
-const HEADER = 'Họ và tên,Số điện thoại,Mã hồ sơ,Lĩnh vực,Mã đơn vị,Ngày hoàn thành,Địa chỉ';
-const UNITS = ['U1', 'U2', 'U3', 'U4'];
-
-const line = (i: number): string =>
-  [
-    `Trần Thị Tải ${i}`,
-    `09${String(20_000_000 + i).padStart(8, '0')}`,
-    `HS-P-${i}`,
-    'Tư pháp',
-    UNITS[i % UNITS.length],
-    `${String((i % 28) + 1).padStart(2, '0')}/03/2026`,
-    `"Số ${i}, ngõ ${i % 97} phố Lê Lợi, phường Hàng Bài, quận Hoàn Kiếm, thành phố Hà Nội, Việt Nam"`,
-  ].join(',');
-
-const roster = (rows: number): string =>
-  [HEADER, ...Array.from({ length: rows }, (_, i) => line(i + 1))].join('\r\n');
-
-const createRound = async (): Promise<string> => {
-  const created = await api('POST', '/api/rounds', {
-    body: {
-      name: unique('intake-presigned'),
-      year: 2026,
-      kind: 'SIPAS',
-      units: UNITS.map((code) => ({ code, name: `Đơn vị ${code}` })),
-      fields: [{ name: 'Tư pháp' }],
-    },
-  });
-  expect(created.status).toBe(201);
-  return created.json.roundId as string;
-};
-
-const db = () =>
-  DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: inject('dynamodbEndpoint'),
-      region: process.env.AWS_REGION ?? 'ap-southeast-1',
-    }),
-  );
-
-const countItems = async (roundId: string, prefix: string): Promise<number> => {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: process.env[tableEnvVar('respondents')],
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': `ROUND#${roundId}`, ':p': prefix },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += out.Count ?? 0;
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return count;
-};
+const { line, roster } = addressedRoster({
+  name: 'Trần Thị Tải',
+  phoneBase: 20_000_000,
+  dossier: 'HS-P-',
+  month: '03',
+  street: 'Lê Lợi',
+});
+const createRound = () => createAddressedRound('intake-presigned');
 
 interface Ticket {
   uploadId: string;

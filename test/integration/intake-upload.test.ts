@@ -4,70 +4,21 @@
  * SendMessageBatch goes over the SQS limit; a file-level failure writes nothing; the round's
  * roster deadline refuses late uploads unless an admin overrides with a reason (audited).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tableEnvVar } from '../../shared/platform/resources.ts';
-import { api, eventually, unique } from './support/api.ts';
+import { api, eventually } from './support/api.ts';
+import { countRoundItems as countItems, documentClient } from './support/dynamo.ts';
+import { addressedRoster, createAddressedRound, ADDRESSED_HEADER as HEADER } from './support/roster.ts';
 
-const HEADER = 'Họ và tên,Số điện thoại,Mã hồ sơ,Lĩnh vực,Mã đơn vị,Ngày hoàn thành,Địa chỉ';
-const UNITS = ['U1', 'U2', 'U3', 'U4'];
-
-const line = (i: number): string =>
-  [
-    `Nguyễn Văn Thử ${i}`,
-    `09${String(10_000_000 + i).padStart(8, '0')}`,
-    `HS-${i}`,
-    'Tư pháp',
-    UNITS[i % UNITS.length],
-    `${String((i % 28) + 1).padStart(2, '0')}/02/2026`,
-    `"Số ${i}, ngõ ${i % 97} phố Trần Hưng Đạo, phường Hàng Bài, quận Hoàn Kiếm, thành phố Hà Nội, Việt Nam"`,
-  ].join(',');
-
-const roster = (rows: number): string =>
-  [HEADER, ...Array.from({ length: rows }, (_, i) => line(i + 1))].join('\r\n');
-
-const createRound = async (extra: Record<string, unknown> = {}): Promise<string> => {
-  const created = await api('POST', '/api/rounds', {
-    body: {
-      name: unique('intake-upload'),
-      year: 2026,
-      kind: 'SIPAS',
-      units: UNITS.map((code) => ({ code, name: `Đơn vị ${code}` })),
-      fields: [{ name: 'Tư pháp' }],
-      ...extra,
-    },
-  });
-  expect(created.status).toBe(201);
-  return created.json.roundId as string;
-};
-
-const db = () =>
-  DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: inject('dynamodbEndpoint'),
-      region: process.env.AWS_REGION ?? 'ap-southeast-1',
-    }),
-  );
-
-const countItems = async (roundId: string, prefix: string): Promise<number> => {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: process.env[tableEnvVar('respondents')],
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': `ROUND#${roundId}`, ':p': prefix },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += out.Count ?? 0;
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return count;
-};
+const { line, roster } = addressedRoster({
+  name: 'Nguyễn Văn Thử',
+  phoneBase: 10_000_000,
+  dossier: 'HS-',
+  month: '02',
+  street: 'Trần Hưng Đạo',
+});
+const createRound = (extra: Record<string, unknown> = {}) => createAddressedRound('intake-upload', extra);
 
 describe('roster upload, body path', () => {
   let roundId = '';
@@ -175,7 +126,7 @@ describe('roster upload, body path', () => {
     });
     expect(accepted.status).toBe(202);
     // The rounds service's merged GET …/audit is not on main yet: read this table's trail.
-    const audit = await db().send(
+    const audit = await documentClient().send(
       new QueryCommand({
         TableName: process.env[tableEnvVar('respondents')],
         KeyConditionExpression: 'pk = :pk',

@@ -12,6 +12,7 @@ import { readRoundAudit } from '../../shared/contracts/audit.ts';
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
 import { TABLE_NAMES } from '../../shared/platform/resources.ts';
 import { api, baseUrl, devToken, eventually, unique } from './support/api.ts';
+import { createDepartmentsParRound, drawnTokens, smallRoster } from './support/drawn.ts';
 
 const template = getTemplate(DEFAULT_TEMPLATE_IDS.PAR);
 const scored = template.sections.flatMap((s) => s.questions).filter((q) => q.maxPoints !== undefined);
@@ -75,40 +76,21 @@ describe('PAR Index: criteria, self-assessment, appraisal and the rater survey o
       STP: await jwt('dau-moi-stp', ['operator'], ['STP']),
     };
     viewer = await jwt('lanh-dao-xem', ['viewer'], ['*']);
-    const created = await api('POST', '/api/rounds', {
-      body: {
-        name: unique('Chỉ số CCHC các sở'),
-        year: 2026,
-        kind: 'PAR',
-        units: [
-          { code: 'SNV', name: 'Sở Nội vụ', type: 'department' },
-          { code: 'STP', name: 'Sở Tư pháp', type: 'department' },
-        ],
-        fields: [{ code: 'lanh-dao', name: 'Lãnh đạo, quản lý' }],
-      },
+    roundId = await createDepartmentsParRound('Chỉ số CCHC các sở');
+    const roster = smallRoster({
+      person: 'Cán bộ',
+      phone: '09140000',
+      dossier: 'Q',
+      field: 'lanh-dao',
+      units: [
+        ['SNV', 3],
+        ['STP', 3],
+      ],
     });
-    expect(created.status).toBe(201);
-    roundId = created.json.roundId;
-    const rows = ['Họ và tên;Số điện thoại;Mã hồ sơ;Lĩnh vực;Mã đơn vị;Ngày hoàn thành'];
-    for (let i = 0; i < 3; i++) rows.push(`Cán bộ A${i};09140000${i}0;Q-SNV-${i};lanh-dao;SNV;01/10/2026`);
-    for (let i = 0; i < 3; i++) rows.push(`Cán bộ B${i};09140000${i}1;Q-STP-${i};lanh-dao;STP;01/10/2026`);
-    const up = await api('POST', `/api/rounds/${roundId}/rosters`, { raw: rows.join('\n') });
-    await eventually('import', async () => {
-      const r = await api('GET', `/api/rounds/${roundId}/rosters/${up.json.importId}`);
-      return r.json?.status === 'completed' ? true : undefined;
-    });
-    const s = await api('POST', `/api/rounds/${roundId}/samples`, {
-      body: { seed: 'par-tham-dinh', officialPerStratum: 3, reservePerStratum: 0 },
-    });
-    await eventually('draw', async () => {
-      const m = await api('GET', `/api/rounds/${roundId}/samples/${s.json.sampleId}`);
-      return m.json?.status === 'completed' ? true : undefined;
-    });
-    const csv = (await api('GET', `/api/rounds/${roundId}/samples/${s.json.sampleId}/official.csv`)).text;
-    for (const line of csv.trim().split('\r\n').slice(1)) {
-      const unit = line.split(',')[1]!;
-      tokens[unit] = [...(tokens[unit] ?? []), /\/f\/([A-Za-z0-9_-]+)$/.exec(line)![1]!];
-    }
+    Object.assign(
+      tokens,
+      await drawnTokens(roundId, roster, { seed: 'par-tham-dinh', officialPerStratum: 3 }),
+    );
   });
 
   it('imports the criteria tree as an immutable, versioned CSV validated by the domain', async () => {

@@ -4,7 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
-import { api, eventually, unique } from './support/api.ts';
+import { api, eventually } from './support/api.ts';
+import { createDepartmentsParRound, drawnTokens, smallRoster } from './support/drawn.ts';
 
 const template = getTemplate(DEFAULT_TEMPLATE_IDS.PAR);
 const scored = template.sections.flatMap((s) => s.questions).filter((q) => q.maxPoints !== undefined);
@@ -15,40 +16,18 @@ describe('PAR round end to end', () => {
   const tokens: Record<string, string[]> = {};
 
   beforeAll(async () => {
-    const created = await api('POST', '/api/rounds', {
-      body: {
-        name: unique('Chỉ số CCHC sở, ngành'),
-        year: 2026,
-        kind: 'PAR',
-        units: [
-          { code: 'SNV', name: 'Sở Nội vụ', type: 'department' },
-          { code: 'STP', name: 'Sở Tư pháp', type: 'department' },
-        ],
-        fields: [{ code: 'lanh-dao', name: 'Lãnh đạo, quản lý' }],
-      },
+    roundId = await createDepartmentsParRound('Chỉ số CCHC sở, ngành');
+    const roster = smallRoster({
+      person: 'Cán bộ',
+      phone: '09130000',
+      dossier: 'P',
+      field: 'lanh-dao',
+      units: [
+        ['SNV', 3],
+        ['STP', 3],
+      ],
     });
-    expect(created.status).toBe(201);
-    roundId = created.json.roundId;
-    const rows = ['Họ và tên;Số điện thoại;Mã hồ sơ;Lĩnh vực;Mã đơn vị;Ngày hoàn thành'];
-    for (let i = 0; i < 3; i++) rows.push(`Cán bộ A${i};09130000${i}0;P-SNV-${i};lanh-dao;SNV;01/10/2026`);
-    for (let i = 0; i < 3; i++) rows.push(`Cán bộ B${i};09130000${i}1;P-STP-${i};lanh-dao;STP;01/10/2026`);
-    const up = await api('POST', `/api/rounds/${roundId}/rosters`, { raw: rows.join('\n') });
-    await eventually('import', async () => {
-      const r = await api('GET', `/api/rounds/${roundId}/rosters/${up.json.importId}`);
-      return r.json?.status === 'completed' ? true : undefined;
-    });
-    const s = await api('POST', `/api/rounds/${roundId}/samples`, {
-      body: { seed: 'par', officialPerStratum: 3, reservePerStratum: 0 },
-    });
-    await eventually('draw', async () => {
-      const m = await api('GET', `/api/rounds/${roundId}/samples/${s.json.sampleId}`);
-      return m.json?.status === 'completed' ? true : undefined;
-    });
-    const csv = (await api('GET', `/api/rounds/${roundId}/samples/${s.json.sampleId}/official.csv`)).text;
-    for (const line of csv.trim().split('\r\n').slice(1)) {
-      const unit = line.split(',')[1]!;
-      tokens[unit] = [...(tokens[unit] ?? []), /\/f\/([A-Za-z0-9_-]+)$/.exec(line)![1]!];
-    }
+    Object.assign(tokens, await drawnTokens(roundId, roster, { seed: 'par', officialPerStratum: 3 }));
   });
 
   it('scores option-weighted points, grades and ranks the rated units', async () => {

@@ -3,7 +3,7 @@
  * target), the paper code routed to it, `POST /api/submissions` with answers per target stored as one
  * submission per (form, target) and scored per target by a scoring run; replay, conflict, a target
  * not on the form, a revoked form, a bad answer in the second target (nothing stored), the plain post.
- * Set-up copied from rater-forms.test.ts.
+ * The rater-forms set-up is shared with rater-forms.test.ts (support/rater-forms.ts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,52 +11,21 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
 import { hashToken } from '../../shared/platform/crypto.ts';
 import { tableEnvVar } from '../../shared/platform/resources.ts';
-import { api, baseUrl, eventually, unique } from './support/api.ts';
+import { api, baseUrl, eventually } from './support/api.ts';
+import {
+  createRaterRound,
+  type RaterFormView as FormView,
+  generateRaterForms,
+  importRaterRoster,
+  RATER_MATRIX,
+  raterRoster,
+} from './support/rater-forms.ts';
 
 const template = getTemplate(DEFAULT_TEMPLATE_IDS.PAR);
 const rated = template.sections.flatMap((s) => s.questions).filter((q) => q.maxPoints !== undefined);
 const answering = (option: string) => Object.fromEntries(rated.map((q) => [q.id, option]));
 
-const MATRIX = {
-  id: 'test-matrix',
-  year: 2026,
-  structure: 'three-tier',
-  excludeOwnUnit: true,
-  groups: [
-    { code: 'LD_SO', name: 'Lãnh đạo sở', targets: [{ level: 'department' }, { level: 'district' }] },
-    {
-      code: 'DB_HDND',
-      name: 'Đại biểu HĐND tỉnh',
-      targets: [{ level: 'department' }, { level: 'district' }],
-    },
-    { code: 'LD_HUYEN', name: 'Lãnh đạo UBND huyện', targets: [{ level: 'department' }] },
-  ],
-};
-
-const UNITS = [
-  { code: 'SNV', name: 'Sở Nội vụ', type: 'department' },
-  { code: 'STP', name: 'Sở Tư pháp', type: 'department' },
-  { code: 'SYT', name: 'Sở Y tế', type: 'department' },
-  { code: 'H1', name: 'UBND huyện Một', type: 'rural-district' },
-  { code: 'HDND', name: 'HĐND tỉnh' },
-];
-
-const ROSTER = [
-  'Họ và tên;Số điện thoại;Mã hồ sơ;Lĩnh vực;Mã đơn vị;Ngày hoàn thành;Nhóm đối tượng',
-  'Lãnh đạo Một;0914000001;R-1;Đánh giá;SNV;01/10/2026;LD_SO',
-  'Lãnh đạo Hai;0914000002;R-2;Đánh giá;STP;01/10/2026;LD_SO',
-  'Đại biểu Một;0914000003;R-3;Đánh giá;HDND;01/10/2026;DB_HDND',
-  'Đại biểu Hai;0914000004;R-4;Đánh giá;HDND;01/10/2026;DB_HDND',
-  'Chủ tịch huyện;0914000005;R-5;Đánh giá;H1;01/10/2026;LD_HUYEN',
-].join('\r\n');
-
-interface FormView {
-  groupCode: string;
-  unitCode: string;
-  targets: string[];
-  paperCode: string;
-  link: string;
-}
+const ROSTER = raterRoster();
 
 const db = () =>
   DynamoDBDocumentClient.from(
@@ -90,28 +59,9 @@ describe('PAR rater form answers', () => {
     forms.filter((f) => f.groupCode === group && f.unitCode === unit)[nth]!;
 
   beforeAll(async () => {
-    const created = await api('POST', '/api/rounds', {
-      body: {
-        name: unique('Chỉ số CCHC trả lời phiếu đánh giá'),
-        year: 2026,
-        kind: 'PAR',
-        units: UNITS,
-        fields: [{ code: 'danh-gia', name: 'Đánh giá' }],
-        raterMatrix: MATRIX,
-      },
-    });
-    expect(created.status, created.text).toBe(201);
-    roundId = created.json.roundId;
-    const up = await api('POST', `/api/rounds/${roundId}/rosters?filename=can-bo.csv`, { raw: ROSTER });
-    expect(up.status, up.text).toBe(202);
-    await eventually('import completed', async () => {
-      const r = await api('GET', `/api/rounds/${roundId}/rosters/${up.json.importId}`);
-      return r.json?.status === 'completed' ? true : undefined;
-    });
-    const set = await api('POST', `/api/rounds/${roundId}/rater-forms`);
-    expect(set.status, set.text).toBe(201);
-    const list = await api('GET', `/api/rounds/${roundId}/rater-forms/${set.json.formsId}/forms`);
-    forms = list.json.forms;
+    roundId = await createRaterRound('Chỉ số CCHC trả lời phiếu đánh giá', { raterMatrix: RATER_MATRIX });
+    await importRaterRoster(roundId, ROSTER);
+    forms = await generateRaterForms(roundId);
     expect(forms).toHaveLength(5);
   });
 
@@ -276,29 +226,13 @@ describe('PAR rater form answers', () => {
       name: `Sở số ${i + 1}`,
       type: 'department',
     }));
-    const big = await api('POST', '/api/rounds', {
-      body: {
-        name: unique('Chỉ số CCHC nhiều đơn vị'),
-        year: 2026,
-        kind: 'PAR',
-        units: [...departments, { code: 'H1', name: 'UBND huyện Một', type: 'rural-district' }],
-        fields: [{ code: 'danh-gia', name: 'Đánh giá' }],
-        raterMatrix: { ...MATRIX, groups: [MATRIX.groups[2]] },
-      },
+    const id = await createRaterRound('Chỉ số CCHC nhiều đơn vị', {
+      units: [...departments, { code: 'H1', name: 'UBND huyện Một', type: 'rural-district' }],
+      raterMatrix: { ...RATER_MATRIX, groups: [RATER_MATRIX.groups[2]] },
     });
-    expect(big.status, big.text).toBe(201);
-    const id: string = big.json.roundId;
     const roster = [ROSTER.split('\r\n')[0], ROSTER.split('\r\n')[5]].join('\r\n');
-    const up = await api('POST', `/api/rounds/${id}/rosters?filename=can-bo.csv`, { raw: roster });
-    expect(up.status, up.text).toBe(202);
-    await eventually('import completed', async () => {
-      const r = await api('GET', `/api/rounds/${id}/rosters/${up.json.importId}`);
-      return r.json?.status === 'completed' ? true : undefined;
-    });
-    const set = await api('POST', `/api/rounds/${id}/rater-forms`);
-    expect(set.status, set.text).toBe(201);
-    const [f] = (await api('GET', `/api/rounds/${id}/rater-forms/${set.json.formsId}/forms`)).json
-      .forms as FormView[];
+    await importRaterRoster(id, roster);
+    const [f] = await generateRaterForms(id);
     expect(f!.targets).toHaveLength(101);
     const body = {
       token: tokenOf(f!),

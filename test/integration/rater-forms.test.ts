@@ -4,75 +4,28 @@
  * matrix gives, never the rater's own unit, counts per target; identical requests make one set.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, eventually, unique } from './support/api.ts';
+import { api } from './support/api.ts';
+import {
+  createRaterRound,
+  type RaterFormView as FormView,
+  importRaterRoster,
+  RATER_MATRIX,
+  raterRoster,
+} from './support/rater-forms.ts';
 
-const MATRIX = {
-  id: 'test-matrix',
-  year: 2026,
-  structure: 'three-tier',
-  excludeOwnUnit: true,
-  groups: [
-    { code: 'LD_SO', name: 'Lãnh đạo sở', targets: [{ level: 'department' }, { level: 'district' }] },
-    {
-      code: 'DB_HDND',
-      name: 'Đại biểu HĐND tỉnh',
-      targets: [{ level: 'department' }, { level: 'district' }],
-    },
-    { code: 'LD_HUYEN', name: 'Lãnh đạo UBND huyện', targets: [{ level: 'department' }] },
-  ],
-};
+// The second LD_SO rater's group in lower case: group codes are matched whatever their case.
+const ROSTER = raterRoster('ld_so');
 
-const UNITS = [
-  { code: 'SNV', name: 'Sở Nội vụ', type: 'department' },
-  { code: 'STP', name: 'Sở Tư pháp', type: 'department' },
-  { code: 'SYT', name: 'Sở Y tế', type: 'department' },
-  { code: 'H1', name: 'UBND huyện Một', type: 'rural-district' },
-  // Delegates' own body: a unit of the round that nobody rates (no catalogue type).
-  { code: 'HDND', name: 'HĐND tỉnh' },
-];
-
-const ROSTER = [
-  'Họ và tên;Số điện thoại;Mã hồ sơ;Lĩnh vực;Mã đơn vị;Ngày hoàn thành;Nhóm đối tượng',
-  'Lãnh đạo Một;0914000001;R-1;Đánh giá;SNV;01/10/2026;LD_SO',
-  'Lãnh đạo Hai;0914000002;R-2;Đánh giá;STP;01/10/2026;ld_so',
-  'Đại biểu Một;0914000003;R-3;Đánh giá;HDND;01/10/2026;DB_HDND',
-  'Đại biểu Hai;0914000004;R-4;Đánh giá;HDND;01/10/2026;DB_HDND',
-  'Chủ tịch huyện;0914000005;R-5;Đánh giá;H1;01/10/2026;LD_HUYEN',
-].join('\r\n');
-
-const createRound = async (kind: 'PAR' | 'SIPAS', withMatrix: boolean) => {
-  const created = await api('POST', '/api/rounds', {
-    body: {
-      name: unique('Chỉ số CCHC người đánh giá'),
-      year: 2026,
-      kind,
-      units: UNITS,
-      fields: [{ code: 'danh-gia', name: 'Đánh giá' }],
-      ...(withMatrix ? { raterMatrix: MATRIX } : {}),
-    },
+const createRound = (kind: 'PAR' | 'SIPAS', withMatrix: boolean) =>
+  createRaterRound('Chỉ số CCHC người đánh giá', {
+    kind,
+    ...(withMatrix ? { raterMatrix: RATER_MATRIX } : {}),
   });
-  expect(created.status, created.text).toBe(201);
-  return created.json.roundId as string;
-};
 
 const upload = async (roundId: string, roster: string) => {
-  const up = await api('POST', `/api/rounds/${roundId}/rosters?filename=can-bo.csv`, { raw: roster });
-  expect(up.status, up.text).toBe(202);
-  const report = await eventually('import completed', async () => {
-    const r = await api('GET', `/api/rounds/${roundId}/rosters/${up.json.importId}`);
-    return r.json?.status === 'completed' ? r.json : undefined;
-  });
+  const report = await importRaterRoster(roundId, roster);
   expect(report.rejected).toBe(0);
 };
-
-interface FormView {
-  raterKey: string;
-  groupCode: string;
-  unitCode: string;
-  targets: string[];
-  paperCode: string;
-  link: string;
-}
 
 describe('PAR rater forms', () => {
   let roundId = '';

@@ -2,11 +2,12 @@
  * Issue 9 on the local runtime: fixed seed, one sample per request (also under concurrency),
  * verification against the stored roster, substitution from the reserve with revoked tokens.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tableEnvVar } from '../../shared/platform/resources.ts';
 import { api, eventually } from './support/api.ts';
+import { listLinks as linksOf } from './support/drawn.ts';
+import { documentClient as db } from './support/dynamo.ts';
 
 const rows = (n: number, unit: string, field: string, prefix: string, offset: number) =>
   Array.from(
@@ -20,30 +21,6 @@ const ROSTER = [
   ...rows(5, 'U2', 'Tư pháp', 'B', 8),
   ...rows(2, 'U2', 'Đất đai', 'C', 13),
 ].join('\r\n');
-
-const db = () =>
-  DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: inject('dynamodbEndpoint'),
-      region: process.env.AWS_REGION ?? 'ap-southeast-1',
-    }),
-  );
-
-const linksOf = (csv: string) =>
-  csv
-    .replace(/^\ufeff/, '')
-    .trim()
-    .split('\r\n')
-    .slice(1)
-    .map((l) => {
-      const cells = l.split(',');
-      return {
-        unit: cells[1],
-        rank: Number(cells[5]),
-        code: cells[9] ?? '',
-        token: (cells[10] ?? '').split('/f/')[1] ?? '',
-      };
-    });
 
 describe('sampling: fixed seed, verification, substitution', () => {
   let roundId = '';

@@ -6,14 +6,15 @@
  * row order irrelevant; another seed, other lists; blind lists for a unit user; a mistyped paper
  * code refused before lookup; substitution revokes the old link and code.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleJwtKey, signConsoleJwt } from '../../infra/local/authorizer.ts';
 import { computeDraw } from '../../services/sampling/compute-draw.ts';
 import { closeDrawWorkers, type DrawDossier } from '../../shared/domain/index.ts';
 import { tableEnvVar } from '../../shared/platform/resources.ts';
 import { api, baseUrl, devToken, eventually } from './support/api.ts';
+import { listLinks as linksOf } from './support/drawn.ts';
+import { documentClient as db } from './support/dynamo.ts';
 
 afterAll(closeDrawWorkers);
 
@@ -66,13 +67,6 @@ const csv = (rows: readonly Row[]) =>
     ...rows.map((r, i) => `${i + 1};${r.name};${r.phone};${r.dossier};${r.field};${r.unit};${r.date}`),
   ].join('\r\n');
 
-const db = () =>
-  DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: inject('dynamodbEndpoint'),
-      region: process.env.AWS_REGION ?? 'ap-southeast-1',
-    }),
-  );
 const query = async (table: 'samples' | 'respondents', pk: string, prefix: string) => {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
@@ -125,23 +119,6 @@ const draw = async (roundId: string, body: Record<string, unknown>) => {
   );
   return manifest;
 };
-
-const linksOf = (text: string) =>
-  text
-    .replace(/^\ufeff/, '')
-    .trim()
-    .split('\r\n')
-    .slice(1)
-    .map((l) => {
-      const cells = l.split(',');
-      return {
-        unit: cells[1],
-        field: cells[3],
-        rank: Number(cells[5]),
-        code: cells[9] ?? '',
-        token: (cells[10] ?? '').split('/f/')[1] ?? '',
-      };
-    });
 
 describe('sampling at scale: the fanned-out draw', () => {
   let roundId = '';

@@ -13,6 +13,7 @@ import { consoleJwtKey, signConsoleJwt } from '../../infra/local/authorizer.ts';
 import { allQuestions, DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
 import { hashToken } from '../../shared/platform/crypto.ts';
 import { api, baseUrl, devToken, eventually, unique } from './support/api.ts';
+import { drawnTokens, smallRoster } from './support/drawn.ts';
 
 const template = getTemplate(DEFAULT_TEMPLATE_IDS.SIPAS);
 const questions = allQuestions(template);
@@ -84,26 +85,17 @@ describe('microdata and result exports', () => {
     });
     expect(created.status).toBe(201);
     roundId = created.json.roundId;
-    const rows = ['Họ và tên;Số điện thoại;Mã hồ sơ;Lĩnh vực;Mã đơn vị;Ngày hoàn thành'];
-    for (let i = 0; i < 3; i++) rows.push(`Người dân A${i};09150000${i}0;X-U1-${i};tu-phap;U1;01/10/2026`);
-    for (let i = 0; i < 2; i++) rows.push(`Người dân B${i};09150000${i}1;X-U2-${i};tu-phap;U2;01/10/2026`);
-    const up = await api('POST', `/api/rounds/${roundId}/rosters`, { raw: rows.join('\n') });
-    await eventually('import', async () => {
-      const r = await api('GET', `/api/rounds/${roundId}/rosters/${up.json.importId}`);
-      return r.json?.status === 'completed' ? true : undefined;
+    const roster = smallRoster({
+      person: 'Người dân',
+      phone: '09150000',
+      dossier: 'X',
+      field: 'tu-phap',
+      units: [
+        ['U1', 3],
+        ['U2', 2],
+      ],
     });
-    const s = await api('POST', `/api/rounds/${roundId}/samples`, {
-      body: { seed: 'xuat', officialPerStratum: 3, reservePerStratum: 0 },
-    });
-    await eventually('draw', async () => {
-      const m = await api('GET', `/api/rounds/${roundId}/samples/${s.json.sampleId}`);
-      return m.json?.status === 'completed' ? true : undefined;
-    });
-    const csv = (await api('GET', `/api/rounds/${roundId}/samples/${s.json.sampleId}/official.csv`)).text;
-    for (const line of csv.trim().split('\r\n').slice(1)) {
-      const unit = line.split(',')[1]!;
-      tokens[unit] = [...(tokens[unit] ?? []), /\/f\/([A-Za-z0-9_-]+)$/.exec(line)![1]!];
-    }
+    Object.assign(tokens, await drawnTokens(roundId, roster, { seed: 'xuat', officialPerStratum: 3 }));
     const plan: Array<[string, number, Record<string, unknown>]> = [
       ['U1', 0, form(5, TEXTS.formula)],
       ['U1', 1, form(4, TEXTS.multiline)],

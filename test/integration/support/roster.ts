@@ -25,6 +25,41 @@ export const createRosterRound = async (
   return created.json.roundId;
 };
 
+/** The header of the large rosters with addresses (comma-separated, "Địa chỉ" last). */
+export const ADDRESSED_HEADER = 'Họ và tên,Số điện thoại,Mã hồ sơ,Lĩnh vực,Mã đơn vị,Ngày hoàn thành,Địa chỉ';
+export const ADDRESSED_UNITS = ['U1', 'U2', 'U3', 'U4'];
+
+/**
+ * A large roster with addresses, all in Tư pháp, spread over ADDRESSED_UNITS: `line(i)` is person `i`
+ * (`name i`, phone 09 + `phoneBase + i`, dossier `dossier` + `i`, a day of `month`, an address in
+ * phố `street`); `roster(n)` the header and persons 1 … n.
+ */
+export const addressedRoster = (p: {
+  name: string;
+  phoneBase: number;
+  dossier: string;
+  month: string;
+  street: string;
+}) => {
+  const line = (i: number): string =>
+    [
+      `${p.name} ${i}`,
+      `09${String(p.phoneBase + i).padStart(8, '0')}`,
+      `${p.dossier}${i}`,
+      'Tư pháp',
+      ADDRESSED_UNITS[i % ADDRESSED_UNITS.length],
+      `${String((i % 28) + 1).padStart(2, '0')}/${p.month}/2026`,
+      `"Số ${i}, ngõ ${i % 97} phố ${p.street}, phường Hàng Bài, quận Hoàn Kiếm, thành phố Hà Nội, Việt Nam"`,
+    ].join(',');
+  const roster = (rows: number): string =>
+    [ADDRESSED_HEADER, ...Array.from({ length: rows }, (_, i) => line(i + 1))].join('\r\n');
+  return { line, roster };
+};
+
+/** A round over ADDRESSED_UNITS with the one field Tư pháp, named `name`-…; `extra` as createRosterRound's. */
+export const createAddressedRound = (name: string, extra: Record<string, unknown> = {}): Promise<string> =>
+  createRosterRound(ADDRESSED_UNITS, { name: unique(name), fields: [{ name: 'Tư pháp' }], ...extra });
+
 export const uploadRoster = (
   roundId: string,
   bytes: string | Buffer,

@@ -4,8 +4,6 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expect, inject } from 'vitest';
 import { consoleJwtKey, signConsoleJwt } from '../../../infra/local/authorizer.ts';
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../../shared/domain/index.ts';
@@ -145,13 +143,7 @@ export const opsToken = (sub: string, roles: string[], units: string[] | '*' = '
 export const submit = (body: unknown, headers: Record<string, string> = {}) =>
   api('POST', '/api/submissions', { token: null, body, headers });
 
-export const documentClient = () =>
-  DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: inject('dynamodbEndpoint'),
-      region: process.env.AWS_REGION ?? 'ap-southeast-1',
-    }),
-  );
+export { documentClient } from './dynamo.ts';
 
 /** The outbox messages sent to `phone`, oldest first. */
 export const outboxFor = async (
