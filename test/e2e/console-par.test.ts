@@ -7,91 +7,16 @@
  * point of another unit is shown nothing of this unit and the API refuses it; a viewer gets no edit
  * control. Every page is scanned with axe and photographed at 1366×768 and 360 px.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../infra/local/paths.ts';
 import { api, baseUrl, unique } from '../integration/support/api.ts';
+import { consoleBrowser, type Problems, signIn, tokenOf, watch } from './support/console.ts';
 
-// --- the browser helpers of console.test.ts (copied: each walk lives in its own file) -------------
-const CHROMIUM_ARGS =
-  `--no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
-  --disable-component-update --disable-sync`.split(/\s+/);
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts/console');
-const DESKTOP = { width: 1366, height: 768 };
-const PHONE = { width: 360, height: 740 };
-
-const tempDirs: string[] = [];
-const launch = async (): Promise<BrowserContext> => {
-  const dir = await mkdtemp(join(tmpdir(), 'dieutra-console-par-'));
-  tempDirs.push(dir);
-  return chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: DESKTOP,
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-  });
-};
-
-interface Problems {
-  pageErrors: string[];
-  cspViolations: string[];
-}
-const watch = (context: BrowserContext): Problems => {
-  const problems: Problems = { pageErrors: [], cspViolations: [] };
-  context.on('weberror', (e) => problems.pageErrors.push(String(e.error())));
-  context.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) problems.cspViolations.push(m.text());
-  });
-  return problems;
-};
-
-const axe = async (page: Page, name: string): Promise<void> => {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad, `axe on ${name}`).toEqual([]);
-};
-
-const shoot = async (page: Page, name: string): Promise<void> => {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-1366.png`), fullPage: true });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-360.png`), fullPage: true });
-  const overflow = (await page.evaluate('document.documentElement.scrollWidth')) as number;
-  const culprits =
-    overflow > PHONE.width
-      ? await page.evaluate(
-          `[...document.querySelectorAll('body *')]
-            .filter((el) => el.getBoundingClientRect().right > ${PHONE.width} && !el.closest('.table-wrap'))
-            .slice(0, 5).map((el) => el.tagName.toLowerCase() + '.' + el.className).join(', ')`,
-        )
-      : '';
-  expect(overflow, `${name} at 360 px: ${culprits}`).toBeLessThanOrEqual(PHONE.width);
-  await page.setViewportSize(DESKTOP);
-};
-
-const page_ = async (page: Page, name: string): Promise<void> => {
-  await axe(page, name);
-  await shoot(page, name);
-};
-
-const signIn = async (page: Page, userName: RegExp): Promise<void> => {
-  await page.goto(`${baseUrl()}/ops/`);
-  await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
-  await page.getByRole('button', { name: userName }).click();
-  await page.getByRole('heading', { level: 1, name: 'Đợt khảo sát' }).waitFor();
-};
-
-const tokenOf = (page: Page): Promise<string> =>
-  page.evaluate(() => JSON.parse(sessionStorage.getItem('dieutra.console.session') ?? '{}').token as string);
+// Screenshots beside console.test.ts's, in test-artifacts/console/.
+const { launch, page_, prepare, cleanUp } = consoleBrowser({
+  artifactsFolder: 'console',
+  profilePrefix: 'dieutra-console-par-',
+});
 
 // --- the round and its criteria ---------------------------------------------------------------------
 const ADMIN = /Quản trị viên Sở Nội vụ/;
@@ -127,13 +52,7 @@ describe('PAR self-assessment and appraisal in the console', () => {
   let unitUrl = '';
 
   beforeAll(async () => {
-    if (!existsSync(join(REPO_ROOT, 'console/dist/index.html'))) {
-      execFileSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'console/build.ts')], {
-        cwd: REPO_ROOT,
-        stdio: 'inherit',
-      });
-    }
-    await mkdir(ARTIFACTS, { recursive: true });
+    await prepare();
     // The round through the API (quicker); everything PAR happens in the browser.
     const created = await api('POST', '/api/rounds', {
       body: {
@@ -161,7 +80,7 @@ describe('PAR self-assessment and appraisal in the console', () => {
       expect(problems.cspViolations).toEqual([]);
     } finally {
       await context?.close();
-      await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
+      await cleanUp();
     }
   });
 

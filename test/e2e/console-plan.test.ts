@@ -9,77 +9,21 @@
  * Every new page and state is scanned with axe (no serious or critical violation) and photographed at
  * 1366×768 and 360 px into test-artifacts/console-plan/.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/local/paths.ts';
 import { api, baseUrl, eventually, unique } from '../integration/support/api.ts';
 import { answersAll, drawnRound, type Form, submit } from '../integration/support/survey.ts';
+import { consoleBrowser, signIn } from './support/console.ts';
 
-// ---- the minimum copied from console.test.ts: launch, axe, screenshots, sign-in ----
-const CHROMIUM_ARGS =
-  `--no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
-  --disable-component-update --disable-sync`.split(/\s+/);
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts/console-plan');
-const DESKTOP = { width: 1366, height: 768 };
-const PHONE = { width: 360, height: 740 };
-
-const tempDirs: string[] = [];
-const launch = async (): Promise<BrowserContext> => {
-  const dir = await mkdtemp(join(tmpdir(), 'dieutra-console-plan-'));
-  tempDirs.push(dir);
-  return chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: DESKTOP,
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-    acceptDownloads: true,
-  });
-};
-
-const axe = async (page: Page, name: string): Promise<void> => {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad, `axe on ${name}`).toEqual([]);
-};
-
-const shoot = async (page: Page, name: string): Promise<void> => {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-1366.png`), fullPage: true });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-360.png`), fullPage: true });
-  const overflow = (await page.evaluate('document.documentElement.scrollWidth')) as number;
-  const culprits =
-    overflow > PHONE.width
-      ? await page.evaluate(
-          `[...document.querySelectorAll('body *')]
-            .filter((el) => el.getBoundingClientRect().right > ${PHONE.width} && !el.closest('.table-wrap'))
-            .slice(0, 5).map((el) => el.tagName.toLowerCase() + '.' + el.className).join(', ')`,
-        )
-      : '';
-  expect(overflow, `${name} at 360 px: ${culprits}`).toBeLessThanOrEqual(PHONE.width);
-  await page.setViewportSize(DESKTOP);
-};
-
-const page_ = async (page: Page, name: string): Promise<void> => {
-  await axe(page, name);
-  await shoot(page, name);
-};
-
-const signIn = async (page: Page, userName: RegExp): Promise<void> => {
-  await page.goto(`${baseUrl()}/ops/`);
-  await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
-  await page.getByRole('button', { name: userName }).click();
-  await page.getByRole('heading', { level: 1, name: 'Đợt khảo sát' }).waitFor();
-};
+const { launch, page_, prepare, cleanUp } = consoleBrowser({
+  artifactsFolder: 'console-plan',
+  profilePrefix: 'dieutra-console-plan-',
+  acceptDownloads: true,
+});
 
 const ADMIN = /Quản trị viên Sở Nội vụ/;
 const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
@@ -109,13 +53,7 @@ describe('ops console: rounds from catalogues, field work, comparison', () => {
   const questionnaireId = `q-${catalogueId}`;
 
   beforeAll(async () => {
-    if (!existsSync(join(REPO_ROOT, 'console/dist/index.html'))) {
-      execFileSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'console/build.ts')], {
-        cwd: REPO_ROOT,
-        stdio: 'inherit',
-      });
-    }
-    await mkdir(ARTIFACTS, { recursive: true });
+    await prepare();
     context = await launch();
     context.on('weberror', (e) => pageErrors.push(String(e.error())));
   }, 180_000);
@@ -125,7 +63,7 @@ describe('ops console: rounds from catalogues, field work, comparison', () => {
       expect(pageErrors).toEqual([]);
     } finally {
       await context?.close();
-      await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
+      await cleanUp();
     }
   });
 

@@ -6,46 +6,33 @@
  * Every page is scanned with axe (no serious or critical violation) and photographed at 1366×768 and
  * 360 px into test-artifacts/console/.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleJwtKey, signConsoleJwt } from '../../infra/local/authorizer.ts';
-import { REPO_ROOT } from '../../infra/local/paths.ts';
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
 import { api, baseUrl, devToken, unique } from '../integration/support/api.ts';
+import { consoleBrowser, DESKTOP, PHONE, type Problems, signIn, tokenOf, watch } from './support/console.ts';
 
-const CHROMIUM_ARGS =
-  `--no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
-  --disable-component-update --disable-sync`.split(/\s+/);
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts/console');
-const DESKTOP = { width: 1366, height: 768 };
-const PHONE = { width: 360, height: 740 };
+const {
+  artifacts: ARTIFACTS,
+  launch,
+  shoot,
+  page_,
+  prepare,
+  cleanUp,
+} = consoleBrowser({
+  artifactsFolder: 'console',
+  profilePrefix: 'dieutra-console-',
+  acceptDownloads: true,
+});
 
 const scaleIds = getTemplate(DEFAULT_TEMPLATE_IDS.SIPAS)
   .sections.flatMap((s) => s.questions)
   .filter((q) => q.type === 'scale')
   .map((q) => q.id);
-
-const tempDirs: string[] = [];
-const launch = async (): Promise<BrowserContext> => {
-  const dir = await mkdtemp(join(tmpdir(), 'dieutra-console-'));
-  tempDirs.push(dir);
-  return chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: DESKTOP,
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-    acceptDownloads: true,
-  });
-};
 
 const HEADER = 'STT;Họ và tên;Số điện thoại;Mã hồ sơ;Lĩnh vực;Mã đơn vị;Ngày trả kết quả';
 const STRATA: Array<[string, string]> = [
@@ -67,65 +54,6 @@ const rosterCsv = (tag: string, broken: boolean): string => {
   return lines.join('\r\n');
 };
 
-interface Problems {
-  pageErrors: string[];
-  cspViolations: string[];
-}
-const watch = (context: BrowserContext): Problems => {
-  const problems: Problems = { pageErrors: [], cspViolations: [] };
-  context.on('weberror', (e) => problems.pageErrors.push(String(e.error())));
-  context.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) problems.cspViolations.push(m.text());
-  });
-  return problems;
-};
-
-const scanned: Record<string, string[]> = {};
-/** axe on the page as it is; every serious or critical violation is reported with its targets. */
-const axe = async (page: Page, name: string): Promise<void> => {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  scanned[name] = bad;
-  expect(bad, `axe on ${name}`).toEqual([]);
-};
-
-/** Screenshots at 1366×768 and 360 px wide, then back to the desktop size. */
-const shoot = async (page: Page, name: string): Promise<void> => {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-1366.png`), fullPage: true });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-360.png`), fullPage: true });
-  // Nothing but a deliberately scrolling table may be wider than the phone.
-  const overflow = (await page.evaluate('document.documentElement.scrollWidth')) as number;
-  const culprits =
-    overflow > PHONE.width
-      ? await page.evaluate(
-          // A string: the test project's tsconfig has no DOM types.
-          `[...document.querySelectorAll('body *')]
-            .filter((el) => el.getBoundingClientRect().right > ${PHONE.width} && !el.closest('.table-wrap'))
-            .slice(0, 5).map((el) => el.tagName.toLowerCase() + '.' + el.className).join(', ')`,
-        )
-      : '';
-  expect(overflow, `${name} at 360 px: ${culprits}`).toBeLessThanOrEqual(PHONE.width);
-  await page.setViewportSize(DESKTOP);
-};
-
-const page_ = async (page: Page, name: string): Promise<void> => {
-  await axe(page, name);
-  await shoot(page, name);
-};
-
-const signIn = async (page: Page, userName: RegExp): Promise<void> => {
-  await page.goto(`${baseUrl()}/ops/`);
-  await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
-  await page.getByRole('button', { name: userName }).click();
-  await page.getByRole('heading', { level: 1, name: 'Đợt khảo sát' }).waitFor();
-};
-
-const tokenOf = (page: Page): Promise<string> =>
-  page.evaluate(() => JSON.parse(sessionStorage.getItem('dieutra.console.session') ?? '{}').token as string);
-
 describe('ops console in Chromium', () => {
   let context: BrowserContext;
   let problems: Problems;
@@ -135,13 +63,7 @@ describe('ops console in Chromium', () => {
   let roundId = '';
 
   beforeAll(async () => {
-    if (!existsSync(join(REPO_ROOT, 'console/dist/index.html'))) {
-      execFileSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'console/build.ts')], {
-        cwd: REPO_ROOT,
-        stdio: 'inherit',
-      });
-    }
-    await mkdir(ARTIFACTS, { recursive: true });
+    await prepare();
     context = await launch();
     problems = watch(context);
   }, 180_000);
@@ -152,7 +74,7 @@ describe('ops console in Chromium', () => {
       expect(problems.cspViolations).toEqual([]);
     } finally {
       await context?.close();
-      await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
+      await cleanUp();
     }
   });
 

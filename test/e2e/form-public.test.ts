@@ -3,36 +3,15 @@
  * device across a reload, the paper-code start page (a typo refused before any lookup), keyboard-only
  * completion and axe scans (no serious or critical violations). Screenshots go to test-artifacts/form/.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATE_IDS, encodePaperCode, getTemplate } from '../../shared/domain/index.ts';
 import { api, baseUrl, eventually, unique } from '../integration/support/api.ts';
+import { axe, noSideScroll, phoneBrowser, recordThirdParty } from './support/public-form.ts';
 
 const questions = getTemplate(DEFAULT_TEMPLATE_IDS.SIPAS).sections.flatMap((s) => s.questions);
 const scaleIds = questions.filter((q) => q.type === 'scale').map((q) => q.id);
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'form');
-const CHROMIUM_ARGS =
-  `--no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
-  --disable-component-update --disable-sync`.split(/\s+/);
-
-const dirs: string[] = [];
-const launch = async (): Promise<BrowserContext> => {
-  const dir = await mkdtemp(join(tmpdir(), 'dieutra-e2e-'));
-  dirs.push(dir);
-  return chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 360, height: 740 },
-    isMobile: true,
-    hasTouch: true,
-    locale: 'vi-VN',
-  });
-};
+const { launch, shot, prepare, cleanUp } = phoneBrowser('form');
 
 const setUpTokens = async (): Promise<string[]> => {
   const tag = unique('e2e-pub');
@@ -73,39 +52,22 @@ const setUpTokens = async (): Promise<string[]> => {
   return [...csv.text.matchAll(/\/f\/([A-Za-z0-9_-]+)\r?$/gm)].map((m) => m[1]!);
 };
 
-const axe = async (page: Page, name: string): Promise<void> => {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${name}: ${v.id} (${v.nodes.length})`);
-  expect(bad).toEqual([]);
-};
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-const noSideScroll = async (page: Page) =>
-  expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-
 describe('public form on a 360 px phone', () => {
   let ctx: BrowserContext;
   let tokens: string[] = [];
   const thirdParty: string[] = [];
 
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
+    await prepare();
     tokens = await setUpTokens();
     expect(tokens).toHaveLength(3);
     ctx = await launch();
-    ctx.on('request', (r) => {
-      if (!r.url().startsWith(baseUrl())) thirdParty.push(r.url());
-    });
+    recordThirdParty(ctx, thirdParty);
   });
 
   afterAll(async () => {
     await ctx?.close();
-    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+    await cleanUp();
   });
 
   it('start page: a code with one wrong character gets the typo message without a request; the server refuses it too, before lookup', async () => {

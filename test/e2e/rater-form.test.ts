@@ -4,38 +4,17 @@
  * ("Đơn vị n / m"), the server's refusal shown next to the questions, the receipt; axe scans (no
  * serious or critical violations). Screenshots go to test-artifacts/rater-form/.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
 import { api, baseUrl, eventually, unique } from '../integration/support/api.ts';
+import { axe, noSideScroll, phoneBrowser, recordThirdParty } from './support/public-form.ts';
 
 const rated = getTemplate(DEFAULT_TEMPLATE_IDS.PAR)
   .sections.flatMap((s) => s.questions)
   .filter((q) => q.maxPoints !== undefined)
   .map((q) => q.id);
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'rater-form');
-const CHROMIUM_ARGS =
-  `--no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
-  --disable-component-update --disable-sync`.split(/\s+/);
-
-const dirs: string[] = [];
-const launch = async (): Promise<BrowserContext> => {
-  const dir = await mkdtemp(join(tmpdir(), 'dieutra-e2e-'));
-  dirs.push(dir);
-  return chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 360, height: 740 },
-    isMobile: true,
-    hasTouch: true,
-    locale: 'vi-VN',
-  });
-};
+const { launch, shot, prepare, cleanUp } = phoneBrowser('rater-form');
 
 /** A PAR round with a rater matrix and one district leader who rates the three departments. */
 const setUpRaterForm = async (): Promise<{ token: string; targets: string[] }> => {
@@ -79,21 +58,6 @@ const setUpRaterForm = async (): Promise<{ token: string; targets: string[] }> =
   return { token: /\/r\/([A-Za-z0-9_-]+)$/.exec(form.link)![1]!, targets: form.targets };
 };
 
-const axe = async (page: Page, name: string): Promise<void> => {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${name}: ${v.id} (${v.nodes.length})`);
-  expect(bad).toEqual([]);
-};
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-const noSideScroll = async (page: Page) =>
-  expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-
 /** Picks option `nth` (0 = A) of every rated item of one target. */
 const answerTarget = async (page: Page, target: string, nth: number) => {
   for (const id of rated)
@@ -106,18 +70,16 @@ describe('PAR rater form on a 360 px phone', () => {
   const thirdParty: string[] = [];
 
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
+    await prepare();
     form = await setUpRaterForm();
     expect(form.targets).toEqual(['SNV', 'STP', 'SYT']);
     ctx = await launch();
-    ctx.on('request', (r) => {
-      if (!r.url().startsWith(baseUrl())) thirdParty.push(r.url());
-    });
+    recordThirdParty(ctx, thirdParty);
   });
 
   afterAll(async () => {
     await ctx?.close();
-    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+    await cleanUp();
   });
 
   it('answer the first target, reload: restored; a refusal shown by the questions; finish: receipt', async () => {
