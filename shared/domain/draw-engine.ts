@@ -110,8 +110,9 @@ const plan = (input: DrawInput): Plan => {
 
 /**
  * Splits the strata that need hashing into `parts` contiguous groups (hashing is the cost). Group 0
- * runs on this thread, which also packs every group, so it gets `firstShare` of a worker's persons;
- * the others about equal persons. Returns the stratum indices of each group.
+ * runs on this thread, which also packs every group; the persons are shared in the proportion
+ * `firstShare` (group 0) to `pieceShare` (each other group: a worker's piece). Returns the stratum
+ * indices of each group.
  */
 const split = (
   strata: readonly DrawStratum[],

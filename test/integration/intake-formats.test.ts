@@ -5,13 +5,11 @@
  * answer 422 with one Vietnamese message and code and write nothing; a row failure never stops
  * the other rows. Fixtures are built here (exceljs, iconv-lite).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
-import { describe, expect, inject, it } from 'vitest';
-import { tableEnvVar } from '../../shared/platform/resources.ts';
+import { describe, expect, it } from 'vitest';
+import { countRoundItems } from './support/dynamo.ts';
 import {
   allRespondents,
   byName,
@@ -73,25 +71,6 @@ const cp1258 = (text: string): Buffer =>
  * Gateway's rule, mirrored by the local gateway), so the console sends files as octet-stream.
  */
 const BYTES = 'application/octet-stream';
-
-const ddb = () =>
-  DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: inject('dynamodbEndpoint'),
-      region: process.env.AWS_REGION ?? 'ap-southeast-1',
-    }),
-  );
-const countItems = async (roundId: string, prefix: string): Promise<number> => {
-  const out = await ddb().send(
-    new QueryCommand({
-      TableName: process.env[tableEnvVar('respondents')],
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': `ROUND#${roundId}`, ':p': prefix },
-      Select: 'COUNT',
-    }),
-  );
-  return out.Count ?? 0;
-};
 
 /** Uploads the standard roster in one variant and checks counts and read-back values. */
 const expectStandardImport = async (bytes: string | Buffer, type: string) => {
@@ -183,7 +162,7 @@ describe('roster formats and encodings over HTTP', () => {
     expect(res.status).toBe(422);
     expect(res.json.error.code).toBe('UNSUPPORTED_ENCODING');
     expect(res.json.error.message).toContain('VNI');
-    expect(await countItems(roundId, 'IMPORT#')).toBe(0);
+    expect(await countRoundItems(roundId, 'IMPORT#')).toBe(0);
     expect(await allRespondents(roundId)).toEqual([]);
   });
 
@@ -328,9 +307,9 @@ describe('file-level failures over HTTP: 422, one Vietnamese message, nothing wr
     expect(res.json.error.code).toBe(code);
     expect(res.json.error.message).toMatch(/[ạảãáàăâêôơưđ]/i);
     if (code === 'MISSING_COLUMN') expect(res.json.error.message).toContain('Mã hồ sơ');
-    expect(await countItems(roundId, 'IMPORT#')).toBe(0);
-    expect(await countItems(roundId, 'DOSSIER#')).toBe(0);
-    expect(await countItems(roundId, 'PERSON#')).toBe(0);
+    expect(await countRoundItems(roundId, 'IMPORT#')).toBe(0);
+    expect(await countRoundItems(roundId, 'DOSSIER#')).toBe(0);
+    expect(await countRoundItems(roundId, 'PERSON#')).toBe(0);
     expect(await allRespondents(roundId)).toEqual([]);
   });
 

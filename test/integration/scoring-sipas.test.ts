@@ -9,6 +9,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getTemplate, satisfactionItems } from '../../shared/domain/index.ts';
 import { api, baseUrl, eventually, unique } from './support/api.ts';
+import { listLinks } from './support/drawn.ts';
 import {
   bootstrapUnit,
   compose,
@@ -67,20 +68,12 @@ interface Listed {
   token: string;
 }
 const parseList = (csv: string): Listed[] =>
-  csv
-    .replace(/^\ufeff/, '')
-    .trim()
-    .split('\r\n')
-    .slice(1)
-    .map((line) => {
-      const cells = line.split(',');
-      return {
-        unit: cells[1]!,
-        field: FIELDS.find((f) => f.name === cells[3])!.code,
-        rank: Number(cells[5]),
-        token: /\/f\/([A-Za-z0-9_-]+)$/.exec(line)![1]!,
-      };
-    });
+  listLinks(csv).map((l) => ({
+    unit: l.unit,
+    field: FIELDS.find((f) => f.name === l.field)!.code,
+    rank: l.rank,
+    token: l.token,
+  }));
 
 const devLogin = async (user: string): Promise<string> => {
   const res = await fetch(`${baseUrl()}/ops/auth/dev-login`, {

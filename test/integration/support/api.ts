@@ -65,6 +65,20 @@ export const eventually = async <T>(
   }
 };
 
+/** A roster import once its status is `completed` (roster.ts `importDone` also waits for its checks). */
+export const importCompleted = (roundId: string, importId: string) =>
+  eventually('import completed', async () => {
+    const r = await api('GET', `/api/rounds/${roundId}/rosters/${importId}`);
+    return r.json?.status === 'completed' ? r.json : undefined;
+  });
+
+/** A sample once its draw is completed; returns the manifest. */
+export const sampleCompleted = (roundId: string, sampleId: string) =>
+  eventually('sample drawn', async () => {
+    const m = await api('GET', `/api/rounds/${roundId}/samples/${sampleId}`);
+    return m.json?.status === 'completed' ? m.json : undefined;
+  });
+
 let counter = 0;
 /** A unique suffix per call so test files never collide inside the shared runtime. */
 export const unique = (prefix: string): string =>

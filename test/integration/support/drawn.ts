@@ -4,7 +4,7 @@
  * official or reserve list CSV.
  */
 import { expect } from 'vitest';
-import { api, eventually, unique } from './api.ts';
+import { api, importCompleted, sampleCompleted, unique } from './api.ts';
 
 /**
  * A ';'-separated roster, completed 01/10/2026: for the g-th `[unit, n]`, n persons `person` + letter g
@@ -56,27 +56,18 @@ export const drawnTokens = async (
   draw: { seed: string; officialPerStratum: number },
 ): Promise<Record<string, string[]>> => {
   const up = await api('POST', `/api/rounds/${roundId}/rosters`, { raw: roster });
-  await eventually('import', async () => {
-    const r = await api('GET', `/api/rounds/${roundId}/rosters/${up.json.importId}`);
-    return r.json?.status === 'completed' ? true : undefined;
-  });
+  await importCompleted(roundId, up.json.importId);
   const s = await api('POST', `/api/rounds/${roundId}/samples`, {
     body: { ...draw, reservePerStratum: 0 },
   });
-  await eventually('draw', async () => {
-    const m = await api('GET', `/api/rounds/${roundId}/samples/${s.json.sampleId}`);
-    return m.json?.status === 'completed' ? true : undefined;
-  });
+  await sampleCompleted(roundId, s.json.sampleId);
   const csv = (await api('GET', `/api/rounds/${roundId}/samples/${s.json.sampleId}/official.csv`)).text;
   const tokens: Record<string, string[]> = {};
-  for (const line of csv.trim().split('\r\n').slice(1)) {
-    const unit = line.split(',')[1]!;
-    tokens[unit] = [...(tokens[unit] ?? []), /\/f\/([A-Za-z0-9_-]+)$/.exec(line)![1]!];
-  }
+  for (const { unit, token } of listLinks(csv)) tokens[unit] = [...(tokens[unit] ?? []), token];
   return tokens;
 };
 
-/** The rows of an official.csv or reserve.csv: unit, field, rank, paper code and form token. */
+/** The rows of an official.csv or reserve.csv: unit, field, rank, name, phone, paper code and form token. */
 export const listLinks = (text: string) =>
   text
     .replace(/^\ufeff/, '')
@@ -86,10 +77,13 @@ export const listLinks = (text: string) =>
     .map((l) => {
       const cells = l.split(',');
       return {
-        unit: cells[1],
+        unit: cells[1] ?? '',
         field: cells[3],
         rank: Number(cells[5]),
+        name: cells[6] ?? '',
+        phone: cells[7] ?? '',
         code: cells[9] ?? '',
-        token: (cells[10] ?? '').split('/f/')[1] ?? '',
+        // From the line's end: a quoted cell with a comma (a field named "Lãnh đạo, quản lý") shifts cells.
+        token: /\/f\/([A-Za-z0-9_-]+)$/.exec(l)?.[1] ?? '',
       };
     });

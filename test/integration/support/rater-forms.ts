@@ -4,7 +4,7 @@
  * roster imported, the forms generated and listed.
  */
 import { expect } from 'vitest';
-import { api, eventually, unique } from './api.ts';
+import { api, importCompleted, unique } from './api.ts';
 import { type ImportJson, uploadRoster } from './roster.ts';
 
 export const RATER_MATRIX = {
@@ -75,10 +75,7 @@ export const createRaterRound = async (
 export const importRaterRoster = async (roundId: string, roster: string): Promise<ImportJson> => {
   const up = await uploadRoster(roundId, roster, 'text/csv', 'can-bo.csv');
   expect(up.status, up.text).toBe(202);
-  return eventually('import completed', async () => {
-    const r = await api('GET', `/api/rounds/${roundId}/rosters/${up.json.importId}`);
-    return r.json?.status === 'completed' ? r.json : undefined;
-  });
+  return importCompleted(roundId, up.json.importId);
 };
 
 /** Generates the round's rater forms (201) and lists them. */

@@ -4,7 +4,8 @@
  */
 import { expect } from 'vitest';
 import { consoleJwtKey, signConsoleJwt } from '../../../infra/local/authorizer.ts';
-import { api, devToken, eventually } from './api.ts';
+import { api, devToken, importCompleted, sampleCompleted } from './api.ts';
+import { listLinks } from './drawn.ts';
 
 /** A signed console token with these roles and units (as the local console's dev sign-in issues). */
 export const tokenFor = (roles: string[], units: string[] = ['*'], sub = `test-${roles.join('-')}`) =>
@@ -39,10 +40,7 @@ export const uploadRoster = async (roundId: string, csv: string, override?: stri
     { raw: csv },
   );
   if (res.status !== 202) return res;
-  await eventually('roster stored', async () => {
-    const r = await api('GET', `/api/rounds/${roundId}/rosters/${res.json.importId}`);
-    return r.json?.status === 'completed' ? r.json : undefined;
-  });
+  await importCompleted(roundId, res.json.importId);
   return res;
 };
 
@@ -65,10 +63,7 @@ export const drawAndOpen = async (
   });
   expect(req.status).toBe(202);
   const sampleId = req.json.sampleId as string;
-  await eventually('sample drawn', async () => {
-    const m = await api('GET', `/api/rounds/${roundId}/samples/${sampleId}`);
-    return m.json?.status === 'completed' ? m.json : undefined;
-  });
+  await sampleCompleted(roundId, sampleId);
   expect((await transition(roundId, 'SAMPLED')).status).toBe(200);
   expect((await transition(roundId, 'IN_FIELD')).status).toBe(200);
   return { sampleId, official: await officialList(roundId, sampleId) };
@@ -77,19 +72,11 @@ export const drawAndOpen = async (
 export const officialList = async (roundId: string, sampleId: string): Promise<OfficialRow[]> => {
   const csv = await api('GET', `/api/rounds/${roundId}/samples/${sampleId}/official.csv`);
   expect(csv.status).toBe(200);
-  return csv.text
-    .replace(/^\ufeff/, '')
-    .trim()
-    .split('\r\n')
-    .slice(1)
-    .map((line) => {
-      const cells = line.split(',');
-      return {
-        unitCode: cells[1] ?? '',
-        rank: Number(cells[5]),
-        name: cells[6] ?? '',
-        phone: cells[7] ?? '',
-        token: /\/f\/([A-Za-z0-9_-]+)$/.exec(line)?.[1] ?? '',
-      };
-    });
+  return listLinks(csv.text).map(({ unit, rank, name, phone, token }) => ({
+    unitCode: unit,
+    rank,
+    name,
+    phone,
+    token,
+  }));
 };

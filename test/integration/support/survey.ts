@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect, inject } from 'vitest';
 import { consoleJwtKey, signConsoleJwt } from '../../../infra/local/authorizer.ts';
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../../shared/domain/index.ts';
-import { api, devToken, eventually, unique } from './api.ts';
+import { api, devToken, importCompleted, sampleCompleted, unique } from './api.ts';
 
 export const template = getTemplate(DEFAULT_TEMPLATE_IDS.SIPAS);
 export const questions = template.sections.flatMap((s) => s.questions);
@@ -96,10 +96,7 @@ export const drawnRound = async (opts: {
     raw: `${HEADER}\n${rows.join('\n')}\n`,
   });
   expect(upload.status).toBe(202);
-  const report = await eventually('import completed', async () => {
-    const r = await api('GET', `/api/rounds/${roundId}/rosters/${upload.json.importId}`);
-    return r.json?.status === 'completed' ? r.json : undefined;
-  });
+  const report = await importCompleted(roundId, upload.json.importId);
   expect(report.rejected).toBe(0);
   const max = Math.max(...Object.values(opts.people));
   const sample = await api('POST', `/api/rounds/${roundId}/samples`, {
@@ -107,10 +104,7 @@ export const drawnRound = async (opts: {
   });
   expect(sample.status).toBe(202);
   const sampleId = sample.json.sampleId as string;
-  await eventually('sample drawn', async () => {
-    const m = await api('GET', `/api/rounds/${roundId}/samples/${sampleId}`);
-    return m.json?.status === 'completed' ? m.json : undefined;
-  });
+  await sampleCompleted(roundId, sampleId);
   const csv = await api('GET', `/api/rounds/${roundId}/samples/${sampleId}/official.csv`);
   expect(csv.status).toBe(200);
   const lines = csv.text
