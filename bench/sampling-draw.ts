@@ -16,6 +16,7 @@ import {
   drawStrataSync,
   groupPersonsByStratum,
 } from '../shared/domain/index.ts';
+import { mulberry32 } from '../shared/platform/prng.ts';
 
 const ROWS = 1_000_000;
 const UNITS = 3_250;
@@ -25,13 +26,7 @@ const RESERVE = 30;
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 3);
 
 // Deterministic PRNG (mulberry32) so every run draws the same roster.
-let state = 0x9e3779b9;
-const random = () => {
-  state = (state + 0x6d2b79f5) | 0;
-  let t = Math.imul(state ^ (state >>> 15), 1 | state);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const random = mulberry32(0x9e3779b9);
 
 const line = (name: string, value: string) => console.log(`${name.padEnd(58)} ${value}`);
 const fmt = (ms: number) => `${(ms / 1000).toFixed(3)} s`;

@@ -29,6 +29,7 @@ import {
   groupPersonsByStratum,
   strataOf,
 } from '../shared/domain/index.ts';
+import { mulberry32 } from '../shared/platform/prng.ts';
 import {
   dossierKey,
   dossierPersonIndexKey,
@@ -67,13 +68,7 @@ const out = createPrinter(
 );
 
 // ---- the roster (deterministic) ----
-let state = 0x9e3779b9;
-const random = () => {
-  state = (state + 0x6d2b79f5) | 0;
-  let t = Math.imul(state ^ (state >>> 15), 1 | state);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const random = mulberry32(0x9e3779b9);
 const cat = catalogue(UNITS, FIELDS);
 const unitCode = (u: number) => cat.units[u]?.code as string;
 const fieldCode = (f: number) => (cat.fields[f]?.code ?? `f${f}`) as string;

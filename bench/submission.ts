@@ -2,11 +2,14 @@
  * bench/submission (issue 10): `POST /api/submissions` under load on loopback, beside two peers
  * measured in the same run at the same concurrency:
  *   (a) a bare node:http server answering the same JSON (the floor of any HTTP path);
- *   (b) plain conditional PutItem calls on the same DynamoDB Local (the engine's own ceiling).
+ *   (b) plain conditional PutItem calls on the same DynamoDB Local (the engine's own ceiling);
+ *   (c) for reading the figures: a GetItem of the token's lookup item then the put, per call — the
+ *       engine work the path cannot avoid (not a goal).
  * Goal at every concurrency: submission req/s ≥ 0.5 × (b) and submission p99 ≤ 2 × (b)'s p99.
  *
  * Set-up goes through the public API only: a SIPAS round, a roster, a draw with a large official
- * quota, the tokens from official.csv. Every request carries its own token (nothing is a replay).
+ * quota, the tokens from official.csv in a shuffled order (forms come back in no unit's order).
+ * Every request carries its own token (nothing is a replay).
  *
  *   npm run bench:submission -- [--connections 10,50] [--requests 2000] [--rows 10000]
  *     [--units 20] [--fields 10] [--bare-seconds 5] [--max-seconds 120] [--verbose]
@@ -14,6 +17,9 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TEMPLATE_IDS } from '../shared/domain/index.ts';
+import { hashToken } from '../shared/platform/crypto.ts';
+import { shuffled } from '../shared/platform/prng.ts';
+import { tokenKey } from '../shared/tables/samples.ts';
 import { benchApi } from './lib/api.ts';
 import { conditionalPutPeer, createPeerTable, sampleItem, varyKeys } from './lib/ddb-peers.ts';
 import {
@@ -87,7 +93,8 @@ try {
     value: fmt.ms(performance.now() - t0),
   });
   t0 = performance.now();
-  const tokens = await officialTokens(api, roundId, sampleId);
+  // official.csv lists tokens unit by unit; respondents answer in no such order, so neither do we.
+  const tokens = shuffled(await officialTokens(api, roundId, sampleId), 20261202);
   out.figure({
     name: 'set-up: export official.csv (decrypt + re-derive tokens)',
     value: `${fmt.ms(performance.now() - t0)} · ${fmt.int(tokens.length)} rows`,
@@ -141,7 +148,7 @@ try {
     vary,
   });
 
-  const cpu = cpuMeter({ handlers: runtime.pid, dynamodb: runtime.dynamodbPid });
+  const cpu = cpuMeter({ handlers: runtime.pid, dynamodb: runtime.dynamodbPid, fauxqs: runtime.fauxqsPid });
   const perCall = (ms: number | undefined, calls: number) => fmt.ms((ms ?? Number.NaN) / Math.max(1, calls));
   for (const c of levels) {
     cpu.start();
@@ -172,6 +179,22 @@ try {
       vary,
     });
     const putCpu = cpu.stop();
+    // (c) the engine work the path cannot avoid: the token's lookup item read, then the put.
+    cpu.start();
+    const getPut = await conditionalPutPeer({
+      endpoint: runtime.endpoints.dynamodb,
+      table: peerTable.name,
+      sample: { ...stored, pk: `${stored.pk}#g${c}` },
+      concurrency: c,
+      calls: perLevel,
+      seconds: maxSeconds,
+      vary,
+      readFirst: {
+        table: runtime.table('samples'),
+        key: (i) => tokenKey(hashToken(tokens[i % tokens.length]!)),
+      },
+    });
+    const getPutCpu = cpu.stop();
     const putValue = `${fmt.perSec(put.callsPerSec, 'puts/s')} · p50 ${fmt.ms(put.p50Ms)} · p99 ${fmt.ms(put.p99Ms)}`;
     out.figure({
       name: `submission POST /api/submissions, ${c} connections`,
@@ -191,9 +214,14 @@ try {
     });
     out.figure({
       name: `  CPU per submission, ${c} connections`,
-      value: `DynamoDB Local ${perCall(subCpu.dynamodb, sub.responses)} · handlers ${perCall(subCpu.handlers, sub.responses)}`,
+      value: `DynamoDB Local ${perCall(subCpu.dynamodb, sub.responses)} · handlers ${perCall(subCpu.handlers, sub.responses)} · fauxqs ${perCall(subCpu.fauxqs, sub.responses)}`,
       peer: { name: '(b) DynamoDB Local per put', value: perCall(putCpu.dynamodb, put.calls) },
       ratio: `${((subCpu.dynamodb ?? 0) / Math.max(1, sub.responses) / ((putCpu.dynamodb ?? 1) / Math.max(1, put.calls))).toFixed(2)}× (b)'s engine CPU`,
+    });
+    out.figure({
+      name: `(c) token GetItem + conditional PutItem, ${c} callers`,
+      value: `${fmt.perSec(getPut.callsPerSec, 'calls/s')} · p50 ${fmt.ms(getPut.p50Ms)} · p99 ${fmt.ms(getPut.p99Ms)}`,
+      ratio: `DynamoDB Local ${perCall(getPutCpu.dynamodb, getPut.calls)} per call · errors ${getPut.errors + getPut.conditionFailures}`,
     });
     out.figure({
       name: `(a) bare node:http, same JSON, ${c} connections`,

@@ -14,7 +14,14 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/clients.ts';
 
 type Item = Record<string, unknown>;
@@ -119,14 +126,28 @@ export const varyKeys = (sample: Item, i: number, keys: readonly string[] = ['sk
   return item;
 };
 
-/** One item of a table (any), to use as the shape of the peer's items; null when it is empty. */
+/**
+ * One item of a table (any), to use as the shape of the peer's items; null when it is empty. With a
+ * `filter` the first 2,000 items are scanned; `{ pk, skPrefix }` reads the first item of that range.
+ */
 export const sampleItem = async (
   endpoint: string,
   table: string,
-  filter?: (item: Item) => boolean,
+  filter?: ((item: Item) => boolean) | { pk: string; skPrefix: string },
 ): Promise<Item | null> => {
   const db = peerClient(endpoint, 2);
   try {
+    if (filter && typeof filter !== 'function') {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+          ExpressionAttributeValues: { ':pk': filter.pk, ':sk': filter.skPrefix },
+          Limit: 1,
+        }),
+      );
+      return out.Items?.[0] ?? null;
+    }
     let startKey: Item | undefined;
     // Bounded: at most 20 pages of 100 items.
     for (let page = 0; page < 20; page++) {
@@ -152,8 +173,11 @@ const percentile = (sorted: Float64Array | number[], p: number): number =>
 export interface BatchWriteCeilingOptions {
   endpoint: string;
   table: string;
-  /** One item of the shape to write (e.g. a stored dossier item read back). */
-  sample: Item;
+  /**
+   * The shapes to write (e.g. a stored dossier item and a stored person item read back): item `i`
+   * is `vary(samples[i % n], ⌊i / n⌋)`, so a path that writes n items per row is matched row for row.
+   */
+  samples: readonly Item[];
   items: number;
   /** BatchWriteItem calls in flight. */
   concurrency: number;
@@ -177,6 +201,7 @@ export interface BatchWriteCeilingResult {
 
 /** (a) the plain BatchWriteItem ceiling: 25 items a call, UnprocessedItems resent with backoff. */
 export const batchWriteCeiling = async (o: BatchWriteCeilingOptions): Promise<BatchWriteCeilingResult> => {
+  if (o.samples.length === 0) throw new Error('batchWriteCeiling: no sample item');
   const db = peerClient(o.endpoint, Math.max(64, o.concurrency));
   const vary = o.vary ?? varyKeys;
   const deadline = Date.now() + (o.maxSeconds ?? 300) * 1000;
@@ -198,7 +223,10 @@ export const batchWriteCeiling = async (o: BatchWriteCeilingOptions): Promise<Ba
           if (start >= o.items) return;
           next = Math.min(o.items, start + 25);
           let pending: Item[] = [];
-          for (let i = start; i < next; i++) pending.push({ PutRequest: { Item: vary(o.sample, i) } });
+          const n = o.samples.length;
+          for (let i = start; i < next; i++) {
+            pending.push({ PutRequest: { Item: vary(o.samples[i % n]!, Math.floor(i / n)) } });
+          }
           const count = pending.length;
           const t = performance.now();
           for (let attempt = 0; pending.length > 0; attempt++) {
@@ -242,6 +270,8 @@ export interface ConditionalPutOptions {
   /** … or after this many seconds, whichever comes first (default 10 s when `calls` is absent). */
   seconds?: number;
   vary?: (sample: Item, i: number) => Item;
+  /** Before each put, one GetItem of `key(i)` in `table` (eventually consistent, as a lookup is). */
+  readFirst?: { table: string; key: (i: number) => Item };
 }
 
 export interface ConditionalPutResult {
@@ -257,7 +287,10 @@ export interface ConditionalPutResult {
   errors: number;
 }
 
-/** (b) plain conditional PutItem, one item per call, `concurrency` callers in a closed loop. */
+/**
+ * (b) plain conditional PutItem, one item per call, `concurrency` callers in a closed loop; with
+ * `readFirst`, each call is a GetItem and then the put (the engine work of a lookup-then-write path).
+ */
 export const conditionalPutPeer = async (o: ConditionalPutOptions): Promise<ConditionalPutResult> => {
   if (!o.calls && !o.seconds) o = { ...o, seconds: 10 };
   const db = peerClient(o.endpoint, Math.max(64, o.concurrency));
@@ -276,6 +309,9 @@ export const conditionalPutPeer = async (o: ConditionalPutOptions): Promise<Cond
           const i = next++;
           const t = performance.now();
           try {
+            if (o.readFirst) {
+              await db.send(new GetCommand({ TableName: o.readFirst.table, Key: o.readFirst.key(i) }));
+            }
             await db.send(
               new PutCommand({
                 TableName: o.table,

@@ -58,5 +58,6 @@ send({
   devToken: runtime.devToken,
   endpoints: runtime.endpoints,
   dynamodbPid: runtime.pids.dynamodb,
+  fauxqsPid: runtime.pids.fauxqs,
   startupMs: runtime.startupMs.total,
 });

@@ -17,6 +17,8 @@ export interface BenchRuntime {
   pid: number;
   /** DynamoDB Local's JVM. */
   dynamodbPid: number;
+  /** The node process that runs fauxqs (SQS + S3). */
+  fauxqsPid: number;
   startupMs: number;
   /** Physical table name of a logical table, as the runtime created it. */
   table(name: TableName): string;
@@ -39,6 +41,7 @@ export type RuntimeChildMessage =
       devToken: string;
       endpoints: { dynamodb: string; sqs: string; s3: string };
       dynamodbPid: number;
+      fauxqsPid: number;
       startupMs: number;
     }
   | { kind: 'failed'; message: string }
@@ -129,6 +132,7 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions = {}): Prom
     endpoints: ready.endpoints,
     pid: child.pid!,
     dynamodbPid: ready.dynamodbPid,
+    fauxqsPid: ready.fauxqsPid,
     startupMs: ready.startupMs,
     table: localTableName,
     async maxRssKb() {

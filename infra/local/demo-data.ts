@@ -5,6 +5,7 @@
  * HTTP API, and every step is idempotent, so a restart re-seeds nothing.
  */
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
+import { mulberry32 } from '../../shared/platform/prng.ts';
 
 export interface DemoInfo {
   roundId: string;
@@ -51,16 +52,8 @@ const GIVEN = [
   'Yến',
 ];
 
-/** Deterministic pseudo-random numbers (mulberry32) so the demo is the same on every machine. */
-const rng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-
 export const demoRosterCsv = (perStratum = 24): string => {
-  const rand = rng(2020);
+  const rand = mulberry32(2020);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const lines = ['STT;Họ và tên;Số điện thoại;Mã hồ sơ;Lĩnh vực;Mã đơn vị;Ngày hoàn thành;Ghi chú'];
   let n = 0;
@@ -159,7 +152,7 @@ export const seedDemo = async ({ baseUrl, token }: { baseUrl: string; token: str
 
   // Answer about 60 % of the forms, the same way every time.
   const template = getTemplate(DEFAULT_TEMPLATE_IDS.SIPAS);
-  const rand = rng(7);
+  const rand = mulberry32(7);
   const open: string[] = [];
   for (const [i, link] of links.entries()) {
     if (i % 5 >= 3) {

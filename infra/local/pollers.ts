@@ -26,6 +26,8 @@ const LONG_POLL_SECONDS = 1;
 /** SQS returns at most 10 messages per receive. */
 const SQS_MAX_RECEIVE = 10;
 const ERROR_BACKOFF_MS = 1_000;
+/** Within a batching window, the pause between receives that came back short. */
+const WINDOW_POLL_MS = 50;
 
 export interface PollerOptions {
   sqs: SQSClient;
@@ -54,7 +56,14 @@ export const startPollers = (options: PollerOptions): Pollers => {
   let busy = 0;
   const consumers = options.functions.flatMap((fn) =>
     fn.trigger.kind === 'queue'
-      ? [{ fn, queue: queues[fn.trigger.queue], batchSize: fn.trigger.batchSize }]
+      ? [
+          {
+            fn,
+            queue: queues[fn.trigger.queue],
+            batchSize: fn.trigger.batchSize,
+            windowMs: (fn.trigger.maxBatchingWindowSeconds ?? 0) * 1000,
+          },
+        ]
       : [],
   );
   // One polling loop per unit of the consumer's declared concurrency (like Lambda's pollers).
@@ -87,10 +96,16 @@ export const startPollers = (options: PollerOptions): Pollers => {
     }
   };
 
-  const receive = async (queue: LocalQueue, batchSize: number): Promise<Message[]> => {
+  /**
+   * One batch, as the event source mapping gathers it: up to `batchSize` messages, 10 a receive;
+   * with a batching window, receiving goes on until the batch is full or the window (counted from
+   * the first message) has passed, so a busy queue is consumed in few, large batches.
+   */
+  const receive = async (queue: LocalQueue, batchSize: number, windowMs: number): Promise<Message[]> => {
     const messages: Message[] = [];
     let wait = LONG_POLL_SECONDS;
-    while (messages.length < batchSize) {
+    let windowEnds = Number.POSITIVE_INFINITY;
+    while (messages.length < batchSize && !stopping) {
       const { Messages = [] } = await sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: queue.url,
@@ -100,18 +115,23 @@ export const startPollers = (options: PollerOptions): Pollers => {
           MessageAttributeNames: ['All'],
         }),
       );
+      if (messages.length === 0 && Messages.length > 0) windowEnds = Date.now() + windowMs;
       messages.push(...Messages);
-      // Batches above 10 are filled from what is immediately available, as the batching window would.
-      if (Messages.length < SQS_MAX_RECEIVE) break;
       wait = 0;
+      if (messages.length === 0) break;
+      if (Messages.length < SQS_MAX_RECEIVE) {
+        const left = windowEnds - Date.now();
+        if (left <= 0) break;
+        await new Promise((r) => setTimeout(r, Math.min(WINDOW_POLL_MS, left)));
+      }
     }
     return messages;
   };
 
-  const loop = async ({ fn, queue, batchSize }: (typeof consumers)[number]): Promise<void> => {
+  const loop = async ({ fn, queue, batchSize, windowMs }: (typeof consumers)[number]): Promise<void> => {
     while (!stopping) {
       try {
-        const messages = await receive(queue, batchSize);
+        const messages = await receive(queue, batchSize, windowMs);
         if (messages.length === 0) continue;
         busy++;
         try {

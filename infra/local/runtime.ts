@@ -66,8 +66,8 @@ export interface LocalRuntime {
   outboxDir: string;
   /** Queue URLs and ARNs (with their DLQs), by logical name. */
   queues: Record<QueueName, LocalQueue>;
-  /** Child process ids (only DynamoDB Local runs outside this process). */
-  pids: { dynamodb: number };
+  /** Child process ids: DynamoDB Local's JVM and the node process that runs fauxqs. */
+  pids: { dynamodb: number; fauxqs: number };
   /** DynamoDB Local start-up time. */
   startupMs: { dynamodb: number; total: number };
   /** Invokes a schedule-triggered function now; resolves with its result. */
@@ -212,7 +212,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       endpoints: { dynamodb: dynamodb.endpoint, sqs: sqsS3.endpoint, s3: sqsS3.endpoint },
       outboxDir,
       queues,
-      pids: { dynamodb: dynamodb.pid },
+      pids: { dynamodb: dynamodb.pid, fauxqs: sqsS3.pid },
       startupMs: { dynamodb: dynamodb.startupMs, total: Date.now() - started },
       runSchedule: (name) => ticker.runSchedule(name),
       waitForQueuesIdle: (opts) => pollers.waitForIdle(opts),

@@ -1,35 +1,25 @@
-/** fauxqs (SQS + S3 APIs) in-process, on a free port; SQLite persistence when a folder is given. */
+/** fauxqs (SQS + S3 APIs) in a child process, on a free port; SQLite persistence when a folder is given. */
+import { fork } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_REGION } from './clients.ts';
 import type { LocalLogger } from './log.ts';
+import { REPO_ROOT } from './paths.ts';
 import { LOOPBACK } from './ports.ts';
 
 export interface SqsS3Engine {
   /** The same server answers SQS and S3 (path-style). */
   endpoint: string;
   port: number;
+  /** The child process that runs fauxqs. */
+  pid: number;
   stop(): Promise<void>;
 }
 
 /**
- * fauxqs loads node:sqlite, which Node 22 flags as experimental on every start: noise, not news.
- * Only that one warning is dropped, and only while fauxqs loads.
+ * fauxqs runs in a child process (infra/local/fauxqs-child.mjs) with an IPC channel that reports its
+ * port. node:sqlite's "experimental" warning is noise there, not news: that category is muted.
  */
-const importFauxqs = async (): Promise<typeof import('fauxqs')> => {
-  const emitWarning = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    const text = typeof warning === 'string' ? warning : warning.message;
-    if (/SQLite is an experimental feature/.test(text)) return;
-    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
-  try {
-    return await import('fauxqs');
-  } finally {
-    process.emitWarning = emitWarning;
-  }
-};
-
 export const startSqsS3Engine = async ({
   dataPath,
   log,
@@ -44,13 +34,42 @@ export const startSqsS3Engine = async ({
     persistence.s3StorageDir = join(dataPath, 's3');
     await mkdir(persistence.s3StorageDir, { recursive: true });
   }
-  const { startFauxqs } = await importFauxqs();
   const started = Date.now();
+  const child = fork(join(REPO_ROOT, 'infra/local/fauxqs-child.mjs'), [], {
+    execArgv: ['--disable-warning=ExperimentalWarning'],
+    env: {
+      ...process.env,
+      DIEUTRA_FAUXQS_OPTIONS: JSON.stringify({ defaultRegion: LOCAL_REGION, ...persistence }),
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('fauxqs did not start within 30 s')), 30_000);
+    child.once('message', (message: { kind?: string; port?: number }) => {
+      clearTimeout(timer);
+      if (message.kind === 'ready' && typeof message.port === 'number') resolve(message.port);
+      else reject(new Error(`fauxqs: unexpected start message ${JSON.stringify(message)}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`fauxqs exited with code ${code} before it was ready`));
+    });
+  }).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
   // fauxqs always listens on 0.0.0.0; we only ever send to 127.0.0.1.
-  const server = await startFauxqs({ port: 0, logger: false, defaultRegion: LOCAL_REGION, ...persistence });
-  const endpoint = `http://${LOOPBACK}:${server.port}`;
+  const endpoint = `http://${LOOPBACK}:${port}`;
   log.info(
     `fauxqs (SQS + S3) ready on ${endpoint} in ${Date.now() - started} ms (${dataPath ?? 'in memory'})`,
   );
-  return { endpoint, port: server.port, stop: () => server.stop() };
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.send({ kind: 'stop' });
+    const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(killed);
+  };
+  return { endpoint, port, pid: child.pid ?? -1, stop };
 };

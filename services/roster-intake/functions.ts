@@ -38,6 +38,8 @@ export const functions = defineFunctions('roster-intake', [
     // the other's BatchWriteItem calls (tuned with bench/roster-intake.ts).
     trigger: { kind: 'queue', queue: 'roster-chunks', batchSize: 1, localConcurrency: 2 },
     tables: { respondents: 'readWrite' },
+    // The quality-checks request, once an import's last chunk is written.
+    sendsTo: ['roster-uploads'],
     timeoutSeconds: 30,
   },
 ]);

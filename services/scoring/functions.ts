@@ -39,7 +39,8 @@ export const functions = defineFunctions('scoring', [
     name: 'scoring-events',
     description: 'Keep live counters (returned forms) per unit × field',
     entry: 'services/scoring/handlers/events.ts',
-    trigger: { kind: 'queue', queue: 'scoring-events', batchSize: 10 },
+    // Large batches over a 1 s window: one RETURNED# write per batch, whatever units the forms are of.
+    trigger: { kind: 'queue', queue: 'scoring-events', batchSize: 100, maxBatchingWindowSeconds: 1 },
     tables: { results: 'readWrite' },
     sendsTo: ['scoring-parts'],
     timeoutSeconds: 30,

@@ -10,19 +10,20 @@ import { tableName } from '../../shared/platform/config.ts';
 import { batchPutAll, putIfAbsent } from '../../shared/platform/dynamo.ts';
 import { mapWithLimit } from '../../shared/platform/pool.ts';
 import {
-  countedTokenOf,
   type LatestResults,
   latestResultsItemSchema,
   latestResultsKey,
-  liveCountKey,
   type PartDone,
   type PartStat,
   partDoneItemSchema,
   partDoneKey,
   partStatItemSchema,
   partStatKey,
+  RETURNED_ENTRIES_PER_ITEM,
   type ResultsReader,
   resultsReader,
+  returnedBatchKey,
+  returnedEntry,
   runItemSchema,
   runKey,
   runPartKey,
@@ -30,13 +31,14 @@ import {
 } from '../../shared/tables/results.ts';
 
 export interface ResultStore extends ResultsReader {
-  /** Counts a returned form once per token, however often the event is delivered. */
+  /** Records a returned form (counted once per token, however often the event is delivered). */
   countReturned(
     e: Pick<SubmissionAcceptedEvent, 'roundId' | 'unitCode' | 'fieldCode' | 'tokenHash'>,
-  ): Promise<boolean>;
+  ): Promise<void>;
   /**
-   * Counts many returned forms (a consumer's batch), one set union per unit × field: each token once,
-   * however often its event is delivered; returns how many were new and how many had been counted before.
+   * Records many returned forms (a consumer's batch) in one RETURNED# item per round; the live counts
+   * are the union of those items, so each token counts once however often its event is delivered.
+   * Returns the distinct forms of the batch and how many repeated another of the batch.
    */
   countReturnedMany(events: CountedEvent[]): Promise<{ counted: number; duplicates: number }>;
   putRun(roundId: string, run: ScoringRun): Promise<void>;
@@ -76,35 +78,29 @@ export const resultStore = (): ResultStore => {
   const table = tableName('results');
   const db = dynamo();
   /**
-   * One UpdateItem per unit × field of the batch, in parallel: the tokens are added to the counter's
-   * set (a union — a redelivered event changes nothing; no marker items, no transaction). The old set
-   * comes back, so the tokens that were already in it are reported as duplicates.
+   * One item per round for the whole batch (more only past RETURNED_ENTRIES_PER_ITEM): its entries'
+   * set, keyed by their hash, written with BatchWriteItem. However the traffic is spread over units
+   * and fields, a batch of forms costs one small write, not one counter update per form; a
+   * redelivered batch rewrites its own item, and the reader's union counts each form once.
    */
   const countReturnedMany: ResultStore['countReturnedMany'] = async (events) => {
-    const groups = new Map<string, { e: CountedEvent; tokens: Set<string> }>();
+    const byRound = new Map<string, Set<string>>();
     for (const e of events) {
-      const k = `${e.roundId}\u0000${e.unitCode}\u0000${e.fieldCode}`;
-      const group = groups.get(k) ?? { e, tokens: new Set<string>() };
-      group.tokens.add(countedTokenOf(e.tokenHash));
-      groups.set(k, group);
+      const entries = byRound.get(e.roundId) ?? new Set<string>();
+      entries.add(returnedEntry(e.unitCode, e.fieldCode, e.tokenHash));
+      byRound.set(e.roundId, entries);
     }
+    const items: Array<Record<string, unknown>> = [];
     let counted = 0;
-    await Promise.all(
-      [...groups.values()].map(async ({ e, tokens }) => {
-        const out = await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: liveCountKey(e.roundId, e.unitCode, e.fieldCode),
-            UpdateExpression: 'ADD #c :t SET #u = :u, #f = :f',
-            ExpressionAttributeNames: { '#c': 'counted', '#u': 'unitCode', '#f': 'fieldCode' },
-            ExpressionAttributeValues: { ':t': tokens, ':u': e.unitCode, ':f': e.fieldCode },
-            ReturnValues: 'UPDATED_OLD',
-          }),
-        );
-        const before = out.Attributes?.counted;
-        for (const t of tokens) if (!(before instanceof Set && before.has(t))) counted += 1;
-      }),
-    );
+    for (const [roundId, set] of byRound) {
+      const sorted = [...set].sort();
+      counted += sorted.length;
+      for (let i = 0; i < sorted.length; i += RETURNED_ENTRIES_PER_ITEM) {
+        const entries = sorted.slice(i, i + RETURNED_ENTRIES_PER_ITEM);
+        items.push({ ...returnedBatchKey(roundId, entries), entries: new Set(entries) });
+      }
+    }
+    await batchPutAll(table, items);
     return { counted, duplicates: events.length - counted };
   };
 
@@ -113,7 +109,7 @@ export const resultStore = (): ResultStore => {
     countReturnedMany,
 
     async countReturned(e) {
-      return (await countReturnedMany([e])).counted === 1;
+      await countReturnedMany([e]);
     },
 
     async putRun(roundId, run) {

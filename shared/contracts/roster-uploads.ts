@@ -1,7 +1,10 @@
 /**
- * Contract of the `roster-uploads` queue. Producer: S3 itself (an event notification on the uploads
- * bucket, prefix `rosters/`) in AWS; the local runtime's gateway sends the same message when a PUT
- * through it completes. Consumer: roster-intake's parser (`roster-intake-parse`).
+ * Contract of the `roster-uploads` queue. Producers: S3 itself (an event notification on the uploads
+ * bucket, prefix `rosters/`) in AWS — the local runtime's gateway sends the same message when a PUT
+ * through it completes; and roster-intake's chunk writer, which asks for an import's quality checks
+ * (`{ kind: "quality-checks", roundId, importId }`) once its last chunk is written: they read the
+ * whole round, which takes minutes at a province's size, so they run on this queue's long-timeout
+ * consumer, not in the 30 s chunk writer. Consumer: roster-intake's parser (`roster-intake-parse`).
  *
  * The body is S3's event notification document (event structure version 2.x):
  *   { "Records": [ { "eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
@@ -10,6 +13,7 @@
  * sends one `s3:TestEvent` message, which carries no records and is ignored.
  */
 import { z } from 'zod';
+import { sendMessage } from '../platform/queue.ts';
 
 export const s3EventRecordSchema = z.object({
   eventVersion: z.string(),
@@ -37,15 +41,33 @@ export const s3TestEventSchema = z.object({
   Event: z.literal('s3:TestEvent'),
 });
 
+export const qualityChecksMessageSchema = z.object({
+  kind: z.literal('quality-checks'),
+  roundId: z.string().min(1),
+  importId: z.string().min(1),
+});
+export type QualityChecksMessage = z.infer<typeof qualityChecksMessageSchema>;
+
 export const rosterUploadMessageSchema = z.union([
   z.object({ Records: z.array(s3EventRecordSchema) }),
   s3TestEventSchema,
+  qualityChecksMessageSchema,
 ]);
 export type RosterUploadMessage = z.infer<typeof rosterUploadMessageSchema>;
 
-/** The records of a message (none for S3's test event). */
+/** The records of a message (none for S3's test event or a quality-checks request). */
 export const recordsOf = (message: RosterUploadMessage): S3EventRecord[] =>
   'Records' in message ? message.Records : [];
+
+export const isQualityChecks = (message: RosterUploadMessage): message is QualityChecksMessage =>
+  'kind' in message && message.kind === 'quality-checks';
+
+/** Asks for an import's quality checks (roster-intake's chunk writer, when the import completed). */
+export const sendQualityChecks = (roundId: string, importId: string): Promise<void> =>
+  sendMessage(
+    'roster-uploads',
+    qualityChecksMessageSchema.parse({ kind: 'quality-checks', roundId, importId }),
+  );
 
 /** The object key as stored (S3 URL-encodes keys in events, a space as "+"). */
 export const objectKeyOf = (record: S3EventRecord): string =>

@@ -1,9 +1,12 @@
 /**
  * Contract of the `results` table. Writer: services/scoring/store.ts (only).
  *
- *   ROUND#r / COUNT#unit#field   live counter of returned forms: the set of the counted tokens' hash
- *                                prefixes (`counted`, a string set), so counting is a set union —
- *                                idempotent however often an event is delivered; returned = its size
+ *   ROUND#r / RETURNED#hash      the returned forms one consumer batch counted: `entries`, a string set
+ *                                of "unit␟field␟token-hash prefix"; the key is the hash of the entries,
+ *                                so a redelivered batch rewrites its own item. Live counts are the
+ *                                union of these sets — each form once however often its event came.
+ *   ROUND#r / COUNT#unit#field   (earlier versions: one counter set per unit × field, `counted`; still
+ *                                read into the union, no longer written)
  *   ROUND#r / RUN#runId          a scoring run (requested / completed)
  *   ROUND#r / RESULT#LATEST      the latest computed results (compatibility view of the latest run)
  *   ROUND#r / RUNPART#runId#UF#unit#field   one run's results of one unit × field (items, elements…)
@@ -19,6 +22,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { dynamo } from '../platform/clients.ts';
 import { tableName } from '../platform/config.ts';
+import { sha256Hex } from '../platform/crypto.ts';
 import { queryPrefix, stripKeys } from '../platform/dynamo.ts';
 
 export const inputSnapshotSchema = z.object({
@@ -38,19 +42,66 @@ export const inputSnapshotSchema = z.object({
   cutoff: z.string().optional(),
 });
 
-export const liveCountItemSchema = z
-  .object({
-    unitCode: z.string(),
-    fieldCode: z.string(),
-    counted: z.instanceof(Set),
-  })
-  .transform(({ unitCode, fieldCode, counted }) => ({ unitCode, fieldCode, returned: counted.size }));
-export type LiveCount = z.output<typeof liveCountItemSchema>;
+/** Returned forms of one unit × field (live, before any scoring run). */
+export interface LiveCount {
+  unitCode: string;
+  fieldCode: string;
+  returned: number;
+}
+
+const legacyCountItemSchema = z.object({
+  unitCode: z.string(),
+  fieldCode: z.string(),
+  counted: z.instanceof(Set),
+});
+export const returnedBatchItemSchema = z.object({ entries: z.instanceof(Set) });
+
+/** Entries a RETURNED# item holds at most (≈ 40 B each: far below DynamoDB's 400 KB item limit). */
+export const RETURNED_ENTRIES_PER_ITEM = 2_000;
+const SEP = '\u001f';
+
+/** One returned form as a RETURNED# item keeps it (no answers, no person: unit, field, token prefix). */
+export const returnedEntry = (unitCode: string, fieldCode: string, tokenHash: string): string =>
+  `${unitCode}${SEP}${fieldCode}${SEP}${countedTokenOf(tokenHash)}`;
+
+/** The key of a RETURNED# item: the hash of its sorted entries (the same batch → the same item). */
+export const returnedBatchKey = (roundId: string, sortedEntries: readonly string[]) => ({
+  pk: resultsPk(roundId),
+  sk: `RETURNED#${sha256Hex(sortedEntries.join('\n')).slice(0, 32)}`,
+});
+
+/** Live counts per unit × field from the stored items: the union of every entry, each form once. */
+export const liveCountsOf = (
+  batches: ReadonlyArray<Record<string, unknown>>,
+  legacy: ReadonlyArray<Record<string, unknown>> = [],
+): LiveCount[] => {
+  const byStratum = new Map<string, { unitCode: string; fieldCode: string; tokens: Set<string> }>();
+  const add = (unitCode: string, fieldCode: string, token: string) => {
+    const k = `${unitCode}${SEP}${fieldCode}`;
+    const s = byStratum.get(k) ?? { unitCode, fieldCode, tokens: new Set<string>() };
+    byStratum.set(k, s);
+    s.tokens.add(token);
+  };
+  for (const item of legacy) {
+    const { unitCode, fieldCode, counted } = legacyCountItemSchema.parse(item);
+    for (const t of counted) add(unitCode, fieldCode, String(t));
+  }
+  for (const item of batches) {
+    for (const entry of returnedBatchItemSchema.parse(item).entries) {
+      const [unitCode, fieldCode, token] = String(entry).split(SEP);
+      if (unitCode && fieldCode && token) add(unitCode, fieldCode, token);
+    }
+  }
+  return [...byStratum.values()].map(({ unitCode, fieldCode, tokens }) => ({
+    unitCode,
+    fieldCode,
+    returned: tokens.size,
+  }));
+};
 
 /**
- * What a live counter keeps of a token: the first 16 hex digits (64 bits) of its hash — enough that
- * two forms of one unit × field never collide (≈10⁻¹³ at 1,000 forms), small enough that a counter of
- * 20,000 forms stays far below DynamoDB's 400 KB item limit.
+ * What a live count keeps of a token: the first 16 hex digits (64 bits) of its hash — enough that
+ * two forms of one unit × field never collide (≈10⁻¹³ at 1,000 forms).
  */
 export const countedTokenOf = (tokenHash: string): string => tokenHash.slice(0, 16);
 
@@ -140,10 +191,6 @@ export type PartStat = z.infer<typeof partStatItemSchema>;
 
 // ---- keys ----
 export const resultsPk = (roundId: string) => `ROUND#${roundId}`;
-export const liveCountKey = (roundId: string, unitCode: string, fieldCode: string) => ({
-  pk: resultsPk(roundId),
-  sk: `COUNT#${unitCode}#${fieldCode}`,
-});
 export const runKey = (roundId: string, runId: string) => ({ pk: resultsPk(roundId), sk: `RUN#${runId}` });
 export const runPartKey = (
   roundId: string,
@@ -214,8 +261,11 @@ export const resultsReader = (): ResultsReader => {
   return {
     listRunParts,
     async liveCounts(roundId) {
-      const items = await queryPrefix(table, resultsPk(roundId), 'COUNT#');
-      return items.map((i) => liveCountItemSchema.parse(stripKeys(i)));
+      const [batches, legacy] = await Promise.all([
+        queryPrefix(table, resultsPk(roundId), 'RETURNED#'),
+        queryPrefix(table, resultsPk(roundId), 'COUNT#'),
+      ]);
+      return liveCountsOf(batches, legacy);
     },
     async getRun(roundId, runId) {
       const item = await get(runKey(roundId, runId));

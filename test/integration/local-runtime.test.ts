@@ -352,6 +352,31 @@ describe('local runtime with fixture handlers', () => {
     }
   }, 120_000);
 
+  it('gathers a batch over the batching window, as the event source mapping does', async () => {
+    const ids = Array.from({ length: 25 }, (_, i) => `win-${i}`);
+    const posted = await Promise.all(
+      ids.map((id) =>
+        get('/jobs', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ id }),
+        }),
+      ),
+    );
+    expect(posted.map((r) => r.status)).toEqual(ids.map(() => 202));
+    await rt.waitForQueuesIdle({ timeoutMs: 45_000 });
+    const sizes = await Promise.all(
+      ids.map(async (id) => {
+        const out = await ddb.send(
+          new GetCommand({ TableName: 'dieutra-local-results', Key: { pk: `job#${id}`, sk: 'attempt#1' } }),
+        );
+        return out.Item?.batchSize;
+      }),
+    );
+    // Ten a receive, but one batch of all 25 (batchSize 30, window 2 s): one invocation.
+    expect(sizes).toEqual(ids.map(() => 25));
+  }, 60_000);
+
   it('runs a schedule on demand with its payload', async () => {
     await expect(rt.runSchedule('fixture-nightly')).resolves.toEqual({ ok: true });
     const items = await ddb.send(

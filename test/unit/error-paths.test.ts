@@ -8,7 +8,7 @@ import {
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -64,49 +64,44 @@ describe('submission store', () => {
 });
 
 describe('result store', () => {
-  it('counts a submission once: a token already in the counter set is a duplicate', async () => {
-    const { resultStore } = await import('../../services/scoring/store.ts');
-    ddb.on(UpdateCommand).resolves({ Attributes: { counted: new Set(['h']) } });
-    const e = { roundId: 'r', unitCode: 'U1', fieldCode: 'F1', tokenHash: 'h' };
-    expect(await resultStore().countReturned(e)).toBe(false);
+  const ev = (tokenHash: string, unitCode = 'U1', roundId = 'r') => ({
+    roundId,
+    unitCode,
+    fieldCode: 'F1',
+    tokenHash,
   });
 
-  it('a failed update propagates so the message is retried', async () => {
+  it('a failed batch write propagates so the messages are retried', async () => {
     const { resultStore } = await import('../../services/scoring/store.ts');
     ddb
-      .on(UpdateCommand)
+      .on(BatchWriteCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
-    const e = { roundId: 'r', unitCode: 'U1', fieldCode: 'F1', tokenHash: 'h' };
-    await expect(resultStore().countReturned(e)).rejects.toThrow('slow down');
+    await expect(resultStore().countReturned(ev('h'.repeat(64)))).rejects.toThrow('slow down');
   });
 
-  it('a batch makes one set union per unit × field and reports the tokens counted before', async () => {
+  it('a batch is one item per round, keyed by its entries: the same batch again is the same item', async () => {
     const { resultStore } = await import('../../services/scoring/store.ts');
-    const a = 'a'.repeat(64);
-    const b = 'b'.repeat(64);
-    const c = 'c'.repeat(64);
-    ddb
-      .on(UpdateCommand, { Key: { pk: 'ROUND#r', sk: 'COUNT#U1#F1' } })
-      .resolves({ Attributes: { counted: new Set([a.slice(0, 16)]) } })
-      .on(UpdateCommand, { Key: { pk: 'ROUND#r', sk: 'COUNT#U2#F1' } })
-      .resolves({});
-    const ev = (tokenHash: string, unitCode = 'U1') => ({
-      roundId: 'r',
-      unitCode,
-      fieldCode: 'F1',
-      tokenHash,
-    });
-    const out = await resultStore().countReturnedMany([ev(a), ev(b), ev(c, 'U2'), ev(a)]);
-    // a was counted before (and is sent twice here); b and c are new.
-    expect(out).toEqual({ counted: 2, duplicates: 2 });
-    const calls = ddb.commandCalls(UpdateCommand);
+    ddb.on(BatchWriteCommand).resolves({});
+    const [a, b, c] = ['a', 'b', 'c'].map((x) => x.repeat(64)) as [string, string, string];
+    const out = await resultStore().countReturnedMany([ev(a), ev(b), ev(c, 'U2'), ev(a), ev(a, 'U1', 'r2')]);
+    expect(out).toEqual({ counted: 4, duplicates: 1 });
+    const again = await resultStore().countReturnedMany([ev(a, 'U1', 'r2'), ev(c, 'U2'), ev(b), ev(a)]);
+    expect(again).toEqual({ counted: 4, duplicates: 0 });
+    const calls = ddb.commandCalls(BatchWriteCommand);
     expect(calls).toHaveLength(2);
-    expect(
-      calls.map((call) => {
-        const values: Record<string, unknown> = call.args[0].input.ExpressionAttributeValues ?? {};
-        return [...(values[':t'] as Set<string>)];
-      }),
-    ).toEqual([[a.slice(0, 16), b.slice(0, 16)], [c.slice(0, 16)]]);
+    const items = calls.map((call) =>
+      Object.values(call.args[0].input.RequestItems ?? {})
+        .flat()
+        .map((r) => r.PutRequest?.Item as { pk: string; sk: string; entries: Set<string> }),
+    );
+    expect(items[0]!.map((i) => i.pk)).toEqual(['ROUND#r', 'ROUND#r2']);
+    expect([...items[0]![0]!.entries]).toEqual([
+      `U1\u001fF1\u001f${a.slice(0, 16)}`,
+      `U1\u001fF1\u001f${b.slice(0, 16)}`,
+      `U2\u001fF1\u001f${c.slice(0, 16)}`,
+    ]);
+    // A redelivery in another order writes the same keys: nothing is counted twice.
+    expect(items[1]!.map((i) => i.sk).sort()).toEqual(items[0]!.map((i) => i.sk).sort());
   });
 });
 

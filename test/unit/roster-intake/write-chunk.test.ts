@@ -23,7 +23,12 @@ const row = (n: number, dossierId: string, personKey: string): ChunkRow => ({
 const memoryStore = (taken: Map<string, { importId: string; row: number }>) => {
   const persons = new Map<string, ChunkRow>();
   const chunks = new Map<string, { stored: number; duplicates: number; errors: StoredRowIssue[] }>();
+  /** The import record's state as getImport reports it (status, checks done). */
+  const state = { status: 'processing', qualityCheckedAt: undefined as string | undefined };
   const store: ChunkStore = {
+    async getImport(roundId, importId) {
+      return { roundId, importId, ...state } as unknown as Awaited<ReturnType<ChunkStore['getImport']>>;
+    },
     async isChunkDone(_roundId, importId, chunkIndex) {
       return chunks.has(`${importId}#${chunkIndex}`);
     },
@@ -47,10 +52,12 @@ const memoryStore = (taken: Map<string, { importId: string; row: number }>) => {
       const key = `${importId}#${chunkIndex}`;
       if (chunks.has(key)) return 'replay';
       chunks.set(key, counts);
-      return 'counted';
+      // One chunk per import in these tests: counting it completes the import.
+      state.status = 'completed';
+      return 'completed';
     },
   };
-  return { store, persons, chunks };
+  return { store, persons, chunks, state };
 };
 
 const message = (importId: string, rows: ChunkRow[]): RosterChunkMessage => ({
@@ -94,5 +101,22 @@ describe('writeChunk', () => {
     await writeChunk(m, store);
     expect(chunks.size).toBe(1);
     expect(chunks.get('imp1#0')).toMatchObject({ stored: 1, duplicates: 0 });
+  });
+
+  it('asks for the quality checks once on completion, and again on a redelivery only while they have not run', async () => {
+    const { store, state } = memoryStore(new Map());
+    const asked: string[] = [];
+    const onCompleted = async (_roundId: string, importId: string) => {
+      asked.push(importId);
+    };
+    const m = message('imp1', [row(2, 'D1', 'p1')]);
+    await writeChunk(m, store, onCompleted);
+    expect(asked).toEqual(['imp1']);
+    // The send failed (or the checks are still queued): a redelivery asks again.
+    await writeChunk(m, store, onCompleted);
+    expect(asked).toEqual(['imp1', 'imp1']);
+    state.qualityCheckedAt = '2026-12-02T10:00:00.000Z';
+    await writeChunk(m, store, onCompleted);
+    expect(asked).toEqual(['imp1', 'imp1']);
   });
 });
