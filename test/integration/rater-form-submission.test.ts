@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
 import { hashToken } from '../../shared/platform/crypto.ts';
 import { tableEnvVar } from '../../shared/platform/resources.ts';
-import { api, baseUrl, eventually } from './support/api.ts';
+import { api, baseUrl, eventually, liveCountsReach } from './support/api.ts';
 import {
   createRaterRound,
   type RaterFormView as FormView,
@@ -38,7 +38,9 @@ const db = () =>
 const tokenOf = (f: FormView) => /\/r\/([A-Za-z0-9_-]+)$/.exec(f.link)![1]!;
 const submit = (body: unknown) => api('POST', '/api/submissions', { token: null, body });
 
-const score = async (roundId: string) => {
+/** A scoring run once the live counts reached `returned` target answers. */
+const score = async (roundId: string, returned: number) => {
+  await liveCountsReach(roundId, returned);
   const run = await api('POST', `/api/rounds/${roundId}/scoring`);
   expect(run.status, run.text).toBe(202);
   const latest = await eventually('PAR results', async () => {
@@ -137,7 +139,7 @@ describe('PAR rater form answers', () => {
     const sent = await api('GET', `/r/${tokenOf(f)}`, { token: null });
     expect(sent.text).toContain(first.json.receiptId);
 
-    const once = await score(roundId);
+    const once = await score(roundId, 3);
     expect(once.H1).toMatchObject({ index: 100, counts: { returned: 1 } });
     expect(once.STP).toMatchObject({ index: 60, counts: { returned: 1 } });
     expect(once.SYT).toMatchObject({ index: 0, counts: { returned: 1 } });
@@ -180,7 +182,7 @@ describe('PAR rater form answers', () => {
     expect(plain.status, plain.text).toBe(201);
     expect(plain.text).toContain('Mã biên nhận');
 
-    const twice = await score(roundId);
+    const twice = await score(roundId, 11);
     // H1: A, C, B → (1 + 0.2 + 0.6)/3; SNV: C, B; STP: B, C, B; SYT: D, C, B.
     expect(twice.H1).toMatchObject({ index: 60, counts: { returned: 3 } });
     expect(twice.SNV).toMatchObject({ index: 40, counts: { returned: 2 } });
@@ -259,7 +261,7 @@ describe('PAR rater form answers', () => {
     expect(new Set(items.map((i) => i.receiptId))).toEqual(new Set([first.json.receiptId]));
     expect(new Set(items.map((i) => i.unitCode)).size).toBe(101);
 
-    const results = await score(id);
+    const results = await score(id, 101);
     expect(results.D001).toMatchObject({ index: 100, counts: { returned: 1 } });
     expect(results.D101).toMatchObject({ index: 100, counts: { returned: 1 } });
     expect(results.D100).toMatchObject({ index: 20, counts: { returned: 1 } });

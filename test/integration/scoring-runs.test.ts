@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { dynamo } from '../../shared/platform/clients.ts';
 import { tableName } from '../../shared/platform/config.ts';
 import { submissionIndexKey, submissionKey } from '../../shared/tables/submissions.ts';
-import { api, eventually, unique } from './support/api.ts';
+import { api, eventually, liveCountsReach, unique } from './support/api.ts';
 import { compose, type Levels, round2, type Structure, totalsOf } from './support/sipas-expected.ts';
 
 const EXAMPLE = readFileSync('docs/examples/sipas-2026-questionnaire.csv', 'utf8');
@@ -123,11 +123,7 @@ const scoredRound = async (questionnaireId: string, structure: Structure, shift:
     expect(res.status, JSON.stringify(res.json)).toBe(201);
     answered.set(unit, [...(answered.get(unit) ?? []), levels]);
   }
-  await eventually('live counters', async () => {
-    const r = await api('GET', `/api/rounds/${roundId}/results`);
-    const total = (r.json?.live ?? []).reduce((a: number, c: { returned: number }) => a + c.returned, 0);
-    return total === 8 ? true : undefined;
-  });
+  await liveCountsReach(roundId, 8);
   const run = await api('POST', `/api/rounds/${roundId}/scoring`);
   expect(run.status).toBe(202);
   await eventually(

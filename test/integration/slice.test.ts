@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATE_IDS, getTemplate } from '../../shared/domain/index.ts';
-import { api, baseUrl, eventually, unique } from './support/api.ts';
+import { api, baseUrl, eventually, liveCountsReach, unique } from './support/api.ts';
 
 const template = getTemplate(DEFAULT_TEMPLATE_IDS.SIPAS);
 const questions = template.sections.flatMap((s) => s.questions);
@@ -285,6 +285,7 @@ describe('thin slice: round → roster → sample → form → submission → sc
   it('scores the round: share of answers 4–5 per unit, with counts', async () => {
     // U1: form 1 all 5s, form 2 all 4s, form 3 all 1s or all 2s → every item 2/3 satisfied = 66.67.
     // U2: one form, all 3s → 0 satisfied = 0.
+    await liveCountsReach(roundId, 4);
     const run = await api('POST', `/api/rounds/${roundId}/scoring`);
     expect(run.status).toBe(202);
     const results = await eventually('results of this run', async () => {

@@ -79,6 +79,18 @@ export const sampleCompleted = (roundId: string, sampleId: string) =>
     return m.json?.status === 'completed' ? m.json : undefined;
   });
 
+/**
+ * Waits until the round's live counts (`live` of GET …/results) add up to `total` returned forms:
+ * the scoring-events consumer counts them in batches gathered over a 1 s window, and a run's id
+ * comes from those counts, so a run asked for before they landed is the previous one, reused.
+ */
+export const liveCountsReach = (roundId: string, total: number) =>
+  eventually(`live counts adding up to ${total}`, async () => {
+    const r = await api('GET', `/api/rounds/${roundId}/results`);
+    const live: Array<{ unitCode: string; returned: number }> = r.json?.live ?? [];
+    return live.reduce((a, c) => a + c.returned, 0) === total ? live : undefined;
+  });
+
 let counter = 0;
 /** A unique suffix per call so test files never collide inside the shared runtime. */
 export const unique = (prefix: string): string =>
