@@ -55,6 +55,11 @@ export interface BenchRuntimeOptions {
   /** Show the handlers' own log lines (off by default: they would drown the figures). */
   verbose?: boolean;
   startTimeoutMs?: number;
+  /**
+   * V8 old-space cap of the handlers' process (`--max-old-space-size`), as a Lambda's memory caps
+   * its heap: what the process really holds must fit, and its RSS is read under that cap.
+   */
+  heapMb?: number;
 }
 
 const CHILD = fileURLToPath(new URL('./runtime-child.ts', import.meta.url));
@@ -88,12 +93,13 @@ const nextMessage = <K extends RuntimeChildMessage['kind']>(
   });
 
 export const startBenchRuntime = async (options: BenchRuntimeOptions = {}): Promise<BenchRuntime> => {
-  const { verbose = false, startTimeoutMs = 120_000, ...runtimeOptions } = options;
+  const { verbose = false, startTimeoutMs = 120_000, heapMb, ...runtimeOptions } = options;
   const child = fork(CHILD, [], {
     execArgv: [
       '--import',
       'tsx',
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ...(heapMb ? [`--max-old-space-size=${heapMb}`] : []),
     ],
     env: { ...process.env, DIEUTRA_BENCH_RUNTIME_OPTIONS: JSON.stringify(runtimeOptions) },
     // Handlers log one line per request to stdout; kept out of the bench's output unless asked.
