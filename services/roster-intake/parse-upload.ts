@@ -123,7 +123,7 @@ export const parseUpload = async (record: S3EventRecord, deps: ParseUploadDeps):
     try {
       for await (const row of tally.accepted(reader)) {
         // Rule 9's merge count needs the person key only (the rows are sealed in the queuing pass).
-        tally.persons.add(personKeyOf(deps.keys, row.fullName, row.phoneE164));
+        tally.persons.setIfAbsent(personKeyOf(deps.keys, row.fullName, row.phoneE164), 0);
         if (++seen % every === 0) await store.updateUpload(round.id, upload.uploadId, { rowsRead: seen });
       }
     } catch (error) {

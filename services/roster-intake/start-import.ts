@@ -32,6 +32,7 @@ import { idFrom } from '../../shared/platform/ids.ts';
 import { MAX_STORED_ERRORS, type NewImport, type StoredRowIssue } from '../../shared/tables/respondents.ts';
 import type { Round } from '../../shared/tables/rounds.ts';
 import { batchEntries, chunkByBytes, MESSAGE_MAX_BYTES } from './byte-chunks.ts';
+import { FingerprintMap } from './fingerprint-map.ts';
 import { readRoster } from './roster-reader.ts';
 import type { AcceptedRow, RosterRowResult, RowIssue } from './roster-rows.ts';
 import type { RespondentStore } from './store.ts';
@@ -104,10 +105,10 @@ export class RowTally {
   readonly units = new Set<string>();
   /**
    * Rule 9: rows of one person (same name + phone) become one respondent; `merged` counts the rows
-   * that joined a person already seen. One 32-character key per person (like the row processor's
-   * dossier ids): about 90 MB per million persons.
+   * that joined a person already seen. The person keys' fingerprints (like the row processor's
+   * dossier ids): about 16 MB per million persons.
    */
-  readonly persons = new Set<string>();
+  readonly persons = new FingerprintMap();
 
   /** Accepted rows that joined a person already seen in this file. */
   get merged(): number {
@@ -147,7 +148,7 @@ export class RowTally {
   async *sealed(reader: AsyncIterable<RosterRowResult>, keys: Keys): AsyncGenerator<ChunkRow> {
     for await (const r of this.accepted(reader)) {
       const sealed = sealRow(keys, r);
-      this.persons.add(sealed.personKey);
+      this.persons.setIfAbsent(sealed.personKey, 0);
       yield sealed;
     }
   }
