@@ -7,8 +7,9 @@ import { handleScoringEvent } from '../handle-event.ts';
 const deps = scoringDeps();
 
 /**
- * Live counters for a whole batch, one set union per unit × field (a form each, however often
- * delivered); run requests one by one. A failed counter update fails only the counter records (retried).
+ * Live counts for a whole batch (≤ 100 events over a 1 s window): one RETURNED# item per round, read
+ * back as a union, so a form counts once however often delivered; run requests one by one. A failed
+ * counter write fails only the counter records (retried).
  */
 export const handler = queueBatchHandler('scoring', scoringEventSchema, async (messages) => {
   const isCount = (m: { message: ScoringEvent }) => m.message.kind === 'submission-accepted';
