@@ -192,12 +192,23 @@ describe('sampling at scale: the fanned-out draw', () => {
   it('verify matches, and reports the one stratum whose stored roster row was altered', async () => {
     const ok = await api('GET', `/api/rounds/${roundId}/samples/${first.sampleId}/verify`);
     expect(ok.json.match).toBe(true);
-    // A person with one dossier only (altering a person with two would move them: two strata change).
+    // A person with one dossier only (altering a person with two would move them: two strata change),
+    // and on the stratum's stored lists: person keys are keyed by the runtime's own secret, so an
+    // unlisted person's new key might rank outside the lists too and change no list at all.
     const all = await query('respondents', `ROUND#${roundId}`, 'DOSSIER#');
     const dossiersOf = new Map<unknown, number>();
     for (const d of all) dossiersOf.set(d.personKey, (dossiersOf.get(d.personKey) ?? 0) + 1);
+    const listed = new Set(
+      (await query('samples', `SAMPLE#${first.sampleId}`, 'A#'))
+        .filter((a) => a.unitCode === 'S05' && a.fieldCode === 'tu-phap')
+        .map((a) => a.personKey),
+    );
     const target = all.find(
-      (d) => d.unitCode === 'S05' && d.fieldCode === 'tu-phap' && dossiersOf.get(d.personKey) === 1,
+      (d) =>
+        d.unitCode === 'S05' &&
+        d.fieldCode === 'tu-phap' &&
+        dossiersOf.get(d.personKey) === 1 &&
+        listed.has(d.personKey),
     );
     expect(target).toBeDefined();
     const original = target?.personKey;
