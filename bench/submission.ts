@@ -21,7 +21,13 @@ import { hashToken } from '../shared/platform/crypto.ts';
 import { shuffled } from '../shared/platform/prng.ts';
 import { tokenKey } from '../shared/tables/samples.ts';
 import { benchApi } from './lib/api.ts';
-import { conditionalPutPeer, createPeerTable, sampleItem, varyKeys } from './lib/ddb-peers.ts';
+import {
+  type ConditionalPutOptions,
+  conditionalPutPeer,
+  createPeerTable,
+  sampleItem,
+  varyKeys,
+} from './lib/ddb-peers.ts';
 import {
   catalogue,
   createRound,
@@ -168,33 +174,27 @@ try {
       durationSeconds: bareSeconds,
       build: (i) => ({ path: '/api/submissions', body: fakeSubmission(i) }),
     });
-    cpu.start();
-    const put = await conditionalPutPeer({
-      endpoint: runtime.endpoints.dynamodb,
-      table: peerTable.name,
-      sample: { ...stored, pk: `${stored.pk}#c${c}` },
-      concurrency: c,
-      calls: perLevel,
-      seconds: maxSeconds,
-      vary,
-    });
-    const putCpu = cpu.stop();
+    /** A peer run at this level, with DynamoDB Local's CPU over it; `tag` keeps its keys apart. */
+    const peerRun = async (tag: string, readFirst?: ConditionalPutOptions['readFirst']) => {
+      cpu.start();
+      const result = await conditionalPutPeer({
+        endpoint: runtime.endpoints.dynamodb,
+        table: peerTable.name,
+        sample: { ...stored, pk: `${stored.pk}#${tag}${c}` },
+        concurrency: c,
+        calls: perLevel,
+        seconds: maxSeconds,
+        vary,
+        ...(readFirst ? { readFirst } : {}),
+      });
+      return [result, cpu.stop()] as const;
+    };
+    const [put, putCpu] = await peerRun('c');
     // (c) the engine work the path cannot avoid: the token's lookup item read, then the put.
-    cpu.start();
-    const getPut = await conditionalPutPeer({
-      endpoint: runtime.endpoints.dynamodb,
-      table: peerTable.name,
-      sample: { ...stored, pk: `${stored.pk}#g${c}` },
-      concurrency: c,
-      calls: perLevel,
-      seconds: maxSeconds,
-      vary,
-      readFirst: {
-        table: runtime.table('samples'),
-        key: (i) => tokenKey(hashToken(tokens[i % tokens.length]!)),
-      },
+    const [getPut, getPutCpu] = await peerRun('g', {
+      table: runtime.table('samples'),
+      key: (i) => tokenKey(hashToken(tokens[i % tokens.length]!)),
     });
-    const getPutCpu = cpu.stop();
     const putValue = `${fmt.perSec(put.callsPerSec, 'puts/s')} · p50 ${fmt.ms(put.p50Ms)} · p99 ${fmt.ms(put.p99Ms)}`;
     out.figure({
       name: `submission POST /api/submissions, ${c} connections`,

@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getTemplate, satisfactionItems } from '../../shared/domain/index.ts';
-import { api, baseUrl, eventually, unique } from './support/api.ts';
+import { api, baseUrl, eventually, liveCountsReach, unique } from './support/api.ts';
 import { listLinks } from './support/drawn.ts';
 import {
   bootstrapUnit,
@@ -228,11 +228,7 @@ describe('SIPAS results over HTTP, through the fan-out', () => {
       }
     }
     lastForm = { token: of('U1', 'dd')[3]!.token, levels: levelsFor(0, 1, 3), key: 'U1|dd' };
-    await eventually('live counters caught up', async () => {
-      const r = await api('GET', `/api/rounds/${roundId}/results`);
-      const total = (r.json?.live ?? []).reduce((a: number, c: { returned: number }) => a + c.returned, 0);
-      return total === 16 ? true : undefined;
-    });
+    await liveCountsReach(roundId, 16);
   }, 240_000);
 
   it('a recompute request records the run and answers 202 at once; asking again returns the same run', async () => {
